@@ -1,0 +1,118 @@
+//! The build: load → resolve → render → write, with the stages in order and
+//! nothing written unless every stage succeeded.
+
+use crate::error::{Error, Result};
+use crate::model::Status;
+use crate::output::{self, OutputFile, WriteReport};
+use crate::render::{self, Theme};
+use crate::resolve::Resolved;
+use crate::{load, opendata};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Checked options for one build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    /// Overrides `base_url` from site.toml.
+    pub base_url: Option<String>,
+    /// Publish plans whose status is `draft`.
+    pub drafts: bool,
+}
+
+/// What a build did, for the summary line and for tests.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub plans: usize,
+    pub tasks: usize,
+    pub agencies: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub write: WriteReport,
+    pub seconds: f64,
+}
+
+/// Progress of a build, reported as each stage finishes.
+pub trait Progress {
+    fn stage(&mut self, name: &str, detail: &str, seconds: f64);
+}
+
+/// Progress that goes nowhere (`--quiet`, tests).
+pub struct Silent;
+
+impl Progress for Silent {
+    fn stage(&mut self, _: &str, _: &str, _: f64) {}
+}
+
+/// Renders the whole site into memory.
+pub fn render_site(options: &BuildOptions, progress: &mut dyn Progress) -> Result<(Vec<OutputFile>, BuildReport)> {
+    let started = Instant::now();
+    let mut clock = Instant::now();
+    let mut lap = |progress: &mut dyn Progress, name: &str, detail: String| {
+        progress.stage(name, &detail, clock.elapsed().as_secs_f64());
+        clock = Instant::now();
+    };
+
+    let mut site = load::load(&options.root)?;
+    if let Some(url) = &options.base_url {
+        site.config.base_url = check_base_url(url)?;
+    }
+    if !options.drafts {
+        site.plans.retain(|p| p.status != Status::Draft);
+    }
+    let tasks: usize = site.plans.iter().map(|p| p.tasks.len()).sum();
+    lap(progress, "load", format!("{} plans, {tasks} tasks, {} agencies", site.plans.len(), site.agencies.len()));
+
+    let resolved = Resolved::new(&site);
+    let theme = Theme::load(&options.root.join("themes").join(&site.config.theme))?;
+    lap(progress, "resolve", "agencies, successions, theme".to_string());
+
+    let mut files = render::render(&resolved, &theme)?;
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    lap(progress, "render", format!("{pages} pages"));
+
+    files.extend(opendata::files(&resolved)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
+        return Err(Error::Other(format!("two outputs want the same path `{}`", pair[0].path)));
+    }
+    lap(progress, "data", "open data files".to_string());
+
+    let report = BuildReport {
+        plans: site.plans.len(),
+        tasks,
+        agencies: site.agencies.len(),
+        pages,
+        files: files.len(),
+        write: WriteReport::default(),
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    Ok((files, report))
+}
+
+/// Builds the site and writes it to `options.out`.
+pub fn build(options: &BuildOptions, progress: &mut dyn Progress) -> Result<BuildReport> {
+    let started = Instant::now();
+    let (files, mut report) = render_site(options, progress)?;
+    let clock = Instant::now();
+    report.write = output::write(&options.out, &files)?;
+    progress.stage(
+        "write",
+        &format!("{} written, {} unchanged, {} removed", report.write.written, report.write.unchanged, report.write.removed),
+        clock.elapsed().as_secs_f64(),
+    );
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// A base URL must be absolute; it is kept with a trailing `/`.
+pub fn check_base_url(url: &str) -> Result<String> {
+    let url = url.trim();
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.contains(char::is_whitespace) {
+        return Err(Error::Other(format!(
+            "--base-url `{url}` is not an absolute http(s) URL; write it like https://plans.example.org/"
+        )));
+    }
+    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+}

@@ -1,0 +1,37 @@
+//! Subcommands, one file each.
+
+mod build;
+mod check;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "plansite", version, about = "Publish Vietnamese government plans as a bilingual static website")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site from content/ into public/
+    Build(build::Args),
+    /// Validate the content without writing anything
+    Check(check::Args),
+}
+
+/// Options shared by commands that read a site.
+#[derive(clap::Args)]
+struct RootArg {
+    /// The site folder (with content/ and themes/)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
+    }
+}

@@ -1,0 +1,280 @@
+//! Deadlines: kept as printed, and understood as a date range where the text
+//! says one ("Quý I/2025", "Tháng 1-12", "Thường xuyên"). Text that is not
+//! understood keeps its words and gets no dates: never a guess.
+
+use crate::model::Date;
+use crate::text::Text;
+use unicode_normalization::UnicodeNormalization;
+
+/// What a deadline text means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueKind {
+    /// The calendar year ("2025", "Năm 2026").
+    Year(i32),
+    /// By the end of a month ("12/2025", "Tháng 11/2026").
+    Month(i32, u32),
+    /// A quarter ("Quý I/2025").
+    Quarter(i32, u32),
+    /// Months of the plan's year ("Tháng 1-12"); the year may be unknown.
+    Months(Option<i32>, u32, u32),
+    /// A span of years ("2025-2030", "Giai đoạn 2026-2030").
+    Years(i32, i32),
+    /// Continuous work ("Thường xuyên").
+    Ongoing,
+    /// Every year ("Hằng năm").
+    Annual,
+    /// From a year on ("2025 và các năm tiếp theo").
+    From(i32),
+    /// Waits on something else ("Sau khi có hướng dẫn của Bộ …").
+    Conditional,
+    /// Not understood: the printed text is all there is.
+    Unknown,
+}
+
+/// A task's deadline: the printed text and what it was understood to mean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    /// As printed (vi) and as translated or generated (en).
+    pub text: Text,
+    pub kind: DueKind,
+}
+
+impl Deadline {
+    /// Understands `printed`; `en` is an author's translation, if any, which
+    /// wins over the generated English.
+    pub fn new(printed: &str, en: Option<String>, plan_year: Option<i32>) -> Deadline {
+        let kind = parse(printed, plan_year);
+        let en = en.or_else(|| english(kind));
+        Deadline { text: Text { vi: printed.trim().to_string(), en }, kind }
+    }
+
+    pub fn start(&self) -> Option<Date> {
+        match self.kind {
+            DueKind::Year(y) | DueKind::Years(y, _) | DueKind::From(y) => Date::new(y, 1, 1),
+            DueKind::Quarter(y, q) => Date::new(y, q * 3 - 2, 1),
+            DueKind::Months(Some(y), from, _) => Date::new(y, from, 1),
+            _ => None,
+        }
+    }
+
+    pub fn end(&self) -> Option<Date> {
+        match self.kind {
+            DueKind::Year(y) | DueKind::Years(_, y) => Date::new(y, 12, 31),
+            DueKind::Month(y, m) | DueKind::Months(Some(y), _, m) => Date::end_of_month(y, m),
+            DueKind::Quarter(y, q) => Date::end_of_month(y, q * 3),
+            _ => None,
+        }
+    }
+
+    pub fn ongoing(&self) -> bool {
+        matches!(self.kind, DueKind::Ongoing | DueKind::From(_))
+    }
+
+    pub fn recurring(&self) -> Option<&'static str> {
+        matches!(self.kind, DueKind::Annual).then_some("annual")
+    }
+
+    /// The date to sort by: the end if known, else the start.
+    pub fn sort_key(&self) -> Option<Date> {
+        self.end().or_else(|| self.start())
+    }
+}
+
+/// Lowercased, NFC, single-spaced, with dashes made ASCII.
+fn normalize(s: &str) -> String {
+    let s: String = s.nfc().collect::<String>().to_lowercase();
+    let s = s.replace(['–', '—', '‐'], "-");
+    let s = s.trim().trim_end_matches(['.', ';', ',']).trim();
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn strip_any<'a>(s: &'a str, prefixes: &[&str]) -> &'a str {
+    for p in prefixes {
+        if let Some(rest) = s.strip_prefix(p) {
+            return rest.trim_start();
+        }
+    }
+    s
+}
+
+fn year(s: &str) -> Option<i32> {
+    (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+        .filter(|y| (1900..=2200).contains(y))
+}
+
+fn month(s: &str) -> Option<u32> {
+    (1..=2).contains(&s.len()).then(|| s.parse().ok()).flatten().filter(|m| (1..=12).contains(m))
+}
+
+fn roman_quarter(s: &str) -> Option<u32> {
+    match s {
+        "i" | "1" => Some(1),
+        "ii" | "2" => Some(2),
+        "iii" | "3" => Some(3),
+        "iv" | "4" => Some(4),
+        _ => None,
+    }
+}
+
+/// Splits "a-b" or "a - b" into two trimmed parts.
+fn range(s: &str) -> Option<(&str, &str)> {
+    let (a, b) = s.split_once('-')?;
+    Some((a.trim(), b.trim()))
+}
+
+/// Reads the meaning of a deadline text.
+pub fn parse(printed: &str, plan_year: Option<i32>) -> DueKind {
+    let s = normalize(printed);
+    let s = s.as_str();
+    if matches!(s, "thường xuyên" | "nhiệm vụ thường xuyên" | "liên tục") {
+        return DueKind::Ongoing;
+    }
+    if matches!(s, "hằng năm" | "hàng năm" | "định kỳ hằng năm" | "định kỳ hàng năm") {
+        return DueKind::Annual;
+    }
+    if s.starts_with("sau khi") {
+        return DueKind::Conditional;
+    }
+    if let Some(y) = s
+        .strip_suffix("và các năm tiếp theo")
+        .map(|r| strip_any(r.trim(), &["năm"]))
+        .or_else(|| s.strip_prefix("từ năm"))
+        .and_then(|r| year(r.trim()))
+    {
+        return DueKind::From(y);
+    }
+    if let Some(rest) = s.strip_prefix("quý") {
+        let rest = rest.trim();
+        let (q, y) = rest.split_once('/').or_else(|| rest.split_once(" năm ")).unwrap_or((rest, ""));
+        if let (Some(q), Some(y)) = (roman_quarter(q.trim()), year(y.trim())) {
+            return DueKind::Quarter(y, q);
+        }
+        return DueKind::Unknown;
+    }
+    let body = strip_any(s, &["trong tháng", "tháng", "trước tháng"]);
+    if body.len() != s.len() || s.contains('/') {
+        let split = body.split_once('/').or_else(|| body.split_once(" năm "));
+        if let Some((m, y)) = split {
+            if let (Some(m), Some(y)) = (month(m.trim()), year(y.trim())) {
+                return DueKind::Month(y, m);
+            }
+        }
+        if let Some((a, b)) = range(body) {
+            if let (Some(a), Some(b)) = (month(a), month(b)) {
+                if a <= b && body.len() != s.len() {
+                    return DueKind::Months(plan_year, a, b);
+                }
+            }
+        }
+    }
+    let body = strip_any(s, &["giai đoạn", "trong năm", "năm", "đến năm", "trước năm"]);
+    if let Some((a, b)) = range(body) {
+        if let (Some(a), Some(b)) = (year(a), year(b)) {
+            if a <= b {
+                return DueKind::Years(a, b);
+            }
+        }
+    }
+    if let Some(y) = year(body) {
+        return DueKind::Year(y);
+    }
+    DueKind::Unknown
+}
+
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+
+fn month_name(m: u32) -> &'static str {
+    MONTHS[(m.clamp(1, 12) - 1) as usize]
+}
+
+/// English for what was understood; `None` where only a person can translate.
+pub fn english(kind: DueKind) -> Option<String> {
+    Some(match kind {
+        DueKind::Year(y) => y.to_string(),
+        DueKind::Month(y, m) => format!("By {} {y}", month_name(m)),
+        DueKind::Quarter(y, q) => format!("Q{q} {y}"),
+        DueKind::Months(Some(y), a, b) if a == b => format!("{} {y}", month_name(a)),
+        DueKind::Months(Some(y), a, b) => format!("{}–{} {y}", month_name(a), month_name(b)),
+        DueKind::Months(None, a, b) => format!("{}–{}", month_name(a), month_name(b)),
+        DueKind::Years(a, b) => format!("{a}–{b}"),
+        DueKind::Ongoing => "Ongoing".to_string(),
+        DueKind::Annual => "Every year".to_string(),
+        DueKind::From(y) => format!("From {y} onwards"),
+        DueKind::Conditional | DueKind::Unknown => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(s: &str) -> DueKind {
+        parse(s, Some(2026))
+    }
+
+    #[test]
+    fn every_form_in_the_domain_notes() {
+        assert_eq!(kind("2025"), DueKind::Year(2025));
+        assert_eq!(kind("Năm 2026"), DueKind::Year(2026));
+        assert_eq!(kind("Trong năm 2026"), DueKind::Year(2026));
+        assert_eq!(kind("12/2025"), DueKind::Month(2025, 12));
+        assert_eq!(kind("Tháng 11/2026"), DueKind::Month(2026, 11));
+        assert_eq!(kind("tháng 03 năm 2025"), DueKind::Month(2025, 3));
+        assert_eq!(kind("Quý I/2025"), DueKind::Quarter(2025, 1));
+        assert_eq!(kind("Quý IV/2026"), DueKind::Quarter(2026, 4));
+        assert_eq!(kind("Tháng 1-12"), DueKind::Months(Some(2026), 1, 12));
+        assert_eq!(kind("Tháng 2-6"), DueKind::Months(Some(2026), 2, 6));
+        assert_eq!(kind("2025-2030"), DueKind::Years(2025, 2030));
+        assert_eq!(kind("2025 - 2026"), DueKind::Years(2025, 2026));
+        assert_eq!(kind("2025- 2030"), DueKind::Years(2025, 2030));
+        assert_eq!(kind("Giai đoạn 2026-2030"), DueKind::Years(2026, 2030));
+        assert_eq!(kind("Thường xuyên"), DueKind::Ongoing);
+        assert_eq!(kind("Nhiệm vụ thường xuyên"), DueKind::Ongoing);
+        assert_eq!(kind("Hằng năm"), DueKind::Annual);
+        assert_eq!(kind("Hàng năm"), DueKind::Annual);
+        assert_eq!(kind("2025 và các năm tiếp theo"), DueKind::From(2025));
+        assert_eq!(kind("Sau khi có hướng dẫn của Bộ Khoa học và Công nghệ"), DueKind::Conditional);
+    }
+
+    #[test]
+    fn decomposed_diacritics_are_understood() {
+        let decomposed: String = "Thường xuyên".nfd().collect();
+        assert_eq!(kind(&decomposed), DueKind::Ongoing);
+    }
+
+    #[test]
+    fn nonsense_is_not_guessed() {
+        assert_eq!(kind("Trình trong năm 2026; Báo cáo trong tháng 12 hàng năm"), DueKind::Unknown);
+        assert_eq!(kind("13/2025"), DueKind::Unknown);
+        assert_eq!(kind("2030-2025"), DueKind::Unknown);
+        assert_eq!(kind("Quý V/2025"), DueKind::Unknown);
+        assert_eq!(kind(""), DueKind::Unknown);
+        assert_eq!(kind("sớm"), DueKind::Unknown);
+    }
+
+    #[test]
+    fn ranges_and_english() {
+        let d = Deadline::new("Quý I/2025", None, None);
+        assert_eq!(d.start().map(|d| d.to_string()).as_deref(), Some("2025-01-01"));
+        assert_eq!(d.end().map(|d| d.to_string()).as_deref(), Some("2025-03-31"));
+        assert_eq!(d.text.en.as_deref(), Some("Q1 2025"));
+        let d = Deadline::new("12/2025", None, None);
+        assert_eq!((d.start(), d.end().map(|d| d.to_string())), (None, Some("2025-12-31".into())));
+        assert_eq!(d.text.en.as_deref(), Some("By December 2025"));
+        let d = Deadline::new("Tháng 1-12", None, Some(2026));
+        assert_eq!(d.text.en.as_deref(), Some("January–December 2026"));
+        assert_eq!(d.end().map(|d| d.to_string()).as_deref(), Some("2026-12-31"));
+        let d = Deadline::new("Thường xuyên", None, None);
+        assert!(d.ongoing() && d.start().is_none() && d.recurring().is_none());
+        let d = Deadline::new("Hằng năm", None, None);
+        assert_eq!(d.recurring(), Some("annual"));
+        let d = Deadline::new("Sau khi có hướng dẫn", Some("After guidance".into()), None);
+        assert_eq!(d.text.en.as_deref(), Some("After guidance"));
+        assert_eq!(Deadline::new("sớm", None, None).text.en, None);
+    }
+}

@@ -1,0 +1,80 @@
+//! Errors with the place they come from: a file, a line, and what to do.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem found in the content, pointing at the file and line to fix.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(file: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>) -> Self {
+        Diagnostic { file: file.into(), line, message: message.into(), hint: None }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n     hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can stop a build.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+
+    #[error("{}", numbered(.0))]
+    Invalid(Vec<Diagnostic>),
+
+    #[error("template error: {0:#}")]
+    Template(#[from] minijinja::Error),
+
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { path: path.into(), source }
+    }
+}
+
+fn numbered(diags: &[Diagnostic]) -> String {
+    let mut out = format!(
+        "the content has {} problem{}:",
+        diags.len(),
+        if diags.len() == 1 { "" } else { "s" }
+    );
+    for (i, d) in diags.iter().enumerate() {
+        out.push_str(&format!("\n  {}. {d}", i + 1));
+    }
+    out
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The 1-based line of a byte offset in `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}

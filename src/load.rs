@@ -1,0 +1,674 @@
+//! Reads `content/` into the validated [`Site`] model. Every problem in every
+//! file is collected, with its file and line, before anything is rejected.
+
+use crate::deadline::Deadline;
+use crate::error::{Diagnostic, Error, Result, line_of};
+use crate::model::*;
+use crate::text::{Text, is_slug};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// Loads and validates the site under `root`.
+pub fn load(root: &Path) -> Result<Site> {
+    let mut diags = Vec::new();
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(Error::Invalid(vec![
+            Diagnostic::new(&content, None, "no content folder here")
+                .hint("run plansite in a site folder, or pass --root DIR"),
+        ]));
+    }
+    let mut files = Files { root, diags: &mut diags };
+    let config = files.site_config();
+    let registries = files.parse_dir::<RawRegistry>("content/agencies");
+    let plans = files.parse_dir::<RawPlan>("content/plans");
+
+    let mut checker = Checker::new(root, &mut diags);
+    let (jurisdictions, agencies) = checker.registries(registries);
+    let plans: Vec<Plan> = plans.into_iter().filter_map(|file| checker.plan(file)).collect();
+
+    diags.sort();
+    diags.dedup();
+    match config {
+        Some(config) if diags.is_empty() => {
+            Ok(Site { root: root.to_path_buf(), config, jurisdictions, agencies, plans })
+        }
+        _ => Err(Error::Invalid(diags)),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Raw TOML shapes. `deny_unknown_fields` turns typos into errors.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    title: Text,
+    description: Option<Text>,
+    base_url: String,
+    theme: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegistry {
+    jurisdiction: RawJurisdiction,
+    #[serde(default)]
+    agencies: Vec<Spanned<RawAgency>>,
+    #[serde(default)]
+    groups: Vec<Spanned<RawAgency>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJurisdiction {
+    name: Text,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAgency {
+    id: Spanned<String>,
+    name: Text,
+    #[serde(default)]
+    aliases: Vec<String>,
+    kind: Option<Spanned<String>>,
+    succeeded_by: Option<RawSuccession>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuccession {
+    agency: Spanned<String>,
+    date: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlan {
+    number: Option<String>,
+    date: Option<Spanned<String>>,
+    jurisdiction: Spanned<String>,
+    issuer: Text,
+    status: Status,
+    source: Option<Spanned<String>>,
+    title: Text,
+    #[serde(default)]
+    implements: Vec<String>,
+    signer: Option<RawSigner>,
+    #[serde(default)]
+    sections: Vec<Spanned<RawSection>>,
+    #[serde(default)]
+    objectives: Vec<RawObjective>,
+    #[serde(default)]
+    indicator_groups: Vec<RawHeading>,
+    #[serde(default)]
+    indicators: Vec<Spanned<RawIndicator>>,
+    #[serde(default)]
+    headings: Vec<RawHeading>,
+    #[serde(default)]
+    tasks: Vec<Spanned<RawTask>>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+}
+
+impl<'de> Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        match String::deserialize(d)?.as_str() {
+            "issued" => Ok(Status::Issued),
+            "draft" => Ok(Status::Draft),
+            other => Err(serde::de::Error::custom(format!(
+                "unknown status `{other}`, expected `issued` or `draft`"
+            ))),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSigner {
+    name: String,
+    role: Text,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    id: Spanned<String>,
+    number: Option<String>,
+    heading: Text,
+    body: Text,
+    line: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawObjective {
+    text: Text,
+    line: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeading {
+    number: String,
+    title: Text,
+    line: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    number: String,
+    group: Option<Spanned<String>>,
+    name: Text,
+    unit: Text,
+    target: Text,
+    horizon: Option<Text>,
+    #[serde(default)]
+    monitors: Vec<Spanned<String>>,
+    line: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTask {
+    id: Spanned<String>,
+    number: String,
+    heading: Option<Spanned<String>>,
+    title: Text,
+    detail: Option<Text>,
+    #[serde(default)]
+    lead: Vec<Spanned<String>>,
+    #[serde(default)]
+    support: Vec<Spanned<String>>,
+    output: Option<Text>,
+    deadline: Option<Text>,
+    note: Option<Text>,
+    line: Option<usize>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+}
+
+// ---------------------------------------------------------------------------
+// Reading files.
+
+/// A parsed file: its path relative to the root, its text, its value.
+struct Parsed<T> {
+    rel: PathBuf,
+    text: String,
+    stem: String,
+    value: T,
+}
+
+struct Files<'a> {
+    root: &'a Path,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Files<'_> {
+    fn site_config(&mut self) -> Option<SiteConfig> {
+        let parsed = self.parse::<RawSite>(Path::new("content/site.toml"))?;
+        let raw = parsed.value;
+        let mut base_url = raw.base_url.trim().to_string();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            self.diags.push(
+                Diagnostic::new(&parsed.rel, None, format!("base_url `{base_url}` is not an absolute URL"))
+                    .hint("write it like \"https://plans.example.org\""),
+            );
+        }
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        Some(SiteConfig {
+            title: raw.title,
+            description: raw.description,
+            base_url,
+            theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+        })
+    }
+
+    /// Every `*.toml` in `dir`, sorted by name, parsed; bad files become diagnostics.
+    fn parse_dir<T: for<'de> Deserialize<'de>>(&mut self, dir: &str) -> Vec<Parsed<T>> {
+        let abs = self.root.join(dir);
+        let mut paths: Vec<PathBuf> = match std::fs::read_dir(&abs) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect(),
+            Err(e) => {
+                self.diags.push(Diagnostic::new(dir, None, format!("cannot read the folder: {e}")));
+                return Vec::new();
+            }
+        };
+        paths.sort();
+        let root = self.root;
+        let rels: Vec<PathBuf> =
+            paths.iter().filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf)).collect();
+        rels.iter().filter_map(|rel| self.parse(rel)).collect()
+    }
+
+    fn parse<T: for<'de> Deserialize<'de>>(&mut self, rel: &Path) -> Option<Parsed<T>> {
+        let text = match std::fs::read(self.root.join(rel)) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => {
+                    self.diags.push(
+                        Diagnostic::new(rel, None, "not UTF-8 text").hint("save the file as UTF-8"),
+                    );
+                    return None;
+                }
+            },
+            Err(e) => {
+                self.diags.push(Diagnostic::new(rel, None, format!("cannot read: {e}")));
+                return None;
+            }
+        };
+        let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        match toml::from_str::<T>(&text) {
+            Ok(value) => Some(Parsed { rel: rel.to_path_buf(), text, stem, value }),
+            Err(e) => {
+                let line = e.span().map(|s| line_of(&text, s.start));
+                self.diags.push(
+                    Diagnostic::new(rel, line, e.message().trim().to_string())
+                        .hint("see docs/content.md for the format"),
+                );
+                None
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Validation and conversion into the model.
+
+/// Where a known agency id was defined, for duplicate reports and hints.
+struct Known {
+    file: PathBuf,
+    line: usize,
+    names: Vec<String>,
+}
+
+struct Checker<'a> {
+    root: &'a Path,
+    diags: &'a mut Vec<Diagnostic>,
+    agencies: BTreeMap<String, Known>,
+    jurisdictions: BTreeSet<String>,
+}
+
+/// The file being checked, to turn spans into lines.
+struct At<'a> {
+    rel: &'a Path,
+    text: &'a str,
+}
+
+impl At<'_> {
+    fn diag(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.rel, Some(line_of(self.text, span.start)), message)
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn new(root: &'a Path, diags: &'a mut Vec<Diagnostic>) -> Self {
+        Checker {
+            root,
+            diags,
+            agencies: BTreeMap::new(),
+            jurisdictions: BTreeSet::new(),
+        }
+    }
+
+    fn slug(&mut self, at: &At, id: &Spanned<String>, what: &str) -> bool {
+        if is_slug(id.get_ref()) {
+            return true;
+        }
+        self.diags.push(
+            at.diag(id.span(), format!("{what} id `{}` is not a slug", id.get_ref()))
+                .hint("use lowercase ASCII letters, digits and single hyphens, like `hue-so-khcn`"),
+        );
+        false
+    }
+
+    fn registries(&mut self, files: Vec<Parsed<RawRegistry>>) -> (Vec<Jurisdiction>, Vec<Agency>) {
+        let mut jurisdictions = Vec::new();
+        let mut agencies = Vec::new();
+        let mut successions = Vec::new();
+        for file in &files {
+            let at = At { rel: &file.rel, text: &file.text };
+            if !is_slug(&file.stem) {
+                self.diags.push(
+                    Diagnostic::new(&file.rel, None, format!("jurisdiction id `{}` (the file name) is not a slug", file.stem))
+                        .hint("rename the file, e.g. content/agencies/hue.toml"),
+                );
+            }
+            self.jurisdictions.insert(file.stem.clone());
+            jurisdictions.push(Jurisdiction {
+                id: file.stem.clone(),
+                name: file.value.jurisdiction.name.clone(),
+                aliases: file.value.jurisdiction.aliases.clone(),
+            });
+            let entries = file.value.agencies.iter().map(|a| (a, false));
+            let entries = entries.chain(file.value.groups.iter().map(|g| (g, true)));
+            for (raw, is_group) in entries {
+                if let Some(agency) = self.agency(&at, &file.stem, raw, is_group) {
+                    if let Some(s) = &raw.get_ref().succeeded_by {
+                        successions.push((file.rel.clone(), file.text.as_str(), agencies.len(), s));
+                    }
+                    agencies.push(agency);
+                }
+            }
+        }
+        for (rel, text, index, raw) in successions {
+            let at = At { rel: &rel, text };
+            let date = Date::parse_iso(raw.date.get_ref());
+            if date.is_none() {
+                self.diags.push(
+                    at.diag(raw.date.span(), format!("`{}` is not a date", raw.date.get_ref()))
+                        .hint("write dates as YYYY-MM-DD"),
+                );
+            }
+            let known = self.reference(&at, &raw.agency);
+            if let (Some(date), true) = (date, known) {
+                agencies[index].succeeded_by = Some(Succession { agency: raw.agency.get_ref().clone(), date });
+            }
+        }
+        agencies.sort_by(|a, b| a.id.cmp(&b.id));
+        (jurisdictions, agencies)
+    }
+
+    fn agency(&mut self, at: &At, jurisdiction: &str, raw: &Spanned<RawAgency>, is_group: bool) -> Option<Agency> {
+        let a = raw.get_ref();
+        let id = a.id.get_ref();
+        let ok = self.slug(at, &a.id, "agency");
+        let line = line_of(at.text, a.id.span().start);
+        if let Some(prev) = self.agencies.get(id) {
+            self.diags.push(
+                at.diag(a.id.span(), format!("agency id `{id}` is defined twice"))
+                    .hint(format!("the first is at {}:{}; give one of them another id", prev.file.display(), prev.line)),
+            );
+            return None;
+        }
+        let kind = match (&a.kind, is_group) {
+            (Some(k), false) => k.get_ref().clone(),
+            (None, true) => "group".to_string(),
+            (None, false) => {
+                self.diags.push(
+                    at.diag(raw.span(), format!("agency `{id}` has no `kind`"))
+                        .hint("add kind = \"department\" (or office, police, university, …; see docs/content.md)"),
+                );
+                return None;
+            }
+            (Some(k), true) => {
+                self.diags.push(
+                    at.diag(k.span(), format!("group `{id}` has a `kind`"))
+                        .hint("groups are collective assignees and have no kind; remove it"),
+                );
+                return None;
+            }
+        };
+        let mut names = a.aliases.clone();
+        names.push(a.name.vi.clone());
+        self.agencies.insert(id.clone(), Known { file: at.rel.to_path_buf(), line, names });
+        ok.then(|| Agency {
+            id: id.clone(),
+            jurisdiction: jurisdiction.to_string(),
+            name: a.name.clone(),
+            aliases: a.aliases.clone(),
+            kind,
+            succeeded_by: None,
+        })
+    }
+
+    /// Checks that an agency reference names a known agency or group.
+    fn reference(&mut self, at: &At, r: &Spanned<String>) -> bool {
+        let id = r.get_ref();
+        if self.agencies.contains_key(id) {
+            return true;
+        }
+        let hint = self.suggest(id);
+        self.diags.push(at.diag(r.span(), format!("unknown agency `{id}`")).hint(hint));
+        false
+    }
+
+    fn suggest(&self, unknown: &str) -> String {
+        let folded = unknown.to_lowercase();
+        if let Some((id, _)) = self
+            .agencies
+            .iter()
+            .find(|(_, k)| k.names.iter().any(|n| n.to_lowercase() == folded))
+        {
+            return format!("`{unknown}` is a name of `{id}`: refer to agencies by id");
+        }
+        let closest = self
+            .agencies
+            .keys()
+            .map(|id| (edit_distance(unknown, id), id))
+            .filter(|(d, _)| *d <= 3)
+            .min();
+        match closest {
+            Some((_, id)) => format!("did you mean `{id}`?"),
+            None => "add the agency to a file in content/agencies/, or fix the id".to_string(),
+        }
+    }
+
+    fn plan(&mut self, file: Parsed<RawPlan>) -> Option<Plan> {
+        let at = At { rel: &file.rel, text: &file.text };
+        let raw = file.value;
+        let id = file.stem.clone();
+        let mut ok = true;
+        if !is_slug(&id) {
+            self.diags.push(
+                Diagnostic::new(&file.rel, None, format!("plan id `{id}` (the file name) is not a slug"))
+                    .hint("rename the file to lowercase ASCII letters, digits and hyphens"),
+            );
+            ok = false;
+        }
+        if !self.jurisdictions.contains(raw.jurisdiction.get_ref()) {
+            self.diags.push(
+                at.diag(raw.jurisdiction.span(), format!("unknown jurisdiction `{}`", raw.jurisdiction.get_ref()))
+                    .hint("it must name a file in content/agencies/ (without .toml)"),
+            );
+            ok = false;
+        }
+        let date = raw.date.as_ref().and_then(|d| {
+            let parsed = Date::parse_iso(d.get_ref());
+            if parsed.is_none() {
+                self.diags.push(
+                    at.diag(d.span(), format!("`{}` is not a date", d.get_ref())).hint("write dates as YYYY-MM-DD"),
+                );
+            }
+            parsed
+        });
+        let source = raw.source.as_ref().and_then(|s| self.source(&at, s));
+        let source_lines = source.as_ref().map(|s| s.text.lines().count());
+        let headings: BTreeSet<&str> = raw.headings.iter().map(|h| h.number.as_str()).collect();
+        let groups: BTreeSet<&str> = raw.indicator_groups.iter().map(|h| h.number.as_str()).collect();
+
+        let mut seen = BTreeMap::new();
+        for s in &raw.sections {
+            ok &= self.slug(&at, &s.get_ref().id, "section");
+            ok &= self.unique(&at, &mut seen, &s.get_ref().id, "section");
+        }
+        let mut indicators = Vec::new();
+        for raw_ind in &raw.indicators {
+            let i = raw_ind.get_ref();
+            for m in &i.monitors {
+                ok &= self.reference(&at, m);
+            }
+            if let Some(g) = &i.group {
+                if !groups.contains(g.get_ref().as_str()) {
+                    self.diags.push(
+                        at.diag(g.span(), format!("unknown indicator group `{}`", g.get_ref()))
+                            .hint("add an [[indicator_groups]] entry with that number"),
+                    );
+                    ok = false;
+                }
+            }
+            self.line_in_source(&at, raw_ind.span(), i.line, source_lines);
+            indicators.push(Indicator {
+                number: i.number.clone(),
+                group: i.group.as_ref().map(|g| g.get_ref().clone()),
+                name: i.name.clone(),
+                unit: i.unit.clone(),
+                target: i.target.clone(),
+                horizon: i.horizon.clone(),
+                monitors: i.monitors.iter().map(|m| m.get_ref().clone()).collect(),
+                line: i.line,
+            });
+        }
+
+        let year = date.map(|d: Date| d.year);
+        let mut task_ids = BTreeMap::new();
+        let mut tasks = Vec::new();
+        for raw_task in &raw.tasks {
+            let t = raw_task.get_ref();
+            ok &= self.slug(&at, &t.id, "task");
+            ok &= self.unique(&at, &mut task_ids, &t.id, "task");
+            for alias in &t.aliases {
+                ok &= self.slug(&at, alias, "task alias");
+                ok &= self.unique(&at, &mut task_ids, alias, "task");
+            }
+            if t.lead.is_empty() {
+                self.diags.push(
+                    at.diag(raw_task.span(), format!("task `{}` has no lead agency", t.id.get_ref()))
+                        .hint("add lead = [\"<agency id>\"]: every task needs someone to lead it"),
+                );
+                ok = false;
+            }
+            for r in t.lead.iter().chain(&t.support) {
+                ok &= self.reference(&at, r);
+            }
+            if let Some(h) = &t.heading {
+                if !headings.contains(h.get_ref().as_str()) {
+                    self.diags.push(
+                        at.diag(h.span(), format!("unknown heading `{}`", h.get_ref()))
+                            .hint("add a [[headings]] entry with that number"),
+                    );
+                    ok = false;
+                }
+            }
+            self.line_in_source(&at, raw_task.span(), t.line, source_lines);
+            tasks.push(Task {
+                id: t.id.get_ref().clone(),
+                number: t.number.clone(),
+                heading: t.heading.as_ref().map(|h| h.get_ref().clone()),
+                title: t.title.clone(),
+                detail: t.detail.clone(),
+                lead: t.lead.iter().map(|r| r.get_ref().clone()).collect(),
+                support: t.support.iter().map(|r| r.get_ref().clone()).collect(),
+                output: t.output.clone(),
+                deadline: t.deadline.as_ref().map(|d| Deadline::new(&d.vi, d.en.clone(), year)),
+                note: t.note.clone(),
+                line: t.line,
+                aliases: t.aliases.iter().map(|a| a.get_ref().clone()).collect(),
+            });
+        }
+        for a in &raw.aliases {
+            ok &= self.slug(&at, a, "plan alias");
+        }
+        for s in &raw.sections {
+            let s = s.get_ref();
+            self.line_in_source(&at, s.id.span(), s.line, source_lines);
+        }
+        ok.then(|| Plan {
+            id,
+            number: raw.number.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+            date,
+            jurisdiction: raw.jurisdiction.into_inner(),
+            issuer: raw.issuer,
+            status: raw.status,
+            source,
+            title: raw.title,
+            implements: raw.implements,
+            signer: raw.signer.map(|s| Signer { name: s.name, role: s.role }),
+            sections: raw.sections.into_iter().map(Spanned::into_inner).map(section).collect(),
+            objectives: raw.objectives.into_iter().map(|o| Objective { text: o.text, line: o.line }).collect(),
+            indicator_groups: raw.indicator_groups.into_iter().map(heading).collect(),
+            indicators,
+            headings: raw.headings.into_iter().map(heading).collect(),
+            tasks,
+            aliases: raw.aliases.into_iter().map(Spanned::into_inner).collect(),
+        })
+    }
+
+    fn unique(&mut self, at: &At, seen: &mut BTreeMap<String, usize>, id: &Spanned<String>, what: &str) -> bool {
+        let line = line_of(at.text, id.span().start);
+        if let Some(first) = seen.insert(id.get_ref().clone(), line) {
+            self.diags.push(
+                at.diag(id.span(), format!("{what} id `{}` is used twice", id.get_ref()))
+                    .hint(format!("the first is on line {first}; ids must be unique within a plan")),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn source(&mut self, at: &At, s: &Spanned<String>) -> Option<SourceDoc> {
+        let path = s.get_ref();
+        let abs = self.root.join(path);
+        match std::fs::read(&abs) {
+            Ok(bytes) => Some(SourceDoc {
+                path: path.replace('\\', "/"),
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+            }),
+            Err(e) => {
+                self.diags.push(
+                    at.diag(s.span(), format!("cannot read the source document `{path}`: {e}"))
+                        .hint("source is a path relative to the site root, like seeds/002_….txt"),
+                );
+                None
+            }
+        }
+    }
+
+    fn line_in_source(&mut self, at: &At, span: Range<usize>, line: Option<usize>, lines: Option<usize>) {
+        if let (Some(line), Some(lines)) = (line, lines) {
+            if line == 0 || line > lines {
+                self.diags.push(
+                    at.diag(span, format!("line {line} is outside the source document ({lines} lines)"))
+                        .hint("`line` is the 1-based line in the file named by `source`"),
+                );
+            }
+        }
+    }
+}
+
+fn section(s: RawSection) -> Section {
+    Section { id: s.id.into_inner(), number: s.number, heading: s.heading, body: s.body, line: s.line }
+}
+
+fn heading(h: RawHeading) -> Heading {
+    Heading { number: h.number, title: h.title, line: h.line }
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance() {
+        assert_eq!(edit_distance("hue-so-khcm", "hue-so-khcn"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

@@ -1,0 +1,235 @@
+//! The validated domain model: what a site is made of once its content has
+//! been read and checked. Later stages only ever see these types.
+
+use crate::deadline::Deadline;
+use crate::text::Text;
+use std::fmt;
+use std::path::PathBuf;
+
+/// The whole site, sorted by id so that everything derived from it is stable.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub jurisdictions: Vec<Jurisdiction>,
+    pub agencies: Vec<Agency>,
+    pub plans: Vec<Plan>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub title: Text,
+    pub description: Option<Text>,
+    /// Absolute URL of the site's root, always ending in `/`.
+    pub base_url: String,
+    pub theme: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Jurisdiction {
+    pub id: String,
+    pub name: Text,
+    pub aliases: Vec<String>,
+}
+
+/// A body that tasks are assigned to: one agency, or a collective group.
+#[derive(Debug, Clone)]
+pub struct Agency {
+    pub id: String,
+    pub jurisdiction: String,
+    pub name: Text,
+    pub aliases: Vec<String>,
+    /// `department`, `office`, …; `group` for collective assignees.
+    pub kind: String,
+    pub succeeded_by: Option<Succession>,
+}
+
+impl Agency {
+    pub fn is_group(&self) -> bool {
+        self.kind == "group"
+    }
+}
+
+/// Where an agency's work went after a merger or renaming.
+#[derive(Debug, Clone)]
+pub struct Succession {
+    pub agency: String,
+    pub date: Date,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Issued,
+    Draft,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Issued => "issued",
+            Status::Draft => "draft",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub id: String,
+    pub number: Option<String>,
+    pub date: Option<Date>,
+    pub jurisdiction: String,
+    pub issuer: Text,
+    pub status: Status,
+    /// The original document the plan was structured from.
+    pub source: Option<SourceDoc>,
+    pub title: Text,
+    pub implements: Vec<String>,
+    pub signer: Option<Signer>,
+    pub sections: Vec<Section>,
+    pub objectives: Vec<Objective>,
+    pub indicator_groups: Vec<Heading>,
+    pub indicators: Vec<Indicator>,
+    pub headings: Vec<Heading>,
+    pub tasks: Vec<Task>,
+    pub aliases: Vec<String>,
+}
+
+impl Plan {
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.tasks.iter().find(|t| t.id == id)
+    }
+
+    pub fn heading(&self, number: &str) -> Option<&Heading> {
+        self.headings.iter().find(|h| h.number == number)
+    }
+
+    /// The year a one-year plan's month ranges ("Tháng 1-12") refer to.
+    pub fn year(&self) -> Option<i32> {
+        self.date.map(|d| d.year)
+    }
+}
+
+/// The original text of a plan, as received, for the line-anchored source page.
+#[derive(Debug, Clone)]
+pub struct SourceDoc {
+    /// Relative to the site root, with `/` separators.
+    pub path: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Signer {
+    pub name: String,
+    pub role: Text,
+}
+
+/// A prose part of the plan, kept as Markdown with the document's numbering.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub number: Option<String>,
+    pub heading: Text,
+    pub body: Text,
+    pub line: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Objective {
+    pub text: Text,
+    pub line: Option<usize>,
+}
+
+/// A numbered heading that tasks or indicators are grouped under.
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub number: String,
+    pub title: Text,
+    pub line: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub number: String,
+    pub group: Option<String>,
+    pub name: Text,
+    pub unit: Text,
+    pub target: Text,
+    pub horizon: Option<Text>,
+    pub monitors: Vec<String>,
+    pub line: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub id: String,
+    pub number: String,
+    pub heading: Option<String>,
+    pub title: Text,
+    pub detail: Option<Text>,
+    pub lead: Vec<String>,
+    pub support: Vec<String>,
+    pub output: Option<Text>,
+    pub deadline: Option<Deadline>,
+    pub note: Option<Text>,
+    pub line: Option<usize>,
+    pub aliases: Vec<String>,
+}
+
+/// A calendar date; plans only ever need days, so no time zones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        let ok = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
+        ok.then_some(Date { year, month, day })
+    }
+
+    /// The last day of a month.
+    pub fn end_of_month(year: i32, month: u32) -> Option<Date> {
+        Date::new(year, month, days_in_month(year, month))
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse_iso(s: &str) -> Option<Date> {
+        let mut parts = s.splitn(3, '-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(Date::parse_iso("2024-02-29").map(|d| d.to_string()), Some("2024-02-29".into()));
+        assert_eq!(Date::parse_iso("2025-02-29"), None);
+        assert_eq!(Date::parse_iso("2025-13-01"), None);
+        assert_eq!(Date::parse_iso("25-01-01"), None);
+        assert_eq!(Date::end_of_month(2025, 4), Date::new(2025, 4, 30));
+    }
+}

@@ -1,0 +1,237 @@
+//! Open data, version 1 (a contract, see docs/open-data.md): plans, tasks and
+//! agencies as JSON, tasks and indicators as CSV, under `/data/`.
+
+use crate::error::{Error, Result};
+use crate::model::{Plan, Task};
+use crate::output::OutputFile;
+use crate::resolve::{Resolved, Role};
+use crate::text::Text;
+use serde::Serialize;
+
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Urls {
+    vi: String,
+    en: String,
+}
+
+#[derive(Serialize)]
+struct PlanRecord<'a> {
+    id: &'a str,
+    number: Option<&'a str>,
+    title: &'a Text,
+    jurisdiction: &'a str,
+    date: Option<String>,
+    status: &'static str,
+    source: Option<&'a str>,
+    implements: &'a [String],
+    url: Urls,
+    task_count: usize,
+}
+
+#[derive(Serialize)]
+struct Due<'a> {
+    text: &'a Text,
+    start: Option<String>,
+    end: Option<String>,
+    ongoing: bool,
+    recurring: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct TaskRecord<'a> {
+    id: String,
+    plan: &'a str,
+    number: &'a str,
+    heading: Option<&'a str>,
+    title: &'a Text,
+    lead: &'a [String],
+    support: &'a [String],
+    output: Option<&'a Text>,
+    due: Option<Due<'a>>,
+    source_line: Option<usize>,
+    url: Urls,
+}
+
+#[derive(Serialize)]
+struct AgencyTasks {
+    lead: Vec<String>,
+    support: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct AgencyRecord<'a> {
+    id: &'a str,
+    jurisdiction: &'a str,
+    kind: &'a str,
+    name: &'a Text,
+    aliases: &'a [String],
+    succeeded_by: Option<&'a str>,
+    succeeded_on: Option<String>,
+    url: Urls,
+    tasks: AgencyTasks,
+}
+
+/// The open-data files of the site.
+pub fn files(r: &Resolved) -> Result<Vec<OutputFile>> {
+    let site = r.site;
+    let url = |path: &str| Urls {
+        vi: format!("{}vi/{path}", site.config.base_url),
+        en: format!("{}en/{path}", site.config.base_url),
+    };
+    let plans: Vec<PlanRecord> = site
+        .plans
+        .iter()
+        .map(|p| PlanRecord {
+            id: &p.id,
+            number: p.number.as_deref(),
+            title: &p.title,
+            jurisdiction: &p.jurisdiction,
+            date: p.date.map(|d| d.to_string()),
+            status: p.status.as_str(),
+            source: p.source.as_ref().map(|s| s.path.as_str()),
+            implements: &p.implements,
+            url: url(&format!("plans/{}/", p.id)),
+            task_count: p.tasks.len(),
+        })
+        .collect();
+    let tasks: Vec<TaskRecord> = site
+        .plans
+        .iter()
+        .flat_map(|p| p.tasks.iter().map(move |t| (p, t)))
+        .map(|(p, t)| task_record(p, t, url(&format!("plans/{}/tasks/{}/", p.id, t.id))))
+        .collect();
+    let agencies: Vec<AgencyRecord> = site
+        .agencies
+        .iter()
+        .enumerate()
+        .map(|(i, a)| AgencyRecord {
+            id: &a.id,
+            jurisdiction: &a.jurisdiction,
+            kind: &a.kind,
+            name: &a.name,
+            aliases: &a.aliases,
+            succeeded_by: a.succeeded_by.as_ref().map(|s| s.agency.as_str()),
+            succeeded_on: a.succeeded_by.as_ref().map(|s| s.date.to_string()),
+            url: url(&format!("agencies/{}/", a.id)),
+            tasks: AgencyTasks { lead: r.task_ids(i, Role::Lead), support: r.task_ids(i, Role::Support) },
+        })
+        .collect();
+    Ok(vec![
+        json("data/plans.json", "plans", &plans)?,
+        json("data/tasks.json", "tasks", &tasks)?,
+        json("data/agencies.json", "agencies", &agencies)?,
+        OutputFile::new("data/tasks.csv", tasks_csv(&tasks)?),
+        OutputFile::new("data/indicators.csv", indicators_csv(&site.plans)?),
+    ])
+}
+
+fn task_record<'a>(p: &'a Plan, t: &'a Task, url: Urls) -> TaskRecord<'a> {
+    TaskRecord {
+        id: format!("{}/{}", p.id, t.id),
+        plan: &p.id,
+        number: &t.number,
+        heading: t.heading.as_deref(),
+        title: &t.title,
+        lead: &t.lead,
+        support: &t.support,
+        output: t.output.as_ref(),
+        due: t.deadline.as_ref().map(|d| Due {
+            text: &d.text,
+            start: d.start().map(|x| x.to_string()),
+            end: d.end().map(|x| x.to_string()),
+            ongoing: d.ongoing(),
+            recurring: d.recurring(),
+        }),
+        source_line: t.line,
+        url,
+    }
+}
+
+fn json<T: Serialize>(path: &str, key: &str, items: &[T]) -> Result<OutputFile> {
+    let mut map = serde_json::Map::new();
+    map.insert("version".into(), VERSION.into());
+    map.insert(key.into(), serde_json::to_value(items).map_err(|e| Error::Other(format!("{path}: {e}")))?);
+    let mut bytes = serde_json::to_vec_pretty(&map).map_err(|e| Error::Other(format!("{path}: {e}")))?;
+    bytes.push(b'\n');
+    Ok(OutputFile::new(path, bytes))
+}
+
+fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| Error::Other(format!("writing CSV: {e}"));
+    w.write_record(header).map_err(err)?;
+    for row in rows {
+        w.write_record(&row).map_err(err)?;
+    }
+    w.into_inner().map_err(|e| Error::Other(format!("writing CSV: {e}")))
+}
+
+fn en(t: Option<&Text>) -> String {
+    t.and_then(|t| t.en.clone()).unwrap_or_default()
+}
+
+fn vi(t: Option<&Text>) -> String {
+    t.map(|t| t.vi.clone()).unwrap_or_default()
+}
+
+fn tasks_csv(tasks: &[TaskRecord]) -> Result<Vec<u8>> {
+    let header = [
+        "id", "plan", "number", "title_vi", "title_en", "lead", "support", "output_vi", "output_en",
+        "deadline_vi", "deadline_en", "due_start", "due_end", "ongoing", "recurring", "url_vi", "url_en",
+    ];
+    csv_bytes(
+        &header,
+        tasks.iter().map(|t| {
+            let due = t.due.as_ref();
+            vec![
+                t.id.clone(),
+                t.plan.to_string(),
+                t.number.to_string(),
+                t.title.vi.clone(),
+                en(Some(t.title)),
+                t.lead.join(";"),
+                t.support.join(";"),
+                vi(t.output),
+                en(t.output),
+                vi(due.map(|d| d.text)),
+                en(due.map(|d| d.text)),
+                due.and_then(|d| d.start.clone()).unwrap_or_default(),
+                due.and_then(|d| d.end.clone()).unwrap_or_default(),
+                due.is_some_and(|d| d.ongoing).to_string(),
+                due.and_then(|d| d.recurring).unwrap_or_default().to_string(),
+                t.url.vi.clone(),
+                t.url.en.clone(),
+            ]
+        }),
+    )
+}
+
+fn indicators_csv(plans: &[Plan]) -> Result<Vec<u8>> {
+    let header = [
+        "plan", "number", "group", "name_vi", "name_en", "unit_vi", "unit_en", "target_vi", "target_en",
+        "horizon_vi", "horizon_en", "monitors",
+    ];
+    csv_bytes(
+        &header,
+        plans.iter().flat_map(|p| {
+            p.indicators.iter().map(move |i| {
+                vec![
+                    p.id.clone(),
+                    i.number.clone(),
+                    i.group.clone().unwrap_or_default(),
+                    i.name.vi.clone(),
+                    en(Some(&i.name)),
+                    i.unit.vi.clone(),
+                    en(Some(&i.unit)),
+                    i.target.vi.clone(),
+                    en(Some(&i.target)),
+                    vi(i.horizon.as_ref()),
+                    en(i.horizon.as_ref()),
+                    i.monitors.join(";"),
+                ]
+            })
+        }),
+    )
+}

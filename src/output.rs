@@ -1,0 +1,163 @@
+//! Puts a rendered site on disk safely: everything is written into a staging
+//! folder beside the output, which then replaces the output in one step. A
+//! failed build never touches the published folder, and a file whose bytes
+//! did not change keeps its inode and mtime (so rsync and caches see no
+//! change).
+
+use crate::error::{Error, Result};
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// One file of the built site, by its path under the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative, `/`-separated: `vi/plans/x/index.html`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        OutputFile { path: path.into(), bytes: bytes.into() }
+    }
+}
+
+/// What a write did, for the summary line.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteReport {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Marks a folder as plansite output, so a mistyped `--out` is never replaced.
+pub const MARKER: &str = ".plansite-output";
+
+/// Writes `files` as the new content of `out`.
+pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport> {
+    check_replaceable(out)?;
+    let staging = sibling(out, "staging");
+    let backup = sibling(out, "old");
+    for stale in [&staging, &backup] {
+        if stale.exists() {
+            fs::remove_dir_all(stale).map_err(|e| Error::io(stale, e))?;
+        }
+    }
+    let mut report = WriteReport::default();
+    let mut dirs = BTreeSet::new();
+    for file in files {
+        let rel = safe_relative(&file.path)?;
+        let target = staging.join(&rel);
+        if let Some(parent) = target.parent() {
+            if dirs.insert(parent.to_path_buf()) {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+        }
+        let previous = out.join(&rel);
+        if same_bytes(&previous, &file.bytes) && fs::hard_link(&previous, &target).is_ok() {
+            report.unchanged += 1;
+        } else {
+            fs::write(&target, &file.bytes).map_err(|e| Error::io(&target, e))?;
+            report.written += 1;
+        }
+    }
+    fs::write(staging.join(MARKER), b"built by plansite; this folder is replaced on every build\n")
+        .map_err(|e| Error::io(&staging, e))?;
+    report.removed = count_removed(out, files);
+    swap(&staging, out, &backup)?;
+    Ok(report)
+}
+
+/// Refuses to replace a folder that has content but was not built by plansite.
+fn check_replaceable(out: &Path) -> Result<()> {
+    if !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        return Err(Error::Other(format!(
+            "{} exists and is not a folder; choose another --out",
+            out.display()
+        )));
+    }
+    let empty = fs::read_dir(out).map_err(|e| Error::io(out, e))?.next().is_none();
+    if empty || out.join(MARKER).exists() {
+        return Ok(());
+    }
+    Err(Error::Other(format!(
+        "{} has files that plansite did not write (no {MARKER} in it); \
+         refusing to replace it: choose an empty or new --out folder",
+        out.display()
+    )))
+}
+
+/// `public` → `.public.staging` in the same parent, so the final rename
+/// stays on one file system.
+fn sibling(out: &Path, what: &str) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.{what}"))
+}
+
+/// Rejects absolute paths and `..`, which would escape the output folder.
+fn safe_relative(path: &str) -> Result<PathBuf> {
+    let ok = !path.is_empty()
+        && !path.starts_with('/')
+        && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+    if ok {
+        Ok(PathBuf::from(path))
+    } else {
+        Err(Error::Other(format!("refusing to write outside the output folder: `{path}`")))
+    }
+}
+
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            fs::read(path).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
+}
+
+/// Files of the old output that the new one no longer has.
+fn count_removed(out: &Path, files: &[OutputFile]) -> usize {
+    let new: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file() && e.file_name() != MARKER)
+        .filter_map(|e| e.path().strip_prefix(out).ok().map(|p| p.to_string_lossy().replace('\\', "/")))
+        .filter(|p| !new.contains(p.as_str()))
+        .count()
+}
+
+/// Moves the old output aside, the staging folder into place, and deletes
+/// the old one; if the second step fails the old output is put back.
+fn swap(staging: &Path, out: &Path, backup: &Path) -> Result<()> {
+    if out.exists() {
+        fs::rename(out, backup).map_err(|e| Error::io(out, e))?;
+    }
+    if let Err(e) = fs::rename(staging, out) {
+        if backup.exists() {
+            let _ = fs::rename(backup, out);
+        }
+        return Err(Error::io(out, e));
+    }
+    if backup.exists() {
+        fs::remove_dir_all(backup).map_err(|e| Error::io(backup, e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_escaping_paths() {
+        assert!(safe_relative("vi/index.html").is_ok());
+        assert!(safe_relative("../x").is_err());
+        assert!(safe_relative("/etc/passwd").is_err());
+        assert!(safe_relative("a//b").is_err());
+    }
+}

@@ -1,0 +1,298 @@
+//! Renders the site's pages from the resolved model with a MiniJinja theme.
+//! Pages are rendered in parallel into memory; `output` writes them.
+
+mod markdown;
+mod views;
+
+pub use markdown::{escape, to_html};
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::output::OutputFile;
+use crate::resolve::Resolved;
+use crate::text::{Lang, fold};
+use minijinja::{Environment, UndefinedBehavior, Value, context};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+use views::Views;
+
+/// The theme's i18n string tables, one per language.
+pub struct Strings {
+    tables: BTreeMap<Lang, BTreeMap<String, String>>,
+}
+
+impl Strings {
+    /// The string for `key`; the key itself if the table lacks it (which
+    /// `Theme::load` has already reported).
+    pub fn get<'a>(&'a self, lang: Lang, key: &'a str) -> &'a str {
+        self.tables.get(&lang).and_then(|t| t.get(key)).map(String::as_str).unwrap_or(key)
+    }
+
+    fn value(&self, lang: Lang) -> Value {
+        Value::from_serialize(self.tables.get(&lang))
+    }
+}
+
+/// A loaded theme: templates, strings and fingerprinted static assets.
+pub struct Theme {
+    env: Environment<'static>,
+    strings: Strings,
+    assets: Vec<OutputFile>,
+    /// Logical asset name (`style.css`) → path under the site root.
+    asset_paths: BTreeMap<String, String>,
+}
+
+impl Theme {
+    pub fn load(dir: &Path) -> Result<Theme> {
+        if !dir.is_dir() {
+            return Err(Error::Other(format!(
+                "theme folder {} not found; check `theme` in content/site.toml",
+                dir.display()
+            )));
+        }
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        for (name, source) in read_tree(&dir.join("templates"))? {
+            env.add_template_owned(name, String::from_utf8_lossy(&source).into_owned())?;
+        }
+        let strings = load_strings(&dir.join("i18n"))?;
+        let mut assets = Vec::new();
+        let mut asset_paths = BTreeMap::new();
+        for (name, bytes) in read_tree(&dir.join("static"))? {
+            let path = format!("assets/{}", fingerprint(&name, &bytes));
+            asset_paths.insert(name, path.clone());
+            assets.push(OutputFile::new(path, bytes));
+        }
+        Ok(Theme { env, strings, assets, asset_paths })
+    }
+}
+
+/// Every file under `dir` as (relative `/` path, bytes), sorted.
+fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::Other(format!("{}: {e}", dir.display())))?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            files.push((rel.to_string_lossy().replace('\\', "/"), bytes));
+        }
+    }
+    Ok(files)
+}
+
+fn load_strings(dir: &Path) -> Result<Strings> {
+    let mut tables = BTreeMap::new();
+    let mut diags = Vec::new();
+    for lang in Lang::ALL {
+        let path = dir.join(format!("{}.toml", lang.code()));
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        match toml::from_str::<BTreeMap<String, String>>(&text) {
+            Ok(table) => {
+                tables.insert(lang, table);
+            }
+            Err(e) => diags.push(Diagnostic::new(
+                &path,
+                e.span().map(|s| crate::error::line_of(&text, s.start)),
+                e.message().to_string(),
+            )),
+        }
+    }
+    if let (Some(vi), Some(en)) = (tables.get(&Lang::Vi), tables.get(&Lang::En)) {
+        for (missing_in, have, lacks) in [("en", vi, en), ("vi", en, vi)] {
+            for key in have.keys().filter(|k| !lacks.contains_key(*k)) {
+                diags.push(
+                    Diagnostic::new(dir.join(format!("{missing_in}.toml")), None, format!("missing string `{key}`"))
+                        .hint("both languages need the same keys"),
+                );
+            }
+        }
+    }
+    if diags.is_empty() { Ok(Strings { tables }) } else { Err(Error::Invalid(diags)) }
+}
+
+/// `style.css` → `style.1a2b3c4d5e.css`: a new name whenever the bytes change,
+/// so assets can be cached forever.
+fn fingerprint(name: &str, bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    let hex = format!("{hash:016x}");
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{}.{ext}", &hex[..10]),
+        None => format!("{name}.{}", &hex[..10]),
+    }
+}
+
+/// Sort key for names: folded first, so "Đại học" sorts among the D's.
+pub fn sort_key(name: &str) -> (String, String) {
+    (fold(name), name.to_string())
+}
+
+/// One page to render.
+#[derive(Debug, Clone, Copy)]
+enum Page {
+    Home,
+    Plan(usize),
+    Task(usize, usize),
+    Source(usize),
+    Agencies,
+    Agency(usize),
+}
+
+impl Page {
+    fn template(self) -> &'static str {
+        match self {
+            Page::Home => "home.html",
+            Page::Plan(_) => "plan.html",
+            Page::Task(..) => "task.html",
+            Page::Source(_) => "source.html",
+            Page::Agencies => "agencies.html",
+            Page::Agency(_) => "agency.html",
+        }
+    }
+}
+
+/// Renders every page of the site, plus the theme's assets.
+pub fn render(r: &Resolved, theme: &Theme) -> Result<Vec<OutputFile>> {
+    let base = base_path(&r.site.config.base_url);
+    let mut pages = vec![Page::Home, Page::Agencies];
+    for (p, plan) in r.site.plans.iter().enumerate() {
+        pages.push(Page::Plan(p));
+        if plan.source.is_some() {
+            pages.push(Page::Source(p));
+        }
+        pages.extend((0..plan.tasks.len()).map(|t| Page::Task(p, t)));
+    }
+    pages.extend((0..r.site.agencies.len()).map(Page::Agency));
+
+    let mut files = theme.assets.clone();
+    files.push(landing(r, theme, &base)?);
+    for lang in Lang::ALL {
+        let views = Views::new(r, lang, &base, &theme.strings);
+        let common = Common::new(r, theme, &views);
+        let rendered: Result<Vec<OutputFile>> =
+            pages.par_iter().map(|&page| render_page(theme, &views, &common, page)).collect();
+        files.extend(rendered?);
+    }
+    Ok(files)
+}
+
+/// Context shared by every page of one language.
+struct Common {
+    strings: Value,
+    site: Value,
+    assets: Value,
+}
+
+impl Common {
+    fn new(r: &Resolved, theme: &Theme, views: &Views) -> Common {
+        let config = &r.site.config;
+        let base = views.base;
+        let assets: BTreeMap<&str, String> =
+            theme.asset_paths.iter().map(|(k, v)| (k.as_str(), format!("{base}{v}"))).collect();
+        Common {
+            strings: theme.strings.value(views.lang),
+            site: context! {
+                title => views.l(&config.title),
+                description => config.description.as_ref().map(|d| views.l(d)),
+                base => base,
+                base_url => config.base_url,
+                home => views.url(""),
+                agencies => views.url("agencies/"),
+                data => format!("{base}data/"),
+            },
+            assets: Value::from_serialize(assets),
+        }
+    }
+}
+
+fn render_page(theme: &Theme, views: &Views, common: &Common, page: Page) -> Result<OutputFile> {
+    let r = views.r;
+    let (path, data) = match page {
+        Page::Home => (String::new(), context! { plans => views.plans() }),
+        Page::Plan(p) => (format!("plans/{}/", r.site.plans[p].id), views.plan_page(p)),
+        Page::Task(p, t) => {
+            let plan = &r.site.plans[p];
+            (format!("plans/{}/tasks/{}/", plan.id, plan.tasks[t].id), views.task_page(p, t))
+        }
+        Page::Source(p) => (format!("plans/{}/source/", r.site.plans[p].id), views.source_page(p)),
+        Page::Agencies => ("agencies/".to_string(), views.agencies_page()),
+        Page::Agency(a) => (format!("agencies/{}/", r.site.agencies[a].id), views.agency_page(a)),
+    };
+    let lang = views.lang;
+    let base_url = &r.site.config.base_url;
+    let absolute = |l: Lang| format!("{base_url}{}/{path}", l.code());
+    let ctx = context! {
+        lang => lang.code(),
+        t => common.strings,
+        site => common.site,
+        assets => common.assets,
+        page => context! {
+            path => path,
+            url => views.url(&path),
+            canonical => absolute(lang),
+            other => context! {
+                lang => lang.other().code(),
+                url => format!("{}{}/{path}", views.base, lang.other().code()),
+                label => views.t(&format!("language_{}", lang.other().code())),
+            },
+            alternates => Lang::ALL.iter().map(|&l| context! { lang => l.code(), href => absolute(l) }).collect::<Vec<_>>(),
+        },
+        data => data,
+    };
+    let html = theme.env.get_template(page.template())?.render(ctx)?;
+    Ok(OutputFile::new(format!("{}/{path}index.html", lang.code()), html))
+}
+
+/// The root page: a bilingual chooser that sends readers to their language.
+fn landing(r: &Resolved, theme: &Theme, base: &str) -> Result<OutputFile> {
+    let config = &r.site.config;
+    let assets: BTreeMap<&str, String> =
+        theme.asset_paths.iter().map(|(k, v)| (k.as_str(), format!("{base}{v}"))).collect();
+    let ctx = context! {
+        title => config.title,
+        base => base,
+        base_url => config.base_url,
+        assets => assets,
+        vi => theme.strings.value(Lang::Vi),
+        en => theme.strings.value(Lang::En),
+    };
+    let html = theme.env.get_template("landing.html")?.render(ctx)?;
+    Ok(OutputFile::new("index.html", html))
+}
+
+/// The path part of the base URL: `https://x.org/plans/` → `/plans/`.
+pub fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map(|(_, rest)| rest).unwrap_or(base_url);
+    match after_scheme.find('/') {
+        Some(i) => {
+            let p = &after_scheme[i..];
+            if p.ends_with('/') { p.to_string() } else { format!("{p}/") }
+        }
+        None => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path("https://x.org/"), "/");
+        assert_eq!(base_path("https://x.org"), "/");
+        assert_eq!(base_path("https://x.org/plans/"), "/plans/");
+    }
+
+    #[test]
+    fn fingerprints_change_with_bytes() {
+        assert_ne!(fingerprint("style.css", b"a"), fingerprint("style.css", b"b"));
+        assert!(fingerprint("style.css", b"a").starts_with("style."));
+        assert!(fingerprint("style.css", b"a").ends_with(".css"));
+    }
+}

@@ -1,0 +1,389 @@
+//! Small serialisable views handed to templates, one set per language.
+//! Templates see only these, never the domain model.
+
+use super::markdown::{escape, to_html};
+use super::Strings;
+use crate::model::{Agency, Date, Plan, Task};
+use crate::resolve::{Assignment, Resolved, Role};
+use crate::text::{Lang, Text};
+use minijinja::Value;
+use serde::Serialize;
+
+/// Text in the page's language, with its markup ready: English pages show a
+/// missing translation as the Vietnamese text, marked `lang="vi"`, and a note.
+#[derive(Serialize)]
+pub struct LText {
+    pub text: String,
+    pub lang: &'static str,
+    pub fallback: bool,
+    pub html: Value,
+}
+
+#[derive(Serialize)]
+struct AgencyRef {
+    id: String,
+    name: LText,
+    url: String,
+    group: bool,
+}
+
+#[derive(Serialize)]
+struct TaskSummary {
+    id: String,
+    number: String,
+    title: LText,
+    url: String,
+    lead: Vec<Value>,
+    support: Vec<Value>,
+    output: Option<LText>,
+    deadline: Option<LText>,
+    due: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PlanSummary {
+    id: String,
+    number: Option<String>,
+    title: LText,
+    url: String,
+    date: Option<String>,
+    date_iso: Option<String>,
+    draft: bool,
+    task_count: usize,
+    jurisdiction: Option<LText>,
+}
+
+/// The views of one language, with the per-entity pieces built once and
+/// shared by every page that shows them.
+pub struct Views<'a> {
+    pub r: &'a Resolved<'a>,
+    pub lang: Lang,
+    /// Path prefix of the site, `/` or `/sub/`.
+    pub base: &'a str,
+    strings: &'a Strings,
+    agencies: Vec<Value>,
+    plans: Vec<Value>,
+    tasks: Vec<Vec<Value>>,
+}
+
+impl<'a> Views<'a> {
+    pub fn new(r: &'a Resolved<'a>, lang: Lang, base: &'a str, strings: &'a Strings) -> Views<'a> {
+        let mut v = Views { r, lang, base, strings, agencies: Vec::new(), plans: Vec::new(), tasks: Vec::new() };
+        v.agencies = r.site.agencies.iter().map(|a| Value::from_serialize(v.agency_ref(a))).collect();
+        v.tasks = r
+            .site
+            .plans
+            .iter()
+            .map(|p| p.tasks.iter().map(|t| Value::from_serialize(v.task_summary(p, t))).collect())
+            .collect();
+        v.plans = r.site.plans.iter().map(|p| Value::from_serialize(v.plan_summary(p))).collect();
+        v
+    }
+
+    pub fn t<'k>(&'k self, key: &'k str) -> &'k str {
+        self.strings.get(self.lang, key)
+    }
+
+    pub fn l(&self, text: &Text) -> LText {
+        let l = text.get(self.lang);
+        let html = if l.fallback {
+            format!(
+                "<span lang=\"vi\">{}</span> <small class=\"untranslated\">({})</small>",
+                escape(l.text),
+                escape(self.t("not_translated"))
+            )
+        } else {
+            escape(l.text)
+        };
+        LText { text: l.text.to_string(), lang: l.lang.code(), fallback: l.fallback, html: Value::from_safe_string(html) }
+    }
+
+    /// Markdown text in the page's language, rendered and sanitised.
+    pub fn markdown(&self, text: &Text) -> LText {
+        let l = text.get(self.lang);
+        let body = to_html(l.text);
+        let html = if l.fallback {
+            format!(
+                "<p class=\"untranslated\">{}</p><div lang=\"vi\">{body}</div>",
+                escape(self.t("not_translated_long"))
+            )
+        } else {
+            body
+        };
+        LText { text: l.text.to_string(), lang: l.lang.code(), fallback: l.fallback, html: Value::from_safe_string(html) }
+    }
+
+    pub fn date(&self, d: Date) -> String {
+        match self.lang {
+            Lang::Vi => format!("{:02}/{:02}/{}", d.day, d.month, d.year),
+            Lang::En => format!("{} {} {}", d.day, MONTHS_EN[(d.month - 1) as usize], d.year),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}/{}", self.base, self.lang.code(), path)
+    }
+
+    pub fn plan_url(&self, plan: &Plan) -> String {
+        self.url(&format!("plans/{}/", plan.id))
+    }
+
+    pub fn task_url(&self, plan: &Plan, task: &Task) -> String {
+        self.url(&format!("plans/{}/tasks/{}/", plan.id, task.id))
+    }
+
+    pub fn source_url(&self, plan: &Plan, line: Option<usize>) -> Option<String> {
+        plan.source.as_ref()?;
+        let anchor = line.map(|l| format!("#L{l}")).unwrap_or_default();
+        Some(format!("{}{anchor}", self.url(&format!("plans/{}/source/", plan.id))))
+    }
+
+    pub fn agency_url(&self, agency: &Agency) -> String {
+        self.url(&format!("agencies/{}/", agency.id))
+    }
+
+    fn agency_ref(&self, a: &Agency) -> AgencyRef {
+        AgencyRef { id: a.id.clone(), name: self.l(&a.name), url: self.agency_url(a), group: a.is_group() }
+    }
+
+    fn refs(&self, ids: &[String]) -> Vec<Value> {
+        ids.iter().filter_map(|id| self.r.agency_index.get(id.as_str())).map(|&i| self.agencies[i].clone()).collect()
+    }
+
+    fn task_summary(&self, plan: &Plan, task: &Task) -> TaskSummary {
+        TaskSummary {
+            id: task.id.clone(),
+            number: task.number.clone(),
+            title: self.l(&task.title),
+            url: self.task_url(plan, task),
+            lead: self.refs(&task.lead),
+            support: self.refs(&task.support),
+            output: task.output.as_ref().map(|o| self.l(o)),
+            deadline: task.deadline.as_ref().map(|d| self.l(&d.text)),
+            due: task.deadline.as_ref().and_then(|d| d.sort_key()).map(|d| d.to_string()),
+        }
+    }
+
+    fn plan_summary(&self, plan: &Plan) -> PlanSummary {
+        let jurisdiction = self.r.site.jurisdictions.iter().find(|j| j.id == plan.jurisdiction);
+        PlanSummary {
+            id: plan.id.clone(),
+            number: plan.number.clone(),
+            title: self.l(&plan.title),
+            url: self.plan_url(plan),
+            date: plan.date.map(|d| self.date(d)),
+            date_iso: plan.date.map(|d| d.to_string()),
+            draft: plan.status == crate::model::Status::Draft,
+            task_count: plan.tasks.len(),
+            jurisdiction: jurisdiction.map(|j| self.l(&j.name)),
+        }
+    }
+
+    pub fn plans(&self) -> Value {
+        Value::from(self.plans.clone())
+    }
+
+    pub fn plan(&self, p: usize) -> Value {
+        self.plans[p].clone()
+    }
+
+    pub fn task(&self, p: usize, t: usize) -> Value {
+        self.tasks[p][t].clone()
+    }
+
+    pub fn agency(&self, a: usize) -> Value {
+        self.agencies[a].clone()
+    }
+
+    /// Everything the plan page shows beyond its summary.
+    pub fn plan_page(&self, p: usize) -> Value {
+        let plan = &self.r.site.plans[p];
+        let sections: Vec<Value> = plan
+            .sections
+            .iter()
+            .map(|s| {
+                minijinja::context! {
+                    id => s.id, number => s.number, heading => self.l(&s.heading),
+                    body => self.markdown(&s.body), source_url => self.source_url(plan, s.line),
+                }
+            })
+            .collect();
+        let objectives: Vec<LText> = plan.objectives.iter().map(|o| self.l(&o.text)).collect();
+        minijinja::context! {
+            summary => self.plan(p),
+            issuer => self.l(&plan.issuer),
+            implements => plan.implements,
+            signer => plan.signer.as_ref().map(|s| minijinja::context! { name => s.name, role => self.l(&s.role) }),
+            source_url => self.source_url(plan, None),
+            sections => sections,
+            objectives => objectives,
+            indicator_groups => self.indicator_groups(plan),
+            task_groups => self.task_groups(p),
+        }
+    }
+
+    fn indicator_groups(&self, plan: &Plan) -> Vec<Value> {
+        let mut groups: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
+        for ind in &plan.indicators {
+            let row = minijinja::context! {
+                number => ind.number, name => self.l(&ind.name), unit => self.l(&ind.unit),
+                target => self.l(&ind.target), horizon => ind.horizon.as_ref().map(|h| self.l(h)),
+                monitors => self.refs(&ind.monitors),
+            };
+            match groups.last_mut() {
+                Some((g, rows)) if *g == ind.group.as_deref() => rows.push(row),
+                _ => groups.push((ind.group.as_deref(), vec![row])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(g, rows)| {
+                let heading = g.and_then(|n| plan.indicator_groups.iter().find(|h| h.number == n));
+                minijinja::context! {
+                    number => g, title => heading.map(|h| self.l(&h.title)), indicators => rows,
+                }
+            })
+            .collect()
+    }
+
+    /// Tasks under their headings, in document order.
+    fn task_groups(&self, p: usize) -> Vec<Value> {
+        let plan = &self.r.site.plans[p];
+        let mut groups: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
+        for (t, task) in plan.tasks.iter().enumerate() {
+            match groups.last_mut() {
+                Some((h, tasks)) if *h == task.heading.as_deref() => tasks.push(self.task(p, t)),
+                _ => groups.push((task.heading.as_deref(), vec![self.task(p, t)])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(h, tasks)| {
+                let heading = h.and_then(|n| plan.heading(n));
+                minijinja::context! { number => h, title => heading.map(|h| self.l(&h.title)), tasks => tasks }
+            })
+            .collect()
+    }
+
+    pub fn task_page(&self, p: usize, t: usize) -> Value {
+        let plan = &self.r.site.plans[p];
+        let task = &plan.tasks[t];
+        let heading = task.heading.as_deref().and_then(|n| plan.heading(n));
+        let due = task.deadline.as_ref().map(|d| {
+            minijinja::context! {
+                printed => d.text.vi, start => d.start().map(|x| self.date(x)), end => d.end().map(|x| self.date(x)),
+                start_iso => d.start().map(|x| x.to_string()), end_iso => d.end().map(|x| x.to_string()),
+                ongoing => d.ongoing(), recurring => d.recurring(),
+            }
+        });
+        minijinja::context! {
+            summary => self.task(p, t),
+            plan => self.plan(p),
+            heading => heading.map(|h| minijinja::context! { number => h.number, title => self.l(&h.title) }),
+            detail => task.detail.as_ref().map(|d| self.markdown(d)),
+            note => task.note.as_ref().map(|n| self.l(n)),
+            due => due,
+            source_url => self.source_url(plan, task.line),
+            line => task.line,
+        }
+    }
+
+    pub fn agency_page(&self, a: usize) -> Value {
+        let agency = &self.r.site.agencies[a];
+        let assignments = &self.r.assignments[a];
+        let count = |role: Role, inherited: bool| {
+            assignments.iter().filter(|x| x.role == role && x.inherited_from.is_some() == inherited).count()
+        };
+        let successor = agency.succeeded_by.as_ref().map(|s| {
+            let heir = self.r.agency_index.get(s.agency.as_str()).map(|&i| self.agency(i));
+            minijinja::context! { agency => heir, date => self.date(s.date) }
+        });
+        let predecessors: Vec<Value> = self.r.predecessors[a].iter().map(|&i| self.agency(i)).collect();
+        let jurisdiction = self.r.site.jurisdictions.iter().find(|j| j.id == agency.jurisdiction);
+        minijinja::context! {
+            agency => self.agency(a),
+            kind => self.t(&format!("kind_{}", agency.kind)),
+            aliases => agency.aliases,
+            jurisdiction => jurisdiction.map(|j| self.l(&j.name)),
+            lead_count => count(Role::Lead, false),
+            support_count => count(Role::Support, false),
+            inherited_count => assignments.iter().filter(|x| x.inherited_from.is_some()).count(),
+            successor => successor,
+            predecessors => predecessors,
+            plans => self.assignment_groups(assignments),
+        }
+    }
+
+    /// An agency's tasks grouped by plan, leads first within each plan.
+    fn assignment_groups(&self, assignments: &[Assignment]) -> Vec<Value> {
+        let mut groups: Vec<(usize, Vec<&Assignment>)> = Vec::new();
+        for a in assignments {
+            match groups.last_mut() {
+                Some((p, list)) if *p == a.task.plan => list.push(a),
+                _ => groups.push((a.task.plan, vec![a])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(p, mut list)| {
+                list.sort_by_key(|a| (a.role == Role::Support, a.task.task));
+                let rows: Vec<Value> = list
+                    .iter()
+                    .map(|a| {
+                        minijinja::context! {
+                            task => self.task(p, a.task.task), role => a.role.as_str(),
+                            inherited_from => a.inherited_from.map(|i| self.agency(i)),
+                        }
+                    })
+                    .collect();
+                minijinja::context! { plan => self.plan(p), tasks => rows }
+            })
+            .collect()
+    }
+
+    /// The agencies index: per jurisdiction, agencies then groups, with counts.
+    pub fn agencies_page(&self) -> Value {
+        let site = self.r.site;
+        let jurisdictions: Vec<Value> = site
+            .jurisdictions
+            .iter()
+            .map(|j| {
+                let row = |(i, a): (usize, &Agency)| {
+                    let list = &self.r.assignments[i];
+                    minijinja::context! {
+                        agency => self.agency(i),
+                        lead => list.iter().filter(|x| x.role == Role::Lead).count(),
+                        support => list.iter().filter(|x| x.role == Role::Support).count(),
+                        merged => a.succeeded_by.is_some(),
+                    }
+                };
+                let mine = || site.agencies.iter().enumerate().filter(|(_, a)| a.jurisdiction == j.id);
+                let mut agencies: Vec<(usize, &Agency)> = mine().filter(|(_, a)| !a.is_group()).collect();
+                agencies.sort_by_cached_key(|(_, a)| crate::render::sort_key(a.name.get(self.lang).text));
+                let groups: Vec<Value> = mine().filter(|(_, a)| a.is_group()).map(row).collect();
+                minijinja::context! {
+                    id => j.id, name => self.l(&j.name),
+                    agencies => agencies.into_iter().map(row).collect::<Vec<_>>(),
+                    groups => groups,
+                }
+            })
+            .collect();
+        minijinja::context! { jurisdictions => jurisdictions }
+    }
+
+    /// The source page: the original text, one anchored line at a time.
+    pub fn source_page(&self, p: usize) -> Value {
+        let plan = &self.r.site.plans[p];
+        let lines: Vec<&str> = plan.source.as_ref().map(|s| s.text.lines().collect()).unwrap_or_default();
+        minijinja::context! {
+            plan => self.plan(p),
+            path => plan.source.as_ref().map(|s| s.path.clone()),
+            lines => lines,
+        }
+    }
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];

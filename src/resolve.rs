@@ -1,0 +1,113 @@
+//! Links the model together: which tasks each agency leads or supports,
+//! including work inherited from agencies merged into it.
+
+use crate::model::{Agency, Plan, Site, Task};
+use std::collections::BTreeMap;
+
+/// A task by position: `site.plans[plan].tasks[task]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TaskRef {
+    pub plan: usize,
+    pub task: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Lead,
+    Support,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Lead => "lead",
+            Role::Support => "support",
+        }
+    }
+}
+
+/// One task on an agency's list: its role, and the predecessor it came from
+/// if the agency inherited it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assignment {
+    pub task: TaskRef,
+    pub role: Role,
+    pub inherited_from: Option<usize>,
+}
+
+/// Everything derived from the site that more than one output needs.
+#[derive(Debug)]
+pub struct Resolved<'a> {
+    pub site: &'a Site,
+    /// Agency index by id.
+    pub agency_index: BTreeMap<&'a str, usize>,
+    /// Per agency (same order as `site.agencies`): its assignments, in plan
+    /// and task order.
+    pub assignments: Vec<Vec<Assignment>>,
+    /// Per agency: the agencies that were merged into it.
+    pub predecessors: Vec<Vec<usize>>,
+}
+
+impl<'a> Resolved<'a> {
+    pub fn new(site: &'a Site) -> Resolved<'a> {
+        let agency_index: BTreeMap<&str, usize> =
+            site.agencies.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+        let mut assignments = vec![Vec::new(); site.agencies.len()];
+        let mut predecessors = vec![Vec::new(); site.agencies.len()];
+        for (i, agency) in site.agencies.iter().enumerate() {
+            if let Some(next) = agency.succeeded_by.as_ref().and_then(|s| agency_index.get(s.agency.as_str())) {
+                predecessors[*next].push(i);
+            }
+        }
+        for (p, plan) in site.plans.iter().enumerate() {
+            for (t, task) in plan.tasks.iter().enumerate() {
+                let task_ref = TaskRef { plan: p, task: t };
+                let roles = task.lead.iter().map(|a| (a, Role::Lead));
+                for (id, role) in roles.chain(task.support.iter().map(|a| (a, Role::Support))) {
+                    let Some(&direct) = agency_index.get(id.as_str()) else { continue };
+                    assignments[direct].push(Assignment { task: task_ref, role, inherited_from: None });
+                    for heir in successors(site, &agency_index, direct) {
+                        assignments[heir].push(Assignment { task: task_ref, role, inherited_from: Some(direct) });
+                    }
+                }
+            }
+        }
+        Resolved { site, agency_index, assignments, predecessors }
+    }
+
+    pub fn agency(&self, id: &str) -> Option<&'a Agency> {
+        self.agency_index.get(id).map(|&i| &self.site.agencies[i])
+    }
+
+    pub fn task(&self, r: TaskRef) -> (&'a Plan, &'a Task) {
+        let plan = &self.site.plans[r.plan];
+        (plan, &plan.tasks[r.task])
+    }
+
+    /// Ids of the tasks an agency has in `role`, inherited ones included.
+    pub fn task_ids(&self, agency: usize, role: Role) -> Vec<String> {
+        self.assignments[agency]
+            .iter()
+            .filter(|a| a.role == role)
+            .map(|a| {
+                let (plan, task) = self.task(a.task);
+                format!("{}/{}", plan.id, task.id)
+            })
+            .collect()
+    }
+}
+
+/// The chain of agencies that took over `start`'s work, nearest first. A
+/// cycle in the registry stops the walk instead of looping.
+fn successors(site: &Site, index: &BTreeMap<&str, usize>, start: usize) -> Vec<usize> {
+    let mut chain = Vec::new();
+    let mut current = start;
+    while let Some(next) = site.agencies[current].succeeded_by.as_ref().and_then(|s| index.get(s.agency.as_str())) {
+        if *next == start || chain.contains(next) {
+            break;
+        }
+        chain.push(*next);
+        current = *next;
+    }
+    chain
+}
