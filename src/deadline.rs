@@ -139,6 +139,7 @@ pub fn parse(printed: &str, plan_year: Option<i32>) -> DueKind {
     }
     if let Some(y) = s
         .strip_suffix("và các năm tiếp theo")
+        .or_else(|| s.strip_suffix("và những năm tiếp theo"))
         .map(|r| strip_any(r.trim(), &["năm"]))
         .or_else(|| s.strip_prefix("từ năm"))
         .and_then(|r| year(r.trim()))
@@ -238,6 +239,8 @@ mod tests {
         assert_eq!(kind("Hằng năm"), DueKind::Annual);
         assert_eq!(kind("Hàng năm"), DueKind::Annual);
         assert_eq!(kind("2025 và các năm tiếp theo"), DueKind::From(2025));
+        assert_eq!(kind("2025 và những năm tiếp theo"), DueKind::From(2025));
+        assert_eq!(kind("3/2026"), DueKind::Month(2026, 3));
         assert_eq!(kind("Sau khi có hướng dẫn của Bộ Khoa học và Công nghệ"), DueKind::Conditional);
     }
 

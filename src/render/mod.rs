@@ -54,6 +54,7 @@ impl Theme {
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
+        env.set_formatter(html_formatter);
         for (name, source) in read_tree(&dir.join("templates"))? {
             env.add_template_owned(name, String::from_utf8_lossy(&source).into_owned())?;
         }
@@ -66,6 +67,17 @@ impl Theme {
             assets.push(OutputFile::new(path, bytes));
         }
         Ok(Theme { env, strings, assets, asset_paths })
+    }
+}
+
+/// Escapes strings like every HTML tool does (`& < > " '`), leaving `/`
+/// alone so URLs stay readable; everything else as MiniJinja would.
+fn html_formatter(out: &mut minijinja::Output, state: &minijinja::State, value: &Value) -> std::result::Result<(), minijinja::Error> {
+    match value.as_str() {
+        Some(s) if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) => {
+            out.write_str(&escape(s)).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+        }
+        _ => minijinja::escape_formatter(out, state, value),
     }
 }
 

@@ -1,0 +1,132 @@
+//! Helpers for integration tests: a throwaway copy of the repository's site,
+//! builds, and small readers for the output.
+#![allow(dead_code)]
+
+use plansite::build::{BuildOptions, BuildReport, Silent, build};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::SystemTime;
+
+/// A copy of the repository's content, themes and seeds in a temporary folder,
+/// so tests can break it and build it without touching the real `public/`.
+pub struct TempSite {
+    dir: tempfile::TempDir,
+}
+
+impl TempSite {
+    pub fn copy_of_repo() -> TempSite {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for part in ["content", "themes", "seeds"] {
+            copy_tree(&repo.join(part), &dir.path().join(part));
+        }
+        TempSite { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions { root: self.root().to_path_buf(), out: self.out(), base_url: None, drafts: false }
+    }
+
+    pub fn build(&self) -> plansite::Result<BuildReport> {
+        build(&self.options(), &mut Silent)
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    /// Replaces the first occurrence of `from` in a file, insisting it is there.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+
+    /// Runs the real binary in this site.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_plansite"))
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .output()
+            .expect("run plansite")
+    }
+
+    pub fn plan_file(&self) -> String {
+        "content/plans/hue-2025-03-nq-cp.toml".to_string()
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Every file under `dir`: relative path → (bytes, mtime).
+pub fn tree(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("prefix").to_string_lossy().replace('\\', "/");
+            let meta = e.metadata().expect("metadata");
+            (rel, (std::fs::read(e.path()).expect("read"), meta.modified().expect("mtime")))
+        })
+        .collect()
+}
+
+/// Values of an attribute (`href="…"`) in HTML, entity `&amp;` decoded.
+pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        if let Some(end) = rest.find('"') {
+            out.push(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// The file a site-root URL path (`/vi/plans/x/`) is served from.
+pub fn file_for(out: &Path, url_path: &str) -> PathBuf {
+    let path = url_path.split(['#', '?']).next().unwrap_or("").trim_start_matches('/');
+    if path.is_empty() || path.ends_with('/') {
+        out.join(path).join("index.html")
+    } else {
+        out.join(path)
+    }
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
