@@ -46,7 +46,10 @@ impl Progress for Silent {
 }
 
 /// Renders the whole site into memory.
-pub fn render_site(options: &BuildOptions, progress: &mut dyn Progress) -> Result<(Vec<OutputFile>, BuildReport)> {
+pub fn render_site(
+    options: &BuildOptions,
+    progress: &mut dyn Progress,
+) -> Result<(Vec<OutputFile>, BuildReport)> {
     let started = Instant::now();
     let mut clock = Instant::now();
     let mut lap = |progress: &mut dyn Progress, name: &str, detail: String| {
@@ -62,11 +65,23 @@ pub fn render_site(options: &BuildOptions, progress: &mut dyn Progress) -> Resul
         site.plans.retain(|p| p.status != Status::Draft);
     }
     let tasks: usize = site.plans.iter().map(|p| p.tasks.len()).sum();
-    lap(progress, "load", format!("{} plans, {tasks} tasks, {} agencies", site.plans.len(), site.agencies.len()));
+    lap(
+        progress,
+        "load",
+        format!(
+            "{} plans, {tasks} tasks, {} agencies",
+            site.plans.len(),
+            site.agencies.len()
+        ),
+    );
 
     let resolved = Resolved::new(&site);
     let theme = Theme::load(&options.root.join("themes").join(&site.config.theme))?;
-    lap(progress, "resolve", "agencies, successions, theme".to_string());
+    lap(
+        progress,
+        "resolve",
+        "agencies, successions, theme".to_string(),
+    );
 
     let mut files = render::render(&resolved, &theme)?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
@@ -75,7 +90,10 @@ pub fn render_site(options: &BuildOptions, progress: &mut dyn Progress) -> Resul
     files.extend(opendata::files(&resolved)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
-        return Err(Error::Other(format!("two outputs want the same path `{}`", pair[0].path)));
+        return Err(Error::Other(format!(
+            "two outputs want the same path `{}`",
+            pair[0].path
+        )));
     }
     lap(progress, "data", "open data files".to_string());
 
@@ -99,7 +117,10 @@ pub fn build(options: &BuildOptions, progress: &mut dyn Progress) -> Result<Buil
     report.write = output::write(&options.out, &files)?;
     progress.stage(
         "write",
-        &format!("{} written, {} unchanged, {} removed", report.write.written, report.write.unchanged, report.write.removed),
+        &format!(
+            "{} written, {} unchanged, {} removed",
+            report.write.written, report.write.unchanged, report.write.removed
+        ),
         clock.elapsed().as_secs_f64(),
     );
     report.seconds = started.elapsed().as_secs_f64();
@@ -109,10 +130,16 @@ pub fn build(options: &BuildOptions, progress: &mut dyn Progress) -> Result<Buil
 /// A base URL must be absolute; it is kept with a trailing `/`.
 pub fn check_base_url(url: &str) -> Result<String> {
     let url = url.trim();
-    if !(url.starts_with("http://") || url.starts_with("https://")) || url.contains(char::is_whitespace) {
+    if !(url.starts_with("http://") || url.starts_with("https://"))
+        || url.contains(char::is_whitespace)
+    {
         return Err(Error::Other(format!(
             "--base-url `{url}` is not an absolute http(s) URL; write it like https://plans.example.org/"
         )));
     }
-    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+    Ok(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
 }

@@ -45,7 +45,13 @@ impl Deadline {
     pub fn new(printed: &str, en: Option<String>, plan_year: Option<i32>) -> Deadline {
         let kind = parse(printed, plan_year);
         let en = en.or_else(|| english(kind));
-        Deadline { text: Text { vi: printed.trim().to_string(), en }, kind }
+        Deadline {
+            text: Text {
+                vi: printed.trim().to_string(),
+                en,
+            },
+            kind,
+        }
     }
 
     pub fn start(&self) -> Option<Date> {
@@ -105,7 +111,11 @@ fn year(s: &str) -> Option<i32> {
 }
 
 fn month(s: &str) -> Option<u32> {
-    (1..=2).contains(&s.len()).then(|| s.parse().ok()).flatten().filter(|m| (1..=12).contains(m))
+    (1..=2)
+        .contains(&s.len())
+        .then(|| s.parse().ok())
+        .flatten()
+        .filter(|m| (1..=12).contains(m))
 }
 
 fn roman_quarter(s: &str) -> Option<u32> {
@@ -131,7 +141,10 @@ pub fn parse(printed: &str, plan_year: Option<i32>) -> DueKind {
     if matches!(s, "thường xuyên" | "nhiệm vụ thường xuyên" | "liên tục") {
         return DueKind::Ongoing;
     }
-    if matches!(s, "hằng năm" | "hàng năm" | "định kỳ hằng năm" | "định kỳ hàng năm") {
+    if matches!(
+        s,
+        "hằng năm" | "hàng năm" | "định kỳ hằng năm" | "định kỳ hàng năm"
+    ) {
         return DueKind::Annual;
     }
     if s.starts_with("sau khi") {
@@ -148,7 +161,10 @@ pub fn parse(printed: &str, plan_year: Option<i32>) -> DueKind {
     }
     if let Some(rest) = s.strip_prefix("quý") {
         let rest = rest.trim();
-        let (q, y) = rest.split_once('/').or_else(|| rest.split_once(" năm ")).unwrap_or((rest, ""));
+        let (q, y) = rest
+            .split_once('/')
+            .or_else(|| rest.split_once(" năm "))
+            .unwrap_or((rest, ""));
         if let (Some(q), Some(y)) = (roman_quarter(q.trim()), year(y.trim())) {
             return DueKind::Quarter(y, q);
         }
@@ -170,7 +186,10 @@ pub fn parse(printed: &str, plan_year: Option<i32>) -> DueKind {
             }
         }
     }
-    let body = strip_any(s, &["giai đoạn", "trong năm", "năm", "đến năm", "trước năm"]);
+    let body = strip_any(
+        s,
+        &["giai đoạn", "trong năm", "năm", "đến năm", "trước năm"],
+    );
     if let Some((a, b)) = range(body) {
         if let (Some(a), Some(b)) = (year(a), year(b)) {
             if a <= b {
@@ -185,8 +204,18 @@ pub fn parse(printed: &str, plan_year: Option<i32>) -> DueKind {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 fn month_name(m: u32) -> &'static str {
@@ -241,7 +270,10 @@ mod tests {
         assert_eq!(kind("2025 và các năm tiếp theo"), DueKind::From(2025));
         assert_eq!(kind("2025 và những năm tiếp theo"), DueKind::From(2025));
         assert_eq!(kind("3/2026"), DueKind::Month(2026, 3));
-        assert_eq!(kind("Sau khi có hướng dẫn của Bộ Khoa học và Công nghệ"), DueKind::Conditional);
+        assert_eq!(
+            kind("Sau khi có hướng dẫn của Bộ Khoa học và Công nghệ"),
+            DueKind::Conditional
+        );
     }
 
     #[test]
@@ -252,7 +284,10 @@ mod tests {
 
     #[test]
     fn nonsense_is_not_guessed() {
-        assert_eq!(kind("Trình trong năm 2026; Báo cáo trong tháng 12 hàng năm"), DueKind::Unknown);
+        assert_eq!(
+            kind("Trình trong năm 2026; Báo cáo trong tháng 12 hàng năm"),
+            DueKind::Unknown
+        );
         assert_eq!(kind("13/2025"), DueKind::Unknown);
         assert_eq!(kind("2030-2025"), DueKind::Unknown);
         assert_eq!(kind("Quý V/2025"), DueKind::Unknown);
@@ -263,15 +298,27 @@ mod tests {
     #[test]
     fn ranges_and_english() {
         let d = Deadline::new("Quý I/2025", None, None);
-        assert_eq!(d.start().map(|d| d.to_string()).as_deref(), Some("2025-01-01"));
-        assert_eq!(d.end().map(|d| d.to_string()).as_deref(), Some("2025-03-31"));
+        assert_eq!(
+            d.start().map(|d| d.to_string()).as_deref(),
+            Some("2025-01-01")
+        );
+        assert_eq!(
+            d.end().map(|d| d.to_string()).as_deref(),
+            Some("2025-03-31")
+        );
         assert_eq!(d.text.en.as_deref(), Some("Q1 2025"));
         let d = Deadline::new("12/2025", None, None);
-        assert_eq!((d.start(), d.end().map(|d| d.to_string())), (None, Some("2025-12-31".into())));
+        assert_eq!(
+            (d.start(), d.end().map(|d| d.to_string())),
+            (None, Some("2025-12-31".into()))
+        );
         assert_eq!(d.text.en.as_deref(), Some("By December 2025"));
         let d = Deadline::new("Tháng 1-12", None, Some(2026));
         assert_eq!(d.text.en.as_deref(), Some("January–December 2026"));
-        assert_eq!(d.end().map(|d| d.to_string()).as_deref(), Some("2026-12-31"));
+        assert_eq!(
+            d.end().map(|d| d.to_string()).as_deref(),
+            Some("2026-12-31")
+        );
         let d = Deadline::new("Thường xuyên", None, None);
         assert!(d.ongoing() && d.start().is_none() && d.recurring().is_none());
         let d = Deadline::new("Hằng năm", None, None);

@@ -21,21 +21,31 @@ pub fn load(root: &Path) -> Result<Site> {
                 .hint("run plansite in a site folder, or pass --root DIR"),
         ]));
     }
-    let mut files = Files { root, diags: &mut diags };
+    let mut files = Files {
+        root,
+        diags: &mut diags,
+    };
     let config = files.site_config();
     let registries = files.parse_dir::<RawRegistry>("content/agencies");
     let plans = files.parse_dir::<RawPlan>("content/plans");
 
     let mut checker = Checker::new(root, &mut diags);
     let (jurisdictions, agencies) = checker.registries(registries);
-    let plans: Vec<Plan> = plans.into_iter().filter_map(|file| checker.plan(file)).collect();
+    let plans: Vec<Plan> = plans
+        .into_iter()
+        .filter_map(|file| checker.plan(file))
+        .collect();
 
     diags.sort();
     diags.dedup();
     match config {
-        Some(config) if diags.is_empty() => {
-            Ok(Site { root: root.to_path_buf(), config, jurisdictions, agencies, plans })
-        }
+        Some(config) if diags.is_empty() => Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            jurisdictions,
+            agencies,
+            plans,
+        }),
         _ => Err(Error::Invalid(diags)),
     }
 }
@@ -218,8 +228,12 @@ impl Files<'_> {
         let mut base_url = raw.base_url.trim().to_string();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             self.diags.push(
-                Diagnostic::new(&parsed.rel, None, format!("base_url `{base_url}` is not an absolute URL"))
-                    .hint("write it like \"https://plans.example.org\""),
+                Diagnostic::new(
+                    &parsed.rel,
+                    None,
+                    format!("base_url `{base_url}` is not an absolute URL"),
+                )
+                .hint("write it like \"https://plans.example.org\""),
             );
         }
         if !base_url.ends_with('/') {
@@ -242,14 +256,20 @@ impl Files<'_> {
                 .filter(|p| p.extension().is_some_and(|x| x == "toml"))
                 .collect(),
             Err(e) => {
-                self.diags.push(Diagnostic::new(dir, None, format!("cannot read the folder: {e}")));
+                self.diags.push(Diagnostic::new(
+                    dir,
+                    None,
+                    format!("cannot read the folder: {e}"),
+                ));
                 return Vec::new();
             }
         };
         paths.sort();
         let root = self.root;
-        let rels: Vec<PathBuf> =
-            paths.iter().filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf)).collect();
+        let rels: Vec<PathBuf> = paths
+            .iter()
+            .filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf))
+            .collect();
         rels.iter().filter_map(|rel| self.parse(rel)).collect()
     }
 
@@ -265,13 +285,22 @@ impl Files<'_> {
                 }
             },
             Err(e) => {
-                self.diags.push(Diagnostic::new(rel, None, format!("cannot read: {e}")));
+                self.diags
+                    .push(Diagnostic::new(rel, None, format!("cannot read: {e}")));
                 return None;
             }
         };
-        let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = rel
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         match toml::from_str::<T>(&text) {
-            Ok(value) => Some(Parsed { rel: rel.to_path_buf(), text, stem, value }),
+            Ok(value) => Some(Parsed {
+                rel: rel.to_path_buf(),
+                text,
+                stem,
+                value,
+            }),
             Err(e) => {
                 let line = e.span().map(|s| line_of(&text, s.start));
                 self.diags.push(
@@ -328,8 +357,11 @@ impl<'a> Checker<'a> {
             return true;
         }
         self.diags.push(
-            at.diag(id.span(), format!("{what} id `{}` is not a slug", id.get_ref()))
-                .hint("use lowercase ASCII letters, digits and single hyphens, like `hue-so-khcn`"),
+            at.diag(
+                id.span(),
+                format!("{what} id `{}` is not a slug", id.get_ref()),
+            )
+            .hint("use lowercase ASCII letters, digits and single hyphens, like `hue-so-khcn`"),
         );
         false
     }
@@ -339,11 +371,21 @@ impl<'a> Checker<'a> {
         let mut agencies = Vec::new();
         let mut successions = Vec::new();
         for file in &files {
-            let at = At { rel: &file.rel, text: &file.text };
+            let at = At {
+                rel: &file.rel,
+                text: &file.text,
+            };
             if !is_slug(&file.stem) {
                 self.diags.push(
-                    Diagnostic::new(&file.rel, None, format!("jurisdiction id `{}` (the file name) is not a slug", file.stem))
-                        .hint("rename the file, e.g. content/agencies/hue.toml"),
+                    Diagnostic::new(
+                        &file.rel,
+                        None,
+                        format!(
+                            "jurisdiction id `{}` (the file name) is not a slug",
+                            file.stem
+                        ),
+                    )
+                    .hint("rename the file, e.g. content/agencies/hue.toml"),
                 );
             }
             self.jurisdictions.insert(file.stem.clone());
@@ -368,20 +410,32 @@ impl<'a> Checker<'a> {
             let date = Date::parse_iso(raw.date.get_ref());
             if date.is_none() {
                 self.diags.push(
-                    at.diag(raw.date.span(), format!("`{}` is not a date", raw.date.get_ref()))
-                        .hint("write dates as YYYY-MM-DD"),
+                    at.diag(
+                        raw.date.span(),
+                        format!("`{}` is not a date", raw.date.get_ref()),
+                    )
+                    .hint("write dates as YYYY-MM-DD"),
                 );
             }
             let known = self.reference(&at, &raw.agency);
             if let (Some(date), true) = (date, known) {
-                agencies[index].succeeded_by = Some(Succession { agency: raw.agency.get_ref().clone(), date });
+                agencies[index].succeeded_by = Some(Succession {
+                    agency: raw.agency.get_ref().clone(),
+                    date,
+                });
             }
         }
         agencies.sort_by(|a, b| a.id.cmp(&b.id));
         (jurisdictions, agencies)
     }
 
-    fn agency(&mut self, at: &At, jurisdiction: &str, raw: &Spanned<RawAgency>, is_group: bool) -> Option<Agency> {
+    fn agency(
+        &mut self,
+        at: &At,
+        jurisdiction: &str,
+        raw: &Spanned<RawAgency>,
+        is_group: bool,
+    ) -> Option<Agency> {
         let a = raw.get_ref();
         let id = a.id.get_ref();
         let ok = self.slug(at, &a.id, "agency");
@@ -389,7 +443,11 @@ impl<'a> Checker<'a> {
         if let Some(prev) = self.agencies.get(id) {
             self.diags.push(
                 at.diag(a.id.span(), format!("agency id `{id}` is defined twice"))
-                    .hint(format!("the first is at {}:{}; give one of them another id", prev.file.display(), prev.line)),
+                    .hint(format!(
+                        "the first is at {}:{}; give one of them another id",
+                        prev.file.display(),
+                        prev.line
+                    )),
             );
             return None;
         }
@@ -413,7 +471,14 @@ impl<'a> Checker<'a> {
         };
         let mut names = a.aliases.clone();
         names.push(a.name.vi.clone());
-        self.agencies.insert(id.clone(), Known { file: at.rel.to_path_buf(), line, names });
+        self.agencies.insert(
+            id.clone(),
+            Known {
+                file: at.rel.to_path_buf(),
+                line,
+                names,
+            },
+        );
         ok.then(|| Agency {
             id: id.clone(),
             jurisdiction: jurisdiction.to_string(),
@@ -431,7 +496,10 @@ impl<'a> Checker<'a> {
             return true;
         }
         let hint = self.suggest(id);
-        self.diags.push(at.diag(r.span(), format!("unknown agency `{id}`")).hint(hint));
+        self.diags.push(
+            at.diag(r.span(), format!("unknown agency `{id}`"))
+                .hint(hint),
+        );
         false
     }
 
@@ -457,21 +525,31 @@ impl<'a> Checker<'a> {
     }
 
     fn plan(&mut self, file: Parsed<RawPlan>) -> Option<Plan> {
-        let at = At { rel: &file.rel, text: &file.text };
+        let at = At {
+            rel: &file.rel,
+            text: &file.text,
+        };
         let raw = file.value;
         let id = file.stem.clone();
         let mut ok = true;
         if !is_slug(&id) {
             self.diags.push(
-                Diagnostic::new(&file.rel, None, format!("plan id `{id}` (the file name) is not a slug"))
-                    .hint("rename the file to lowercase ASCII letters, digits and hyphens"),
+                Diagnostic::new(
+                    &file.rel,
+                    None,
+                    format!("plan id `{id}` (the file name) is not a slug"),
+                )
+                .hint("rename the file to lowercase ASCII letters, digits and hyphens"),
             );
             ok = false;
         }
         if !self.jurisdictions.contains(raw.jurisdiction.get_ref()) {
             self.diags.push(
-                at.diag(raw.jurisdiction.span(), format!("unknown jurisdiction `{}`", raw.jurisdiction.get_ref()))
-                    .hint("it must name a file in content/agencies/ (without .toml)"),
+                at.diag(
+                    raw.jurisdiction.span(),
+                    format!("unknown jurisdiction `{}`", raw.jurisdiction.get_ref()),
+                )
+                .hint("it must name a file in content/agencies/ (without .toml)"),
             );
             ok = false;
         }
@@ -479,7 +557,8 @@ impl<'a> Checker<'a> {
             let parsed = Date::parse_iso(d.get_ref());
             if parsed.is_none() {
                 self.diags.push(
-                    at.diag(d.span(), format!("`{}` is not a date", d.get_ref())).hint("write dates as YYYY-MM-DD"),
+                    at.diag(d.span(), format!("`{}` is not a date", d.get_ref()))
+                        .hint("write dates as YYYY-MM-DD"),
                 );
             }
             parsed
@@ -487,7 +566,11 @@ impl<'a> Checker<'a> {
         let source = raw.source.as_ref().and_then(|s| self.source(&at, s));
         let source_lines = source.as_ref().map(|s| s.text.lines().count());
         let headings: BTreeSet<&str> = raw.headings.iter().map(|h| h.number.as_str()).collect();
-        let groups: BTreeSet<&str> = raw.indicator_groups.iter().map(|h| h.number.as_str()).collect();
+        let groups: BTreeSet<&str> = raw
+            .indicator_groups
+            .iter()
+            .map(|h| h.number.as_str())
+            .collect();
 
         let mut seen = BTreeMap::new();
         for s in &raw.sections {
@@ -503,8 +586,11 @@ impl<'a> Checker<'a> {
             if let Some(g) = &i.group {
                 if !groups.contains(g.get_ref().as_str()) {
                     self.diags.push(
-                        at.diag(g.span(), format!("unknown indicator group `{}`", g.get_ref()))
-                            .hint("add an [[indicator_groups]] entry with that number"),
+                        at.diag(
+                            g.span(),
+                            format!("unknown indicator group `{}`", g.get_ref()),
+                        )
+                        .hint("add an [[indicator_groups]] entry with that number"),
                     );
                     ok = false;
                 }
@@ -535,8 +621,11 @@ impl<'a> Checker<'a> {
             }
             if t.lead.is_empty() {
                 self.diags.push(
-                    at.diag(raw_task.span(), format!("task `{}` has no lead agency", t.id.get_ref()))
-                        .hint("add lead = [\"<agency id>\"]: every task needs someone to lead it"),
+                    at.diag(
+                        raw_task.span(),
+                        format!("task `{}` has no lead agency", t.id.get_ref()),
+                    )
+                    .hint("add lead = [\"<agency id>\"]: every task needs someone to lead it"),
                 );
                 ok = false;
             }
@@ -562,7 +651,10 @@ impl<'a> Checker<'a> {
                 lead: t.lead.iter().map(|r| r.get_ref().clone()).collect(),
                 support: t.support.iter().map(|r| r.get_ref().clone()).collect(),
                 output: t.output.clone(),
-                deadline: t.deadline.as_ref().map(|d| Deadline::new(&d.vi, d.en.clone(), year)),
+                deadline: t
+                    .deadline
+                    .as_ref()
+                    .map(|d| Deadline::new(&d.vi, d.en.clone(), year)),
                 note: t.note.clone(),
                 line: t.line,
                 aliases: t.aliases.iter().map(|a| a.get_ref().clone()).collect(),
@@ -577,7 +669,10 @@ impl<'a> Checker<'a> {
         }
         ok.then(|| Plan {
             id,
-            number: raw.number.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+            number: raw
+                .number
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty()),
             date,
             jurisdiction: raw.jurisdiction.into_inner(),
             issuer: raw.issuer,
@@ -585,9 +680,24 @@ impl<'a> Checker<'a> {
             source,
             title: raw.title,
             implements: raw.implements,
-            signer: raw.signer.map(|s| Signer { name: s.name, role: s.role }),
-            sections: raw.sections.into_iter().map(Spanned::into_inner).map(section).collect(),
-            objectives: raw.objectives.into_iter().map(|o| Objective { text: o.text, line: o.line }).collect(),
+            signer: raw.signer.map(|s| Signer {
+                name: s.name,
+                role: s.role,
+            }),
+            sections: raw
+                .sections
+                .into_iter()
+                .map(Spanned::into_inner)
+                .map(section)
+                .collect(),
+            objectives: raw
+                .objectives
+                .into_iter()
+                .map(|o| Objective {
+                    text: o.text,
+                    line: o.line,
+                })
+                .collect(),
             indicator_groups: raw.indicator_groups.into_iter().map(heading).collect(),
             indicators,
             headings: raw.headings.into_iter().map(heading).collect(),
@@ -596,12 +706,23 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn unique(&mut self, at: &At, seen: &mut BTreeMap<String, usize>, id: &Spanned<String>, what: &str) -> bool {
+    fn unique(
+        &mut self,
+        at: &At,
+        seen: &mut BTreeMap<String, usize>,
+        id: &Spanned<String>,
+        what: &str,
+    ) -> bool {
         let line = line_of(at.text, id.span().start);
         if let Some(first) = seen.insert(id.get_ref().clone(), line) {
             self.diags.push(
-                at.diag(id.span(), format!("{what} id `{}` is used twice", id.get_ref()))
-                    .hint(format!("the first is on line {first}; ids must be unique within a plan")),
+                at.diag(
+                    id.span(),
+                    format!("{what} id `{}` is used twice", id.get_ref()),
+                )
+                .hint(format!(
+                    "the first is on line {first}; ids must be unique within a plan"
+                )),
             );
             return false;
         }
@@ -618,20 +739,32 @@ impl<'a> Checker<'a> {
             }),
             Err(e) => {
                 self.diags.push(
-                    at.diag(s.span(), format!("cannot read the source document `{path}`: {e}"))
-                        .hint("source is a path relative to the site root, like seeds/002_….txt"),
+                    at.diag(
+                        s.span(),
+                        format!("cannot read the source document `{path}`: {e}"),
+                    )
+                    .hint("source is a path relative to the site root, like seeds/002_….txt"),
                 );
                 None
             }
         }
     }
 
-    fn line_in_source(&mut self, at: &At, span: Range<usize>, line: Option<usize>, lines: Option<usize>) {
+    fn line_in_source(
+        &mut self,
+        at: &At,
+        span: Range<usize>,
+        line: Option<usize>,
+        lines: Option<usize>,
+    ) {
         if let (Some(line), Some(lines)) = (line, lines) {
             if line == 0 || line > lines {
                 self.diags.push(
-                    at.diag(span, format!("line {line} is outside the source document ({lines} lines)"))
-                        .hint("`line` is the 1-based line in the file named by `source`"),
+                    at.diag(
+                        span,
+                        format!("line {line} is outside the source document ({lines} lines)"),
+                    )
+                    .hint("`line` is the 1-based line in the file named by `source`"),
                 );
             }
         }
@@ -639,11 +772,21 @@ impl<'a> Checker<'a> {
 }
 
 fn section(s: RawSection) -> Section {
-    Section { id: s.id.into_inner(), number: s.number, heading: s.heading, body: s.body, line: s.line }
+    Section {
+        id: s.id.into_inner(),
+        number: s.number,
+        heading: s.heading,
+        body: s.body,
+        line: s.line,
+    }
 }
 
 fn heading(h: RawHeading) -> Heading {
-    Heading { number: h.number, title: h.title, line: h.line }
+    Heading {
+        number: h.number,
+        title: h.title,
+        line: h.line,
+    }
 }
 
 /// Levenshtein distance, for "did you mean" hints.

@@ -226,7 +226,10 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(Date::parse_iso("2024-02-29").map(|d| d.to_string()), Some("2024-02-29".into()));
+        assert_eq!(
+            Date::parse_iso("2024-02-29").map(|d| d.to_string()),
+            Some("2024-02-29".into())
+        );
         assert_eq!(Date::parse_iso("2025-02-29"), None);
         assert_eq!(Date::parse_iso("2025-13-01"), None);
         assert_eq!(Date::parse_iso("25-01-01"), None);

@@ -115,7 +115,10 @@ pub fn files(r: &Resolved) -> Result<Vec<OutputFile>> {
             succeeded_by: a.succeeded_by.as_ref().map(|s| s.agency.as_str()),
             succeeded_on: a.succeeded_by.as_ref().map(|s| s.date.to_string()),
             url: url(&format!("agencies/{}/", a.id)),
-            tasks: AgencyTasks { lead: r.task_ids(i, Role::Lead), support: r.task_ids(i, Role::Support) },
+            tasks: AgencyTasks {
+                lead: r.task_ids(i, Role::Lead),
+                support: r.task_ids(i, Role::Support),
+            },
         })
         .collect();
     Ok(vec![
@@ -152,8 +155,12 @@ fn task_record<'a>(p: &'a Plan, t: &'a Task, url: Urls) -> TaskRecord<'a> {
 fn json<T: Serialize>(path: &str, key: &str, items: &[T]) -> Result<OutputFile> {
     let mut map = serde_json::Map::new();
     map.insert("version".into(), VERSION.into());
-    map.insert(key.into(), serde_json::to_value(items).map_err(|e| Error::Other(format!("{path}: {e}")))?);
-    let mut bytes = serde_json::to_vec_pretty(&map).map_err(|e| Error::Other(format!("{path}: {e}")))?;
+    map.insert(
+        key.into(),
+        serde_json::to_value(items).map_err(|e| Error::Other(format!("{path}: {e}")))?,
+    );
+    let mut bytes =
+        serde_json::to_vec_pretty(&map).map_err(|e| Error::Other(format!("{path}: {e}")))?;
     bytes.push(b'\n');
     Ok(OutputFile::new(path, bytes))
 }
@@ -165,7 +172,8 @@ fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result
     for row in rows {
         w.write_record(&row).map_err(err)?;
     }
-    w.into_inner().map_err(|e| Error::Other(format!("writing CSV: {e}")))
+    w.into_inner()
+        .map_err(|e| Error::Other(format!("writing CSV: {e}")))
 }
 
 fn en(t: Option<&Text>) -> String {
@@ -178,8 +186,23 @@ fn vi(t: Option<&Text>) -> String {
 
 fn tasks_csv(tasks: &[TaskRecord]) -> Result<Vec<u8>> {
     let header = [
-        "id", "plan", "number", "title_vi", "title_en", "lead", "support", "output_vi", "output_en",
-        "deadline_vi", "deadline_en", "due_start", "due_end", "ongoing", "recurring", "url_vi", "url_en",
+        "id",
+        "plan",
+        "number",
+        "title_vi",
+        "title_en",
+        "lead",
+        "support",
+        "output_vi",
+        "output_en",
+        "deadline_vi",
+        "deadline_en",
+        "due_start",
+        "due_end",
+        "ongoing",
+        "recurring",
+        "url_vi",
+        "url_en",
     ];
     csv_bytes(
         &header,
@@ -200,7 +223,9 @@ fn tasks_csv(tasks: &[TaskRecord]) -> Result<Vec<u8>> {
                 due.and_then(|d| d.start.clone()).unwrap_or_default(),
                 due.and_then(|d| d.end.clone()).unwrap_or_default(),
                 due.is_some_and(|d| d.ongoing).to_string(),
-                due.and_then(|d| d.recurring).unwrap_or_default().to_string(),
+                due.and_then(|d| d.recurring)
+                    .unwrap_or_default()
+                    .to_string(),
                 t.url.vi.clone(),
                 t.url.en.clone(),
             ]
@@ -210,8 +235,18 @@ fn tasks_csv(tasks: &[TaskRecord]) -> Result<Vec<u8>> {
 
 fn indicators_csv(plans: &[Plan]) -> Result<Vec<u8>> {
     let header = [
-        "plan", "number", "group", "name_vi", "name_en", "unit_vi", "unit_en", "target_vi", "target_en",
-        "horizon_vi", "horizon_en", "monitors",
+        "plan",
+        "number",
+        "group",
+        "name_vi",
+        "name_en",
+        "unit_vi",
+        "unit_en",
+        "target_vi",
+        "target_en",
+        "horizon_vi",
+        "horizon_en",
+        "monitors",
     ];
     csv_bytes(
         &header,

@@ -19,7 +19,10 @@ pub struct OutputFile {
 
 impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        OutputFile { path: path.into(), bytes: bytes.into() }
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
     }
 }
 
@@ -46,7 +49,11 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport> {
     }
     let mut report = WriteReport::default();
     let mut dirs = BTreeSet::new();
-    for file in files {
+    let marker = OutputFile::new(
+        MARKER,
+        "built by plansite; this folder is replaced on every build\n",
+    );
+    for file in files.iter().chain([&marker]) {
         let rel = safe_relative(&file.path)?;
         let target = staging.join(&rel);
         if let Some(parent) = target.parent() {
@@ -55,15 +62,18 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport> {
             }
         }
         let previous = out.join(&rel);
-        if same_bytes(&previous, &file.bytes) && fs::hard_link(&previous, &target).is_ok() {
-            report.unchanged += 1;
-        } else {
+        let kept = same_bytes(&previous, &file.bytes) && fs::hard_link(&previous, &target).is_ok();
+        if !kept {
             fs::write(&target, &file.bytes).map_err(|e| Error::io(&target, e))?;
-            report.written += 1;
+        }
+        if file.path != MARKER {
+            if kept {
+                report.unchanged += 1
+            } else {
+                report.written += 1
+            }
         }
     }
-    fs::write(staging.join(MARKER), b"built by plansite; this folder is replaced on every build\n")
-        .map_err(|e| Error::io(&staging, e))?;
     report.removed = count_removed(out, files);
     swap(&staging, out, &backup)?;
     Ok(report)
@@ -80,7 +90,10 @@ fn check_replaceable(out: &Path) -> Result<()> {
             out.display()
         )));
     }
-    let empty = fs::read_dir(out).map_err(|e| Error::io(out, e))?.next().is_none();
+    let empty = fs::read_dir(out)
+        .map_err(|e| Error::io(out, e))?
+        .next()
+        .is_none();
     if empty || out.join(MARKER).exists() {
         return Ok(());
     }
@@ -94,7 +107,10 @@ fn check_replaceable(out: &Path) -> Result<()> {
 /// `public` → `.public.staging` in the same parent, so the final rename
 /// stays on one file system.
 fn sibling(out: &Path, what: &str) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     out.with_file_name(format!(".{name}.{what}"))
 }
 
@@ -102,11 +118,15 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
 fn safe_relative(path: &str) -> Result<PathBuf> {
     let ok = !path.is_empty()
         && !path.starts_with('/')
-        && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..");
     if ok {
         Ok(PathBuf::from(path))
     } else {
-        Err(Error::Other(format!("refusing to write outside the output folder: `{path}`")))
+        Err(Error::Other(format!(
+            "refusing to write outside the output folder: `{path}`"
+        )))
     }
 }
 
@@ -126,7 +146,12 @@ fn count_removed(out: &Path, files: &[OutputFile]) -> usize {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file() && e.file_name() != MARKER)
-        .filter_map(|e| e.path().strip_prefix(out).ok().map(|p| p.to_string_lossy().replace('\\', "/")))
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(out)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        })
         .filter(|p| !new.contains(p.as_str()))
         .count()
 }

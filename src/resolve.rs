@@ -50,12 +50,20 @@ pub struct Resolved<'a> {
 
 impl<'a> Resolved<'a> {
     pub fn new(site: &'a Site) -> Resolved<'a> {
-        let agency_index: BTreeMap<&str, usize> =
-            site.agencies.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+        let agency_index: BTreeMap<&str, usize> = site
+            .agencies
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
         let mut assignments = vec![Vec::new(); site.agencies.len()];
         let mut predecessors = vec![Vec::new(); site.agencies.len()];
         for (i, agency) in site.agencies.iter().enumerate() {
-            if let Some(next) = agency.succeeded_by.as_ref().and_then(|s| agency_index.get(s.agency.as_str())) {
+            if let Some(next) = agency
+                .succeeded_by
+                .as_ref()
+                .and_then(|s| agency_index.get(s.agency.as_str()))
+            {
                 predecessors[*next].push(i);
             }
         }
@@ -64,15 +72,30 @@ impl<'a> Resolved<'a> {
                 let task_ref = TaskRef { plan: p, task: t };
                 let roles = task.lead.iter().map(|a| (a, Role::Lead));
                 for (id, role) in roles.chain(task.support.iter().map(|a| (a, Role::Support))) {
-                    let Some(&direct) = agency_index.get(id.as_str()) else { continue };
-                    assignments[direct].push(Assignment { task: task_ref, role, inherited_from: None });
+                    let Some(&direct) = agency_index.get(id.as_str()) else {
+                        continue;
+                    };
+                    assignments[direct].push(Assignment {
+                        task: task_ref,
+                        role,
+                        inherited_from: None,
+                    });
                     for heir in successors(site, &agency_index, direct) {
-                        assignments[heir].push(Assignment { task: task_ref, role, inherited_from: Some(direct) });
+                        assignments[heir].push(Assignment {
+                            task: task_ref,
+                            role,
+                            inherited_from: Some(direct),
+                        });
                     }
                 }
             }
         }
-        Resolved { site, agency_index, assignments, predecessors }
+        Resolved {
+            site,
+            agency_index,
+            assignments,
+            predecessors,
+        }
     }
 
     pub fn agency(&self, id: &str) -> Option<&'a Agency> {
@@ -102,7 +125,11 @@ impl<'a> Resolved<'a> {
 fn successors(site: &Site, index: &BTreeMap<&str, usize>, start: usize) -> Vec<usize> {
     let mut chain = Vec::new();
     let mut current = start;
-    while let Some(next) = site.agencies[current].succeeded_by.as_ref().and_then(|s| index.get(s.agency.as_str())) {
+    while let Some(next) = site.agencies[current]
+        .succeeded_by
+        .as_ref()
+        .and_then(|s| index.get(s.agency.as_str()))
+    {
         if *next == start || chain.contains(next) {
             break;
         }

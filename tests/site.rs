@@ -15,7 +15,8 @@ fn site() -> &'static TempSite {
     static SITE: OnceLock<TempSite> = OnceLock::new();
     SITE.get_or_init(|| {
         let site = TempSite::copy_of_repo();
-        site.build().unwrap_or_else(|e| panic!("the real content must build: {e}"));
+        site.build()
+            .unwrap_or_else(|e| panic!("the real content must build: {e}"));
         site
     })
 }
@@ -33,23 +34,41 @@ fn html_files(out: &Path) -> Vec<std::path::PathBuf> {
 }
 
 fn local(url: &str) -> &str {
-    url.strip_prefix(BASE).expect("absolute URL on the site's base")
+    url.strip_prefix(BASE)
+        .expect("absolute URL on the site's base")
 }
 
 #[test]
 fn every_task_has_a_page_at_both_urls() {
     let tasks = json("tasks.json");
     let tasks = tasks["tasks"].as_array().expect("tasks array");
-    assert!(tasks.len() >= 70, "the Huế 03/NQ-CP plan alone has 70 tasks, got {}", tasks.len());
+    assert!(
+        tasks.len() >= 70,
+        "the Huế 03/NQ-CP plan alone has 70 tasks, got {}",
+        tasks.len()
+    );
     for task in tasks {
         for lang in ["vi", "en"] {
             let url = task["url"][lang].as_str().expect("url");
             let page = file_for(&site().out(), local(url));
-            let html = std::fs::read_to_string(&page).unwrap_or_else(|_| panic!("no page for {url}"));
-            assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{url} lacks lang={lang}");
+            let html =
+                std::fs::read_to_string(&page).unwrap_or_else(|_| panic!("no page for {url}"));
+            assert!(
+                html.contains(&format!("<html lang=\"{lang}\">")),
+                "{url} lacks lang={lang}"
+            );
             let title = task["title"]["vi"].as_str().expect("title");
-            let shown = if lang == "en" { task["title"]["en"].as_str().unwrap_or(title) } else { title };
-            let escaped = shown.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;");
+            let shown = if lang == "en" {
+                task["title"]["en"].as_str().unwrap_or(title)
+            } else {
+                title
+            };
+            let escaped = shown
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#39;");
             assert!(html.contains(&escaped), "{url} does not show its title");
         }
     }
@@ -63,24 +82,45 @@ fn every_agency_with_tasks_links_each_of_them() {
     for agency in agencies["agencies"].as_array().expect("agencies") {
         let ids: Vec<&str> = ["lead", "support"]
             .iter()
-            .flat_map(|role| agency["tasks"][role].as_array().expect("ids").iter().map(|v| v.as_str().expect("id")))
+            .flat_map(|role| {
+                agency["tasks"][role]
+                    .as_array()
+                    .expect("ids")
+                    .iter()
+                    .map(|v| v.as_str().expect("id"))
+            })
             .collect();
         if ids.is_empty() {
             continue;
         }
         for lang in ["vi", "en"] {
-            let page = file_for(&site().out(), local(agency["url"][lang].as_str().expect("url")));
+            let page = file_for(
+                &site().out(),
+                local(agency["url"][lang].as_str().expect("url")),
+            );
             let html = std::fs::read_to_string(&page).expect("agency page exists");
             let links: BTreeSet<String> = attr_values(&html, "href").into_iter().collect();
             for id in &ids {
-                let task = tasks["tasks"].as_array().expect("tasks").iter().find(|t| t["id"] == *id).expect("task");
+                let task = tasks["tasks"]
+                    .as_array()
+                    .expect("tasks")
+                    .iter()
+                    .find(|t| t["id"] == *id)
+                    .expect("task");
                 let url = format!("/{}", local(task["url"][lang].as_str().expect("url")));
-                assert!(links.contains(&url), "{} ({lang}) does not link task {id}", agency["id"]);
+                assert!(
+                    links.contains(&url),
+                    "{} ({lang}) does not link task {id}",
+                    agency["id"]
+                );
             }
         }
         checked += 1;
     }
-    assert!(checked >= 20, "expected many agencies with tasks, found {checked}");
+    assert!(
+        checked >= 20,
+        "expected many agencies with tasks, found {checked}"
+    );
 }
 
 #[test]
@@ -89,18 +129,36 @@ fn every_page_links_its_other_language_twin() {
     let pages = html_files(&out);
     assert!(pages.len() > 250);
     for page in pages {
-        let rel = page.strip_prefix(&out).expect("prefix").to_string_lossy().replace('\\', "/");
-        let Some((lang, rest)) = rel.split_once('/') else { continue }; // the landing page
+        let rel = page
+            .strip_prefix(&out)
+            .expect("prefix")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let Some((lang, rest)) = rel.split_once('/') else {
+            continue;
+        }; // the landing page
         let other = if lang == "vi" { "en" } else { "vi" };
         let html = std::fs::read_to_string(&page).expect("read");
         let twin_path = format!("/{other}/{}", rest.trim_end_matches("index.html"));
-        assert!(html.contains(&format!("href=\"{twin_path}\" hreflang=\"{other}\"")), "{rel}: no switcher to {twin_path}");
         assert!(
-            html.contains(&format!("<link rel=\"alternate\" hreflang=\"{other}\" href=\"{BASE}{}\">", &twin_path[1..])),
+            html.contains(&format!("href=\"{twin_path}\" hreflang=\"{other}\"")),
+            "{rel}: no switcher to {twin_path}"
+        );
+        assert!(
+            html.contains(&format!(
+                "<link rel=\"alternate\" hreflang=\"{other}\" href=\"{BASE}{}\">",
+                &twin_path[1..]
+            )),
             "{rel}: no hreflang alternate"
         );
-        assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{BASE}{lang}/")), "{rel}: no canonical");
-        assert!(file_for(&out, &twin_path).is_file(), "{rel}: twin {twin_path} missing");
+        assert!(
+            html.contains(&format!("<link rel=\"canonical\" href=\"{BASE}{lang}/")),
+            "{rel}: no canonical"
+        );
+        assert!(
+            file_for(&out, &twin_path).is_file(),
+            "{rel}: twin {twin_path} missing"
+        );
     }
 }
 
@@ -110,15 +168,30 @@ fn internal_links_and_assets_resolve() {
     let mut checked = 0;
     for page in html_files(&out) {
         let html = std::fs::read_to_string(&page).expect("read");
-        for url in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
+        for url in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
             if url.starts_with("http") || url.starts_with('#') {
                 continue;
             }
-            assert!(url.starts_with('/'), "{}: relative link {url}", page.display());
-            assert!(file_for(&out, &url).is_file(), "{}: broken link {url}", page.display());
+            assert!(
+                url.starts_with('/'),
+                "{}: relative link {url}",
+                page.display()
+            );
+            assert!(
+                file_for(&out, &url).is_file(),
+                "{}: broken link {url}",
+                page.display()
+            );
             if let Some((path, anchor)) = url.split_once('#') {
                 let target = std::fs::read_to_string(file_for(&out, path)).expect("read");
-                assert!(target.contains(&format!("id=\"{anchor}\"")), "{}: no anchor {url}", page.display());
+                assert!(
+                    target.contains(&format!("id=\"{anchor}\"")),
+                    "{}: no anchor {url}",
+                    page.display()
+                );
             }
             checked += 1;
         }
@@ -129,17 +202,26 @@ fn internal_links_and_assets_resolve() {
 #[test]
 fn open_data_matches_the_published_schema() {
     let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/open-data-v1.schema.json"))
-            .expect("schema"),
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/open-data-v1.schema.json"),
+        )
+        .expect("schema"),
     )
     .expect("schema JSON");
-    for (file, def) in [("plans.json", "plans_file"), ("tasks.json", "tasks_file"), ("agencies.json", "agencies_file")] {
+    for (file, def) in [
+        ("plans.json", "plans_file"),
+        ("tasks.json", "tasks_file"),
+        ("agencies.json", "agencies_file"),
+    ] {
         let mut s = schema.clone();
         s["$ref"] = Value::String(format!("#/$defs/{def}"));
         s.as_object_mut().expect("object").remove("oneOf");
         let validator = jsonschema::validator_for(&s).expect("schema compiles");
         let doc = json(file);
-        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{file}: {errors:#?}");
         assert_eq!(doc["version"], 1);
     }
@@ -158,34 +240,61 @@ fn data_is_consistent_across_files() {
     let plan = &plans["plans"][0];
     assert_eq!(plan["id"], "hue-2025-03-nq-cp");
     assert_eq!(plan["task_count"], 70);
-    let ids: BTreeSet<&str> = agencies["agencies"].as_array().expect("a").iter().map(|a| a["id"].as_str().expect("id")).collect();
+    let ids: BTreeSet<&str> = agencies["agencies"]
+        .as_array()
+        .expect("a")
+        .iter()
+        .map(|a| a["id"].as_str().expect("id"))
+        .collect();
     for t in tasks["tasks"].as_array().expect("t") {
         for role in ["lead", "support"] {
             for a in t[role].as_array().expect("ids") {
-                assert!(ids.contains(a.as_str().expect("id")), "{} names unknown {a}", t["id"]);
+                assert!(
+                    ids.contains(a.as_str().expect("id")),
+                    "{} names unknown {a}",
+                    t["id"]
+                );
             }
         }
     }
     // CSV: a header and one row per task / indicator.
     let mut reader = csv::Reader::from_path(site().out().join("data/tasks.csv")).expect("csv");
-    assert_eq!(reader.records().count(), tasks["tasks"].as_array().expect("t").len());
+    assert_eq!(
+        reader.records().count(),
+        tasks["tasks"].as_array().expect("t").len()
+    );
     let mut reader = csv::Reader::from_path(site().out().join("data/indicators.csv")).expect("csv");
     let headers = reader.headers().expect("headers").clone();
     assert_eq!(&headers[0], "plan");
-    assert_eq!(reader.records().count(), 40, "Appendix I of seed 002 has 40 indicator rows");
+    assert_eq!(
+        reader.records().count(),
+        40,
+        "Appendix I of seed 002 has 40 indicator rows"
+    );
 }
 
 #[test]
 fn merged_agency_points_to_its_successor_which_inherits_its_tasks() {
     let agencies = json("agencies.json");
-    let find = |id: &str| agencies["agencies"].as_array().expect("a").iter().find(|a| a["id"] == id).cloned().expect(id);
+    let find = |id: &str| {
+        agencies["agencies"]
+            .as_array()
+            .expect("a")
+            .iter()
+            .find(|a| a["id"] == id)
+            .cloned()
+            .expect(id)
+    };
     let old = find("hue-so-tttt");
     let new = find("hue-so-khcn");
     assert_eq!(old["succeeded_by"], "hue-so-khcn");
     assert_eq!(old["succeeded_on"], "2025-03-01");
     for role in ["lead", "support"] {
         for task in old["tasks"][role].as_array().expect("ids") {
-            assert!(new["tasks"][role].as_array().expect("ids").contains(task), "{task} not inherited as {role}");
+            assert!(
+                new["tasks"][role].as_array().expect("ids").contains(task),
+                "{task} not inherited as {role}"
+            );
         }
     }
     let old_page = site().read("public/en/agencies/hue-so-tttt/index.html");
@@ -211,7 +320,10 @@ fn task_pages_link_their_line_in_the_source_page() {
     assert!(task.contains("href=\"/vi/plans/hue-2025-03-nq-cp/source/#L363\""));
     let source = site().read("public/vi/plans/hue-2025-03-nq-cp/source/index.html");
     let line = source.split("id=\"L363\"").nth(1).expect("line anchor");
-    assert!(line.contains("<span class=\"lt\">1.</span>"), "line 363 of seed 002 is the number cell of task 1");
+    assert!(
+        line.contains("<span class=\"lt\">1.</span>"),
+        "line 363 of seed 002 is the number cell of task 1"
+    );
 }
 
 #[test]

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "plansite", version, about = "Publish Vietnamese government plans as a bilingual static website")]
+#[command(
+    name = "plansite",
+    version,
+    about = "Publish Vietnamese government plans as a bilingual static website"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -40,7 +40,9 @@ mod tests {
 
     #[test]
     fn keeps_formatting_drops_scripts() {
-        let html = to_html("**đậm** <script>alert(1)</script> <img src=x onerror=alert(1)> [a](javascript:alert(1))");
+        let html = to_html(
+            "**đậm** <script>alert(1)</script> <img src=x onerror=alert(1)> [a](javascript:alert(1))",
+        );
         assert!(html.contains("<strong>đậm</strong>"), "{html}");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
@@ -49,6 +51,9 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! Small serialisable views handed to templates, one set per language.
 //! Templates see only these, never the domain model.
 
-use super::markdown::{escape, to_html};
 use super::Strings;
+use super::markdown::{escape, to_html};
 use crate::model::{Agency, Date, Plan, Task};
 use crate::resolve::{Assignment, Resolved, Role};
 use crate::text::{Lang, Text};
@@ -68,15 +68,38 @@ pub struct Views<'a> {
 
 impl<'a> Views<'a> {
     pub fn new(r: &'a Resolved<'a>, lang: Lang, base: &'a str, strings: &'a Strings) -> Views<'a> {
-        let mut v = Views { r, lang, base, strings, agencies: Vec::new(), plans: Vec::new(), tasks: Vec::new() };
-        v.agencies = r.site.agencies.iter().map(|a| Value::from_serialize(v.agency_ref(a))).collect();
+        let mut v = Views {
+            r,
+            lang,
+            base,
+            strings,
+            agencies: Vec::new(),
+            plans: Vec::new(),
+            tasks: Vec::new(),
+        };
+        v.agencies = r
+            .site
+            .agencies
+            .iter()
+            .map(|a| Value::from_serialize(v.agency_ref(a)))
+            .collect();
         v.tasks = r
             .site
             .plans
             .iter()
-            .map(|p| p.tasks.iter().map(|t| Value::from_serialize(v.task_summary(p, t))).collect())
+            .map(|p| {
+                p.tasks
+                    .iter()
+                    .map(|t| Value::from_serialize(v.task_summary(p, t)))
+                    .collect()
+            })
             .collect();
-        v.plans = r.site.plans.iter().map(|p| Value::from_serialize(v.plan_summary(p))).collect();
+        v.plans = r
+            .site
+            .plans
+            .iter()
+            .map(|p| Value::from_serialize(v.plan_summary(p)))
+            .collect();
         v
     }
 
@@ -95,7 +118,12 @@ impl<'a> Views<'a> {
         } else {
             escape(l.text)
         };
-        LText { text: l.text.to_string(), lang: l.lang.code(), fallback: l.fallback, html: Value::from_safe_string(html) }
+        LText {
+            text: l.text.to_string(),
+            lang: l.lang.code(),
+            fallback: l.fallback,
+            html: Value::from_safe_string(html),
+        }
     }
 
     /// Markdown text in the page's language, rendered and sanitised.
@@ -110,7 +138,12 @@ impl<'a> Views<'a> {
         } else {
             body
         };
-        LText { text: l.text.to_string(), lang: l.lang.code(), fallback: l.fallback, html: Value::from_safe_string(html) }
+        LText {
+            text: l.text.to_string(),
+            lang: l.lang.code(),
+            fallback: l.fallback,
+            html: Value::from_safe_string(html),
+        }
     }
 
     pub fn date(&self, d: Date) -> String {
@@ -135,7 +168,10 @@ impl<'a> Views<'a> {
     pub fn source_url(&self, plan: &Plan, line: Option<usize>) -> Option<String> {
         plan.source.as_ref()?;
         let anchor = line.map(|l| format!("#L{l}")).unwrap_or_default();
-        Some(format!("{}{anchor}", self.url(&format!("plans/{}/source/", plan.id))))
+        Some(format!(
+            "{}{anchor}",
+            self.url(&format!("plans/{}/source/", plan.id))
+        ))
     }
 
     pub fn agency_url(&self, agency: &Agency) -> String {
@@ -143,11 +179,19 @@ impl<'a> Views<'a> {
     }
 
     fn agency_ref(&self, a: &Agency) -> AgencyRef {
-        AgencyRef { id: a.id.clone(), name: self.l(&a.name), url: self.agency_url(a), group: a.is_group() }
+        AgencyRef {
+            id: a.id.clone(),
+            name: self.l(&a.name),
+            url: self.agency_url(a),
+            group: a.is_group(),
+        }
     }
 
     fn refs(&self, ids: &[String]) -> Vec<Value> {
-        ids.iter().filter_map(|id| self.r.agency_index.get(id.as_str())).map(|&i| self.agencies[i].clone()).collect()
+        ids.iter()
+            .filter_map(|id| self.r.agency_index.get(id.as_str()))
+            .map(|&i| self.agencies[i].clone())
+            .collect()
     }
 
     fn task_summary(&self, plan: &Plan, task: &Task) -> TaskSummary {
@@ -160,12 +204,21 @@ impl<'a> Views<'a> {
             support: self.refs(&task.support),
             output: task.output.as_ref().map(|o| self.l(o)),
             deadline: task.deadline.as_ref().map(|d| self.l(&d.text)),
-            due: task.deadline.as_ref().and_then(|d| d.sort_key()).map(|d| d.to_string()),
+            due: task
+                .deadline
+                .as_ref()
+                .and_then(|d| d.sort_key())
+                .map(|d| d.to_string()),
         }
     }
 
     fn plan_summary(&self, plan: &Plan) -> PlanSummary {
-        let jurisdiction = self.r.site.jurisdictions.iter().find(|j| j.id == plan.jurisdiction);
+        let jurisdiction = self
+            .r
+            .site
+            .jurisdictions
+            .iter()
+            .find(|j| j.id == plan.jurisdiction);
         PlanSummary {
             id: plan.id.clone(),
             number: plan.number.clone(),
@@ -292,14 +345,29 @@ impl<'a> Views<'a> {
         let agency = &self.r.site.agencies[a];
         let assignments = &self.r.assignments[a];
         let count = |role: Role, inherited: bool| {
-            assignments.iter().filter(|x| x.role == role && x.inherited_from.is_some() == inherited).count()
+            assignments
+                .iter()
+                .filter(|x| x.role == role && x.inherited_from.is_some() == inherited)
+                .count()
         };
         let successor = agency.succeeded_by.as_ref().map(|s| {
-            let heir = self.r.agency_index.get(s.agency.as_str()).map(|&i| self.agency(i));
+            let heir = self
+                .r
+                .agency_index
+                .get(s.agency.as_str())
+                .map(|&i| self.agency(i));
             minijinja::context! { agency => heir, date => self.date(s.date) }
         });
-        let predecessors: Vec<Value> = self.r.predecessors[a].iter().map(|&i| self.agency(i)).collect();
-        let jurisdiction = self.r.site.jurisdictions.iter().find(|j| j.id == agency.jurisdiction);
+        let predecessors: Vec<Value> = self.r.predecessors[a]
+            .iter()
+            .map(|&i| self.agency(i))
+            .collect();
+        let jurisdiction = self
+            .r
+            .site
+            .jurisdictions
+            .iter()
+            .find(|j| j.id == agency.jurisdiction);
         minijinja::context! {
             agency => self.agency(a),
             kind => self.t(&format!("kind_{}", agency.kind)),
@@ -357,9 +425,17 @@ impl<'a> Views<'a> {
                         merged => a.succeeded_by.is_some(),
                     }
                 };
-                let mine = || site.agencies.iter().enumerate().filter(|(_, a)| a.jurisdiction == j.id);
-                let mut agencies: Vec<(usize, &Agency)> = mine().filter(|(_, a)| !a.is_group()).collect();
-                agencies.sort_by_cached_key(|(_, a)| crate::render::sort_key(a.name.get(self.lang).text));
+                let mine = || {
+                    site.agencies
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, a)| a.jurisdiction == j.id)
+                };
+                let mut agencies: Vec<(usize, &Agency)> =
+                    mine().filter(|(_, a)| !a.is_group()).collect();
+                agencies.sort_by_cached_key(|(_, a)| {
+                    crate::render::sort_key(a.name.get(self.lang).text)
+                });
                 let groups: Vec<Value> = mine().filter(|(_, a)| a.is_group()).map(row).collect();
                 minijinja::context! {
                     id => j.id, name => self.l(&j.name),
@@ -374,7 +450,11 @@ impl<'a> Views<'a> {
     /// The source page: the original text, one anchored line at a time.
     pub fn source_page(&self, p: usize) -> Value {
         let plan = &self.r.site.plans[p];
-        let lines: Vec<&str> = plan.source.as_ref().map(|s| s.text.lines().collect()).unwrap_or_default();
+        let lines: Vec<&str> = plan
+            .source
+            .as_ref()
+            .map(|s| s.text.lines().collect())
+            .unwrap_or_default();
         minijinja::context! {
             plan => self.plan(p),
             path => plan.source.as_ref().map(|s| s.path.clone()),
@@ -384,6 +464,16 @@ impl<'a> Views<'a> {
 }
 
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
