@@ -83,11 +83,14 @@ pub fn render_site(
         "agencies, successions, theme".to_string(),
     );
 
-    let mut files = render::render(&resolved, &theme)?;
+    // Pages and data files only read the resolved site: make them together.
+    let (pages, data) = rayon::join(
+        || render::render(&resolved, &theme),
+        || opendata::files(&resolved),
+    );
+    let mut files = pages?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    lap(progress, "render", format!("{pages} pages"));
-
-    files.extend(opendata::files(&resolved)?);
+    files.extend(data?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
         return Err(Error::Other(format!(
@@ -95,7 +98,7 @@ pub fn render_site(
             pair[0].path
         )));
     }
-    lap(progress, "data", "open data files".to_string());
+    lap(progress, "render", format!("{pages} pages and open data"));
 
     let report = BuildReport {
         plans: site.plans.len(),

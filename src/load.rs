@@ -5,6 +5,7 @@ use crate::deadline::Deadline;
 use crate::error::{Diagnostic, Error, Result, line_of};
 use crate::model::*;
 use crate::text::{Text, is_slug};
+use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -248,7 +249,7 @@ impl Files<'_> {
     }
 
     /// Every `*.toml` in `dir`, sorted by name, parsed; bad files become diagnostics.
-    fn parse_dir<T: for<'de> Deserialize<'de>>(&mut self, dir: &str) -> Vec<Parsed<T>> {
+    fn parse_dir<T: for<'de> Deserialize<'de> + Send>(&mut self, dir: &str) -> Vec<Parsed<T>> {
         let abs = self.root.join(dir);
         let mut paths: Vec<PathBuf> = match std::fs::read_dir(&abs) {
             Ok(entries) => entries
@@ -270,45 +271,48 @@ impl Files<'_> {
             .iter()
             .filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf))
             .collect();
-        rels.iter().filter_map(|rel| self.parse(rel)).collect()
+        // Parsing is most of loading and files are independent: in parallel.
+        let results: Vec<Result<Parsed<T>, Diagnostic>> =
+            rels.par_iter().map(|rel| parse(root, rel)).collect();
+        let mut parsed = Vec::new();
+        for result in results {
+            match result {
+                Ok(p) => parsed.push(p),
+                Err(d) => self.diags.push(d),
+            }
+        }
+        parsed
     }
 
-    fn parse<T: for<'de> Deserialize<'de>>(&mut self, rel: &Path) -> Option<Parsed<T>> {
-        let text = match std::fs::read(self.root.join(rel)) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(_) => {
-                    self.diags.push(
-                        Diagnostic::new(rel, None, "not UTF-8 text").hint("save the file as UTF-8"),
-                    );
-                    return None;
-                }
-            },
-            Err(e) => {
-                self.diags
-                    .push(Diagnostic::new(rel, None, format!("cannot read: {e}")));
-                return None;
-            }
-        };
-        let stem = rel
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        match toml::from_str::<T>(&text) {
-            Ok(value) => Some(Parsed {
-                rel: rel.to_path_buf(),
-                text,
-                stem,
-                value,
-            }),
-            Err(e) => {
-                let line = e.span().map(|s| line_of(&text, s.start));
-                self.diags.push(
-                    Diagnostic::new(rel, line, e.message().trim().to_string())
-                        .hint("see docs/content.md for the format"),
-                );
-                None
-            }
+    fn parse<T: for<'de> Deserialize<'de> + Send>(&mut self, rel: &Path) -> Option<Parsed<T>> {
+        parse(self.root, rel).map_err(|d| self.diags.push(d)).ok()
+    }
+}
+
+/// Reads and parses one TOML file; a problem becomes a diagnostic.
+fn parse<T: for<'de> Deserialize<'de> + Send>(
+    root: &Path,
+    rel: &Path,
+) -> Result<Parsed<T>, Diagnostic> {
+    let bytes = std::fs::read(root.join(rel))
+        .map_err(|e| Diagnostic::new(rel, None, format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Diagnostic::new(rel, None, "not UTF-8 text").hint("save the file as UTF-8"))?;
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match toml::from_str::<T>(&text) {
+        Ok(value) => Ok(Parsed {
+            rel: rel.to_path_buf(),
+            text,
+            stem,
+            value,
+        }),
+        Err(e) => {
+            let line = e.span().map(|s| line_of(&text, s.start));
+            Err(Diagnostic::new(rel, line, e.message().trim().to_string())
+                .hint("see docs/content.md for the format"))
         }
     }
 }
@@ -713,8 +717,9 @@ impl<'a> Checker<'a> {
         id: &Spanned<String>,
         what: &str,
     ) -> bool {
-        let line = line_of(at.text, id.span().start);
-        if let Some(first) = seen.insert(id.get_ref().clone(), line) {
+        // Offsets, not lines: counting lines for every id would be quadratic.
+        if let Some(first) = seen.insert(id.get_ref().clone(), id.span().start) {
+            let first = line_of(at.text, first);
             self.diags.push(
                 at.diag(
                     id.span(),

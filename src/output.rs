@@ -5,6 +5,7 @@
 //! change).
 
 use crate::error::{Error, Result};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -47,36 +48,50 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport> {
             fs::remove_dir_all(stale).map_err(|e| Error::io(stale, e))?;
         }
     }
-    let mut report = WriteReport::default();
-    let mut dirs = BTreeSet::new();
     let marker = OutputFile::new(
         MARKER,
         "built by plansite; this folder is replaced on every build\n",
     );
-    for file in files.iter().chain([&marker]) {
+    let all: Vec<&OutputFile> = files.iter().chain([&marker]).collect();
+    let mut dirs = BTreeSet::new();
+    for file in &all {
         let rel = safe_relative(&file.path)?;
-        let target = staging.join(&rel);
-        if let Some(parent) = target.parent() {
-            if dirs.insert(parent.to_path_buf()) {
-                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
+        if let Some(parent) = rel.parent() {
+            dirs.insert(staging.join(parent));
         }
-        let previous = out.join(&rel);
-        let kept = same_bytes(&previous, &file.bytes) && fs::hard_link(&previous, &target).is_ok();
-        if !kept {
-            fs::write(&target, &file.bytes).map_err(|e| Error::io(&target, e))?;
-        }
-        if file.path != MARKER {
-            if kept {
-                report.unchanged += 1
-            } else {
-                report.written += 1
-            }
+    }
+    for dir in &dirs {
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    // Files are independent once their folders exist: write in parallel.
+    let kept: Vec<bool> = all
+        .par_iter()
+        .map(|file| place(out, &staging, file))
+        .collect::<Result<_>>()?;
+    let mut report = WriteReport::default();
+    for (file, kept) in all.iter().zip(kept) {
+        match (file.path == MARKER, kept) {
+            (true, _) => {}
+            (false, true) => report.unchanged += 1,
+            (false, false) => report.written += 1,
         }
     }
     report.removed = count_removed(out, files);
     swap(&staging, out, &backup)?;
     Ok(report)
+}
+
+/// Puts one file into the staging folder: a hard link to the published
+/// file if its bytes are the same (keeping its mtime), else a new file.
+/// Returns whether the old file was kept.
+fn place(out: &Path, staging: &Path, file: &OutputFile) -> Result<bool> {
+    let previous = out.join(&file.path);
+    let target = staging.join(&file.path);
+    if same_bytes(&previous, &file.bytes) && fs::hard_link(&previous, &target).is_ok() {
+        return Ok(true);
+    }
+    fs::write(&target, &file.bytes).map_err(|e| Error::io(&target, e))?;
+    Ok(false)
 }
 
 /// Refuses to replace a folder that has content but was not built by plansite.

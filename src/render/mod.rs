@@ -32,7 +32,7 @@ impl Strings {
             .unwrap_or(key)
     }
 
-    fn value(&self, lang: Lang) -> Value {
+    pub(crate) fn value(&self, lang: Lang) -> Value {
         Value::from_serialize(self.tables.get(&lang))
     }
 }
@@ -210,7 +210,7 @@ pub fn render(r: &Resolved, theme: &Theme) -> Result<Vec<OutputFile>> {
     let mut files = theme.assets.clone();
     files.push(landing(r, theme, &base)?);
     for lang in Lang::ALL {
-        let views = Views::new(r, lang, &base, &theme.strings);
+        let views = Views::new(r, lang, &base, &theme.strings, &theme.env)?;
         let common = Common::new(r, theme, &views);
         let rendered: Result<Vec<OutputFile>> = pages
             .par_iter()

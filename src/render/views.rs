@@ -6,7 +6,8 @@ use super::markdown::{escape, to_html};
 use crate::model::{Agency, Date, Plan, Task};
 use crate::resolve::{Assignment, Resolved, Role};
 use crate::text::{Lang, Text};
-use minijinja::Value;
+use minijinja::{Environment, Value, context};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// Text in the page's language, with its markup ready: English pages show a
@@ -64,10 +65,18 @@ pub struct Views<'a> {
     agencies: Vec<Value>,
     plans: Vec<Value>,
     tasks: Vec<Vec<Value>>,
+    /// Each task's card, rendered once and placed on plan and agency pages.
+    cards: Vec<Vec<Value>>,
 }
 
 impl<'a> Views<'a> {
-    pub fn new(r: &'a Resolved<'a>, lang: Lang, base: &'a str, strings: &'a Strings) -> Views<'a> {
+    pub fn new(
+        r: &'a Resolved<'a>,
+        lang: Lang,
+        base: &'a str,
+        strings: &'a Strings,
+        env: &Environment,
+    ) -> Result<Views<'a>, minijinja::Error> {
         let mut v = Views {
             r,
             lang,
@@ -76,6 +85,7 @@ impl<'a> Views<'a> {
             agencies: Vec::new(),
             plans: Vec::new(),
             tasks: Vec::new(),
+            cards: Vec::new(),
         };
         v.agencies = r
             .site
@@ -86,7 +96,7 @@ impl<'a> Views<'a> {
         v.tasks = r
             .site
             .plans
-            .iter()
+            .par_iter()
             .map(|p| {
                 p.tasks
                     .iter()
@@ -100,7 +110,22 @@ impl<'a> Views<'a> {
             .iter()
             .map(|p| Value::from_serialize(v.plan_summary(p)))
             .collect();
-        v
+        let card = env.get_template("task_card.html")?;
+        let t = strings.value(lang);
+        v.cards = v
+            .tasks
+            .par_iter()
+            .map(|tasks| {
+                tasks
+                    .iter()
+                    .map(|task| {
+                        card.render(context! { t => t, task => task })
+                            .map(Value::from_safe_string)
+                    })
+                    .collect()
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(v)
     }
 
     pub fn t<'k>(&'k self, key: &'k str) -> &'k str {
@@ -255,18 +280,18 @@ impl<'a> Views<'a> {
             .sections
             .iter()
             .map(|s| {
-                minijinja::context! {
+                context! {
                     id => s.id, number => s.number, heading => self.l(&s.heading),
                     body => self.markdown(&s.body), source_url => self.source_url(plan, s.line),
                 }
             })
             .collect();
         let objectives: Vec<LText> = plan.objectives.iter().map(|o| self.l(&o.text)).collect();
-        minijinja::context! {
+        context! {
             summary => self.plan(p),
             issuer => self.l(&plan.issuer),
             implements => plan.implements,
-            signer => plan.signer.as_ref().map(|s| minijinja::context! { name => s.name, role => self.l(&s.role) }),
+            signer => plan.signer.as_ref().map(|s| context! { name => s.name, role => self.l(&s.role) }),
             source_url => self.source_url(plan, None),
             sections => sections,
             objectives => objectives,
@@ -278,7 +303,7 @@ impl<'a> Views<'a> {
     fn indicator_groups(&self, plan: &Plan) -> Vec<Value> {
         let mut groups: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
         for ind in &plan.indicators {
-            let row = minijinja::context! {
+            let row = context! {
                 number => ind.number, name => self.l(&ind.name), unit => self.l(&ind.unit),
                 target => self.l(&ind.target), horizon => ind.horizon.as_ref().map(|h| self.l(h)),
                 monitors => self.refs(&ind.monitors),
@@ -292,7 +317,7 @@ impl<'a> Views<'a> {
             .into_iter()
             .map(|(g, rows)| {
                 let heading = g.and_then(|n| plan.indicator_groups.iter().find(|h| h.number == n));
-                minijinja::context! {
+                context! {
                     number => g, title => heading.map(|h| self.l(&h.title)), indicators => rows,
                 }
             })
@@ -305,17 +330,23 @@ impl<'a> Views<'a> {
         let mut groups: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
         for (t, task) in plan.tasks.iter().enumerate() {
             match groups.last_mut() {
-                Some((h, tasks)) if *h == task.heading.as_deref() => tasks.push(self.task(p, t)),
-                _ => groups.push((task.heading.as_deref(), vec![self.task(p, t)])),
+                Some((h, tasks)) if *h == task.heading.as_deref() => {
+                    tasks.push(self.card_row(p, t))
+                }
+                _ => groups.push((task.heading.as_deref(), vec![self.card_row(p, t)])),
             }
         }
         groups
             .into_iter()
             .map(|(h, tasks)| {
                 let heading = h.and_then(|n| plan.heading(n));
-                minijinja::context! { number => h, title => heading.map(|h| self.l(&h.title)), tasks => tasks }
+                context! { number => h, title => heading.map(|h| self.l(&h.title)), tasks => tasks }
             })
             .collect()
+    }
+
+    fn card_row(&self, p: usize, t: usize) -> Value {
+        context! { id => self.r.site.plans[p].tasks[t].id, card => self.cards[p][t] }
     }
 
     pub fn task_page(&self, p: usize, t: usize) -> Value {
@@ -323,16 +354,16 @@ impl<'a> Views<'a> {
         let task = &plan.tasks[t];
         let heading = task.heading.as_deref().and_then(|n| plan.heading(n));
         let due = task.deadline.as_ref().map(|d| {
-            minijinja::context! {
+            context! {
                 printed => d.text.vi, start => d.start().map(|x| self.date(x)), end => d.end().map(|x| self.date(x)),
                 start_iso => d.start().map(|x| x.to_string()), end_iso => d.end().map(|x| x.to_string()),
                 ongoing => d.ongoing(), recurring => d.recurring(),
             }
         });
-        minijinja::context! {
+        context! {
             summary => self.task(p, t),
             plan => self.plan(p),
-            heading => heading.map(|h| minijinja::context! { number => h.number, title => self.l(&h.title) }),
+            heading => heading.map(|h| context! { number => h.number, title => self.l(&h.title) }),
             detail => task.detail.as_ref().map(|d| self.markdown(d)),
             note => task.note.as_ref().map(|n| self.l(n)),
             due => due,
@@ -356,7 +387,7 @@ impl<'a> Views<'a> {
                 .agency_index
                 .get(s.agency.as_str())
                 .map(|&i| self.agency(i));
-            minijinja::context! { agency => heir, date => self.date(s.date) }
+            context! { agency => heir, date => self.date(s.date) }
         });
         let predecessors: Vec<Value> = self.r.predecessors[a]
             .iter()
@@ -368,7 +399,7 @@ impl<'a> Views<'a> {
             .jurisdictions
             .iter()
             .find(|j| j.id == agency.jurisdiction);
-        minijinja::context! {
+        context! {
             agency => self.agency(a),
             kind => self.t(&format!("kind_{}", agency.kind)),
             aliases => agency.aliases,
@@ -398,13 +429,13 @@ impl<'a> Views<'a> {
                 let rows: Vec<Value> = list
                     .iter()
                     .map(|a| {
-                        minijinja::context! {
-                            task => self.task(p, a.task.task), role => a.role.as_str(),
+                        context! {
+                            card => self.cards[p][a.task.task], role => a.role.as_str(),
                             inherited_from => a.inherited_from.map(|i| self.agency(i)),
                         }
                     })
                     .collect();
-                minijinja::context! { plan => self.plan(p), tasks => rows }
+                context! { plan => self.plan(p), tasks => rows }
             })
             .collect()
     }
@@ -418,7 +449,7 @@ impl<'a> Views<'a> {
             .map(|j| {
                 let row = |(i, a): (usize, &Agency)| {
                     let list = &self.r.assignments[i];
-                    minijinja::context! {
+                    context! {
                         agency => self.agency(i),
                         lead => list.iter().filter(|x| x.role == Role::Lead).count(),
                         support => list.iter().filter(|x| x.role == Role::Support).count(),
@@ -437,14 +468,14 @@ impl<'a> Views<'a> {
                     crate::render::sort_key(a.name.get(self.lang).text)
                 });
                 let groups: Vec<Value> = mine().filter(|(_, a)| a.is_group()).map(row).collect();
-                minijinja::context! {
+                context! {
                     id => j.id, name => self.l(&j.name),
                     agencies => agencies.into_iter().map(row).collect::<Vec<_>>(),
                     groups => groups,
                 }
             })
             .collect();
-        minijinja::context! { jurisdictions => jurisdictions }
+        context! { jurisdictions => jurisdictions }
     }
 
     /// The source page: the original text, one anchored line at a time.
@@ -455,7 +486,7 @@ impl<'a> Views<'a> {
             .as_ref()
             .map(|s| s.text.lines().collect())
             .unwrap_or_default();
-        minijinja::context! {
+        context! {
             plan => self.plan(p),
             path => plan.source.as_ref().map(|s| s.path.clone()),
             lines => lines,
