@@ -53,16 +53,10 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport> {
         "built by plansite; this folder is replaced on every build\n",
     );
     let all: Vec<&OutputFile> = files.iter().chain([&marker]).collect();
-    let mut dirs = BTreeSet::new();
     for file in &all {
-        let rel = safe_relative(&file.path)?;
-        if let Some(parent) = rel.parent() {
-            dirs.insert(staging.join(parent));
-        }
+        safe_relative(&file.path)?;
     }
-    for dir in &dirs {
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
+    create_dirs(&staging, &all)?;
     // Files are independent once their folders exist: write in parallel.
     let kept: Vec<bool> = all
         .par_iter()
@@ -79,6 +73,26 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport> {
     report.removed = count_removed(out, files);
     swap(&staging, out, &backup)?;
     Ok(report)
+}
+
+/// Creates every folder the files need, parents first, one call each.
+fn create_dirs(staging: &Path, files: &[&OutputFile]) -> Result<()> {
+    let mut dirs: Vec<&str> = Vec::new();
+    for file in files {
+        let mut path = file.path.as_str();
+        while let Some((parent, _)) = path.rsplit_once('/') {
+            dirs.push(parent);
+            path = parent;
+        }
+    }
+    dirs.sort_unstable();
+    dirs.dedup();
+    fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
+    for dir in dirs {
+        let path = staging.join(dir);
+        fs::create_dir(&path).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
 }
 
 /// Puts one file into the staging folder: a hard link to the published

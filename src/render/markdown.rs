@@ -20,6 +20,9 @@ pub fn to_html(markdown: &str) -> String {
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
