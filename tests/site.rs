@@ -237,8 +237,7 @@ fn data_is_consistent_across_files() {
     let plans = json("plans.json");
     let tasks = json("tasks.json");
     let agencies = json("agencies.json");
-    let plan = &plans["plans"][0];
-    assert_eq!(plan["id"], "hue-2025-03-nq-cp");
+    let plan = plans["plans"].as_array().expect("plans").iter().find(|p| p["id"] == "hue-2025-03-nq-cp").expect("plan");
     assert_eq!(plan["task_count"], 70);
     let ids: BTreeSet<&str> = agencies["agencies"]
         .as_array()
@@ -305,13 +304,29 @@ fn merged_agency_points_to_its_successor_which_inherits_its_tasks() {
 
 #[test]
 fn english_pages_mark_vietnamese_fallback() {
-    // Section bodies of seed 002 are not translated yet: English pages show
-    // the Vietnamese text marked as such.
-    let en = site().read("public/en/plans/hue-2025-03-nq-cp/index.html");
-    assert!(en.contains("<p class=\"untranslated\">This part is not yet translated"));
-    assert!(en.contains("<div lang=\"vi\"><ol>\n<li>Tạo sự thống nhất"));
-    let vi = site().read("public/vi/plans/hue-2025-03-nq-cp/index.html");
-    assert!(!vi.contains("class=\"untranslated\""));
+    // Take the English away from one task title and one section body: the
+    // English pages then show the Vietnamese, marked as such.
+    let site = TempSite::copy_of_repo();
+    let plan = site.plan_file();
+    let text = site.read(&plan);
+    let task = text.split("\n[[tasks]]\n").nth(1).expect("a task");
+    let title = task.lines().find(|l| l.starts_with("title = ")).expect("title line");
+    let vi = title.split("vi = \"").nth(1).expect("vi").split('"').next().expect("vi text");
+    site.edit(&plan, title, &format!("title = {{ vi = \"{vi}\" }}"));
+    let body_en = text.find("\"\"\", en = \"\"\"");
+    if let Some(start) = body_en {
+        let opening = "\"\"\", en = \"\"\"".len();
+        let end = start + opening + text[start + opening..].find("\"\"\"").expect("end of en") + 3;
+        site.edit(&plan, &text[start..end], "\"\"\"");
+    }
+    site.build().expect("build");
+    let en = site.read("public/en/plans/hue-2025-03-nq-cp/tasks/1/index.html");
+    assert!(en.contains(&format!("<h1><span lang=\"vi\">{vi}</span> <small class=\"untranslated\">(not yet translated)</small></h1>")));
+    let en_plan = site.read("public/en/plans/hue-2025-03-nq-cp/index.html");
+    assert!(en_plan.contains("<p class=\"untranslated\">This part is not yet translated"));
+    assert!(en_plan.contains("<div lang=\"vi\"><ol>\n<li>Tạo sự thống nhất"));
+    let vi_page = site.read("public/vi/plans/hue-2025-03-nq-cp/index.html");
+    assert!(!vi_page.contains("class=\"untranslated\""));
 }
 
 #[test]
