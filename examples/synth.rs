@@ -17,20 +17,14 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        plans: 10,
-        tasks_per_plan: 100,
-        out: PathBuf::from("target/synth"),
-    };
+    let mut args = Args { plans: 10, tasks_per_plan: 100, out: PathBuf::from("target/synth") };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
             "--plans" => args.plans = value()?.parse().map_err(|e| format!("--plans: {e}"))?,
             "--tasks-per-plan" => {
-                args.tasks_per_plan = value()?
-                    .parse()
-                    .map_err(|e| format!("--tasks-per-plan: {e}"))?
+                args.tasks_per_plan = value()?.parse().map_err(|e| format!("--tasks-per-plan: {e}"))?
             }
             "--out" => args.out = PathBuf::from(value()?),
             "-h" | "--help" => {
@@ -77,64 +71,31 @@ const VERBS: &[(&str, &str)] = &[
 
 const OBJECTS: &[(&str, &str)] = &[
     ("kế hoạch chuyển đổi số", "the digital transformation plan"),
-    (
-        "nền tảng đào tạo trực tuyến mở",
-        "an open online training platform",
-    ),
-    (
-        "cơ sở dữ liệu về chuyên gia, nhà khoa học",
-        "a database of experts and scientists",
-    ),
-    (
-        "chính sách thu hút đầu tư mạo hiểm",
-        "policies to attract venture capital investment",
-    ),
+    ("nền tảng đào tạo trực tuyến mở", "an open online training platform"),
+    ("cơ sở dữ liệu về chuyên gia, nhà khoa học", "a database of experts and scientists"),
+    ("chính sách thu hút đầu tư mạo hiểm", "policies to attract venture capital investment"),
     ("trung tâm đổi mới sáng tạo", "an innovation centre"),
-    (
-        "hạ tầng số và trung tâm dữ liệu",
-        "digital infrastructure and a data centre",
-    ),
-    (
-        "chương trình hỗ trợ khởi nghiệp sáng tạo",
-        "a programme supporting innovative start-ups",
-    ),
-    (
-        "dịch vụ công trực tuyến toàn trình",
-        "end-to-end online public services",
-    ),
-    (
-        "quy định về trách nhiệm người đứng đầu",
-        "rules on the responsibility of heads of agencies",
-    ),
+    ("hạ tầng số và trung tâm dữ liệu", "digital infrastructure and a data centre"),
+    ("chương trình hỗ trợ khởi nghiệp sáng tạo", "a programme supporting innovative start-ups"),
+    ("dịch vụ công trực tuyến toàn trình", "end-to-end online public services"),
+    ("quy định về trách nhiệm người đứng đầu", "rules on the responsibility of heads of agencies"),
     ("mạng lưới đô thị thông minh", "a smart city network"),
-    (
-        "ứng dụng trí tuệ nhân tạo trong y tế",
-        "applications of artificial intelligence in health care",
-    ),
+    ("ứng dụng trí tuệ nhân tạo trong y tế", "applications of artificial intelligence in health care"),
     ("phòng thí nghiệm trọng điểm", "key laboratories"),
 ];
 
 const QUALIFIERS: &[(&str, &str)] = &[
     ("trên địa bàn thành phố", "in the city"),
-    (
-        "cho doanh nghiệp nhỏ và vừa",
-        "for small and medium-sized enterprises",
-    ),
+    ("cho doanh nghiệp nhỏ và vừa", "for small and medium-sized enterprises"),
     ("trong các cơ quan nhà nước", "in state agencies"),
     ("giai đoạn 2026-2030", "for the period 2026-2030"),
-    (
-        "gắn với phát triển kinh tế số",
-        "linked to the development of the digital economy",
-    ),
+    ("gắn với phát triển kinh tế số", "linked to the development of the digital economy"),
     ("theo Nghị quyết số 57-NQ/TW", "under Resolution 57-NQ/TW"),
 ];
 
 const OUTPUTS: &[(&str, &str)] = &[
     ("Kế hoạch", "Plan"),
-    (
-        "Quyết định của UBND thành phố",
-        "Decision of the City People's Committee",
-    ),
+    ("Quyết định của UBND thành phố", "Decision of the City People's Committee"),
     ("Đề án", "Scheme"),
     ("Báo cáo", "Report"),
     ("Nền tảng số", "Digital platform"),
@@ -157,65 +118,27 @@ const DEADLINES: &[&str] = &[
 ];
 
 const DEPARTMENTS: &[(&str, &str, &str)] = &[
-    (
-        "so-khcn",
-        "Sở Khoa học và Công nghệ",
-        "Department of Science and Technology",
-    ),
+    ("so-khcn", "Sở Khoa học và Công nghệ", "Department of Science and Technology"),
     ("so-tai-chinh", "Sở Tài chính", "Department of Finance"),
     ("so-noi-vu", "Sở Nội vụ", "Department of Home Affairs"),
-    (
-        "so-gddt",
-        "Sở Giáo dục và Đào tạo",
-        "Department of Education and Training",
-    ),
+    ("so-gddt", "Sở Giáo dục và Đào tạo", "Department of Education and Training"),
     ("so-y-te", "Sở Y tế", "Department of Health"),
-    (
-        "so-cong-thuong",
-        "Sở Công Thương",
-        "Department of Industry and Trade",
-    ),
+    ("so-cong-thuong", "Sở Công Thương", "Department of Industry and Trade"),
     ("so-xay-dung", "Sở Xây dựng", "Department of Construction"),
-    (
-        "so-nnmt",
-        "Sở Nông nghiệp và Môi trường",
-        "Department of Agriculture and Environment",
-    ),
+    ("so-nnmt", "Sở Nông nghiệp và Môi trường", "Department of Agriculture and Environment"),
     ("so-tu-phap", "Sở Tư pháp", "Department of Justice"),
-    (
-        "so-ngoai-vu",
-        "Sở Ngoại vụ",
-        "Department of Foreign Affairs",
-    ),
-    (
-        "so-vhtt",
-        "Sở Văn hóa và Thể thao",
-        "Department of Culture and Sports",
-    ),
+    ("so-ngoai-vu", "Sở Ngoại vụ", "Department of Foreign Affairs"),
+    ("so-vhtt", "Sở Văn hóa và Thể thao", "Department of Culture and Sports"),
     ("so-du-lich", "Sở Du lịch", "Department of Tourism"),
-    (
-        "van-phong-ubnd",
-        "Văn phòng UBND thành phố",
-        "Office of the City People's Committee",
-    ),
+    ("van-phong-ubnd", "Văn phòng UBND thành phố", "Office of the City People's Committee"),
     ("cong-an", "Công an thành phố", "City Police"),
     ("dai-hoc", "Đại học thành phố", "City University"),
 ];
 
 /// Departments merged away in 2025: (id, vi, en, successor id).
 const MERGED: &[(&str, &str, &str, &str)] = &[
-    (
-        "so-tttt",
-        "Sở Thông tin và Truyền thông",
-        "Department of Information and Communications",
-        "so-khcn",
-    ),
-    (
-        "so-khdt",
-        "Sở Kế hoạch và Đầu tư",
-        "Department of Planning and Investment",
-        "so-tai-chinh",
-    ),
+    ("so-tttt", "Sở Thông tin và Truyền thông", "Department of Information and Communications", "so-khcn"),
+    ("so-khdt", "Sở Kế hoạch và Đầu tư", "Department of Planning and Investment", "so-tai-chinh"),
 ];
 
 const CITIES: &[(&str, &str, &str)] = &[
@@ -241,11 +164,7 @@ fn main() {
 
 fn generate(args: &Args) -> Result<(), String> {
     let content = args.out.join("content");
-    for dir in [
-        content.join("agencies"),
-        content.join("plans"),
-        args.out.join("seeds"),
-    ] {
+    for dir in [content.join("agencies"), content.join("plans"), args.out.join("seeds")] {
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
@@ -257,10 +176,7 @@ fn generate(args: &Args) -> Result<(), String> {
          base_url = \"https://synth.example.org/\"\ntheme = \"default\"\n",
     )?;
     for city in CITIES {
-        write(
-            &content.join(format!("agencies/{}.toml", city.0)),
-            &registry(city),
-        )?;
+        write(&content.join(format!("agencies/{}.toml", city.0)), &registry(city))?;
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     copy_tree(&repo.join("themes"), &args.out.join("themes"))?;
@@ -319,21 +235,12 @@ fn toml_str(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-fn plan(
-    rng: &mut Rng,
-    city: (&str, &str, &str),
-    id: &str,
-    n: usize,
-    tasks: usize,
-) -> (String, String) {
+fn plan(rng: &mut Rng, city: (&str, &str, &str), id: &str, n: usize, tasks: usize) -> (String, String) {
     let year = 2026 + n % 5;
     let mut src = vec![
         format!("ỦY BAN NHÂN DÂN {}", city.1.to_uppercase()),
         format!("Số: {}/KH-UBND", 100 + n),
-        format!(
-            "KẾ HOẠCH phát triển khoa học, công nghệ số {} năm {year}",
-            n + 1
-        ),
+        format!("KẾ HOẠCH phát triển khoa học, công nghệ số {} năm {year}", n + 1),
         "I. MỤC ĐÍCH, YÊU CẦU".to_string(),
         "1. Cụ thể hóa các mục tiêu, nhiệm vụ của Nghị quyết số 57-NQ/TW.".to_string(),
         "II. CHỈ TIÊU".to_string(),
@@ -386,11 +293,7 @@ fn plan(
         support.dedup();
         let output = rng.pick(OUTPUTS);
         let deadline = rng.pick(DEADLINES);
-        src.push(format!(
-            "{t}. {title_vi}\t{lead}\t{}\t{}\t{deadline}",
-            support.join(", "),
-            output.0
-        ));
+        src.push(format!("{t}. {title_vi}\t{lead}\t{}\t{}\t{deadline}", support.join(", "), output.0));
         let support_list: Vec<String> = support.iter().map(|a| format!("\"{a}\"")).collect();
         let _ = write!(
             s,
@@ -422,8 +325,7 @@ fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).map_err(|e| format!("{}: {e}", target.display()))?;
         } else {
-            std::fs::copy(entry.path(), &target)
-                .map_err(|e| format!("{}: {e}", target.display()))?;
+            std::fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", target.display()))?;
         }
     }
     Ok(())

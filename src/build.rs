@@ -61,42 +61,28 @@ pub fn render_site(
     if let Some(url) = &options.base_url {
         site.config.base_url = check_base_url(url)?;
     }
-    if !options.drafts {
+    if !(options.drafts || site.config.publish_drafts) {
         site.plans.retain(|p| p.status != Status::Draft);
     }
     let tasks: usize = site.plans.iter().map(|p| p.tasks.len()).sum();
     lap(
         progress,
         "load",
-        format!(
-            "{} plans, {tasks} tasks, {} agencies",
-            site.plans.len(),
-            site.agencies.len()
-        ),
+        format!("{} plans, {tasks} tasks, {} agencies", site.plans.len(), site.agencies.len()),
     );
 
     let resolved = Resolved::new(&site);
     let theme = Theme::load(&options.root.join("themes").join(&site.config.theme))?;
-    lap(
-        progress,
-        "resolve",
-        "agencies, successions, theme".to_string(),
-    );
+    lap(progress, "resolve", "agencies, successions, theme".to_string());
 
     // Pages and data files only read the resolved site: make them together.
-    let (pages, data) = rayon::join(
-        || render::render(&resolved, &theme),
-        || opendata::files(&resolved),
-    );
+    let (pages, data) = rayon::join(|| render::render(&resolved, &theme), || opendata::files(&resolved));
     let mut files = pages?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     files.extend(data?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
-        return Err(Error::Other(format!(
-            "two outputs want the same path `{}`",
-            pair[0].path
-        )));
+        return Err(Error::Other(format!("two outputs want the same path `{}`", pair[0].path)));
     }
     lap(progress, "render", format!("{pages} pages and open data"));
 
@@ -133,16 +119,10 @@ pub fn build(options: &BuildOptions, progress: &mut dyn Progress) -> Result<Buil
 /// A base URL must be absolute; it is kept with a trailing `/`.
 pub fn check_base_url(url: &str) -> Result<String> {
     let url = url.trim();
-    if !(url.starts_with("http://") || url.starts_with("https://"))
-        || url.contains(char::is_whitespace)
-    {
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.contains(char::is_whitespace) {
         return Err(Error::Other(format!(
             "--base-url `{url}` is not an absolute http(s) URL; write it like https://plans.example.org/"
         )));
     }
-    Ok(if url.ends_with('/') {
-        url.to_string()
-    } else {
-        format!("{url}/")
-    })
+    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
 }

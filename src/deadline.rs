@@ -2,6 +2,7 @@
 //! says one ("Quý I/2025", "Tháng 1-12", "Thường xuyên"). Text that is not
 //! understood keeps its words and gets no dates: never a guess.
 
+use crate::glossary::Glossary;
 use crate::model::Date;
 use crate::text::Text;
 use unicode_normalization::UnicodeNormalization;
@@ -25,8 +26,13 @@ pub enum DueKind {
     Annual,
     /// From a year on ("2025 và các năm tiếp theo").
     From(i32),
+    /// Every year in a given month ("tháng 12 hằng năm").
+    AnnualMonth(u32),
     /// Waits on something else ("Sau khi có hướng dẫn của Bộ …").
     Conditional,
+    /// Several steps, each with its own time ("Trình trong năm 2026; Báo
+    /// cáo trong tháng 12 hằng năm"): see [`Deadline::parts`].
+    Milestones,
     /// Not understood: the printed text is all there is.
     Unknown,
 }
@@ -37,52 +43,143 @@ pub struct Deadline {
     /// As printed (vi) and as translated or generated (en).
     pub text: Text,
     pub kind: DueKind,
+    /// The steps of a [`DueKind::Milestones`] deadline.
+    pub parts: Vec<Milestone>,
+}
+
+/// One step of a deadline with several: what is due ("Trình", "Submit") and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Milestone {
+    pub label: Text,
+    pub kind: DueKind,
+}
+
+/// What understanding a deadline needs from the rest of the site: the
+/// glossary, and English names of agencies named in conditions.
+pub struct Context<'a> {
+    pub plan_year: Option<i32>,
+    pub glossary: &'a Glossary,
+    pub agency_en: &'a dyn Fn(&str) -> Option<String>,
 }
 
 impl Deadline {
+    /// Understands `printed` without a glossary (for tests and tools).
+    pub fn new(printed: &str, en: Option<String>, plan_year: Option<i32>) -> Deadline {
+        let glossary = Glossary::default();
+        let ctx = Context { plan_year, glossary: &glossary, agency_en: &|_| None };
+        Deadline::understand(printed, en, &ctx)
+    }
+
     /// Understands `printed`; `en` is an author's translation, if any, which
     /// wins over the generated English.
-    pub fn new(printed: &str, en: Option<String>, plan_year: Option<i32>) -> Deadline {
-        let kind = parse(printed, plan_year);
-        let en = en.or_else(|| english(kind));
-        Deadline {
-            text: Text {
-                vi: printed.trim().to_string(),
-                en,
-            },
-            kind,
+    pub fn understand(printed: &str, en: Option<String>, ctx: &Context) -> Deadline {
+        let printed = printed.trim();
+        let mut kind = parse(printed, ctx.plan_year);
+        let mut parts = Vec::new();
+        if kind == DueKind::Unknown {
+            parts = milestones(printed, ctx);
+            if !parts.is_empty() {
+                kind = DueKind::Milestones;
+            }
         }
+        let generated = match kind {
+            DueKind::Conditional => ctx.glossary.condition(printed, ctx.agency_en),
+            DueKind::Milestones => parts
+                .iter()
+                .map(|p| {
+                    let (label, time) = (p.label.en.as_deref()?, english(p.kind)?);
+                    Some(if label.is_empty() { time } else { format!("{label}: {time}") })
+                })
+                .collect::<Option<Vec<_>>>()
+                .map(|v| v.join("; ")),
+            k => english(k),
+        };
+        Deadline { text: Text { vi: printed.to_string(), en: en.or(generated) }, kind, parts }
+    }
+
+    /// Whether the text was understood (a date, a span, ongoing, …), so that
+    /// `check` can list the ones a person should look at.
+    pub fn understood(&self) -> bool {
+        !matches!(self.kind, DueKind::Unknown)
     }
 
     pub fn start(&self) -> Option<Date> {
-        match self.kind {
-            DueKind::Year(y) | DueKind::Years(y, _) | DueKind::From(y) => Date::new(y, 1, 1),
-            DueKind::Quarter(y, q) => Date::new(y, q * 3 - 2, 1),
-            DueKind::Months(Some(y), from, _) => Date::new(y, from, 1),
-            _ => None,
+        if self.kind == DueKind::Milestones {
+            return self.parts.iter().filter_map(|p| start(p.kind)).min();
         }
+        start(self.kind)
     }
 
     pub fn end(&self) -> Option<Date> {
-        match self.kind {
-            DueKind::Year(y) | DueKind::Years(_, y) => Date::new(y, 12, 31),
-            DueKind::Month(y, m) | DueKind::Months(Some(y), _, m) => Date::end_of_month(y, m),
-            DueKind::Quarter(y, q) => Date::end_of_month(y, q * 3),
-            _ => None,
+        if self.kind == DueKind::Milestones {
+            return self.parts.iter().filter_map(|p| end(p.kind)).max();
         }
+        end(self.kind)
     }
 
     pub fn ongoing(&self) -> bool {
-        matches!(self.kind, DueKind::Ongoing | DueKind::From(_))
+        let ongoing = |k: DueKind| matches!(k, DueKind::Ongoing | DueKind::From(_));
+        ongoing(self.kind) || self.parts.iter().any(|p| ongoing(p.kind))
     }
 
     pub fn recurring(&self) -> Option<&'static str> {
-        matches!(self.kind, DueKind::Annual).then_some("annual")
+        let annual = |k: DueKind| matches!(k, DueKind::Annual | DueKind::AnnualMonth(_));
+        (annual(self.kind) || self.parts.iter().any(|p| annual(p.kind))).then_some("annual")
     }
 
     /// The date to sort by: the end if known, else the start.
     pub fn sort_key(&self) -> Option<Date> {
         self.end().or_else(|| self.start())
+    }
+}
+
+/// "Trình trong năm 2026; Báo cáo trong tháng 12 hàng năm" or "Ban hành Kế
+/// hoạch trong năm 2026. Triển khai thường xuyên hằng năm" → steps, each a
+/// label and the time it ends with; nothing unless every step has a time.
+fn milestones(printed: &str, ctx: &Context) -> Vec<Milestone> {
+    let mut parts = Vec::new();
+    for sentence in printed.split([';', '.']).map(str::trim).filter(|p| !p.is_empty()) {
+        // "… trong năm 2026 và triển khai hằng năm": two steps joined by "và".
+        let pair =
+            sentence.split_once(" và ").and_then(|(a, b)| Some([milestone(a, ctx)?, milestone(b, ctx)?]));
+        match (pair, milestone(sentence, ctx)) {
+            (Some(pair), _) => parts.extend(pair),
+            (None, Some(one)) => parts.push(one),
+            (None, None) => return Vec::new(),
+        }
+    }
+    parts
+}
+
+/// One step: the longest ending of `part` that is a time, and what precedes it.
+fn milestone(part: &str, ctx: &Context) -> Option<Milestone> {
+    let starts = std::iter::once(0).chain(part.match_indices(' ').map(|(i, _)| i + 1));
+    for start in starts {
+        let kind = parse(&part[start..], ctx.plan_year);
+        if kind != DueKind::Unknown {
+            let label = part[..start].trim();
+            let en = if label.is_empty() { Some(String::new()) } else { ctx.glossary.milestone_label(label) };
+            return Some(Milestone { label: Text { vi: label.to_string(), en }, kind });
+        }
+    }
+    None
+}
+
+fn start(kind: DueKind) -> Option<Date> {
+    match kind {
+        DueKind::Year(y) | DueKind::Years(y, _) | DueKind::From(y) => Date::new(y, 1, 1),
+        DueKind::Quarter(y, q) => Date::new(y, q * 3 - 2, 1),
+        DueKind::Months(Some(y), from, _) => Date::new(y, from, 1),
+        _ => None,
+    }
+}
+
+fn end(kind: DueKind) -> Option<Date> {
+    match kind {
+        DueKind::Year(y) | DueKind::Years(_, y) => Date::new(y, 12, 31),
+        DueKind::Month(y, m) | DueKind::Months(Some(y), _, m) => Date::end_of_month(y, m),
+        DueKind::Quarter(y, q) => Date::end_of_month(y, q * 3),
+        _ => None,
     }
 }
 
@@ -111,11 +208,7 @@ fn year(s: &str) -> Option<i32> {
 }
 
 fn month(s: &str) -> Option<u32> {
-    (1..=2)
-        .contains(&s.len())
-        .then(|| s.parse().ok())
-        .flatten()
-        .filter(|m| (1..=12).contains(m))
+    (1..=2).contains(&s.len()).then(|| s.parse().ok()).flatten().filter(|m| (1..=12).contains(m))
 }
 
 fn roman_quarter(s: &str) -> Option<u32> {
@@ -141,14 +234,20 @@ pub fn parse(printed: &str, plan_year: Option<i32>) -> DueKind {
     if matches!(s, "thường xuyên" | "nhiệm vụ thường xuyên" | "liên tục") {
         return DueKind::Ongoing;
     }
-    if matches!(
-        s,
-        "hằng năm" | "hàng năm" | "định kỳ hằng năm" | "định kỳ hàng năm"
-    ) {
+    if matches!(s, "hằng năm" | "hàng năm" | "định kỳ hằng năm" | "định kỳ hàng năm") {
         return DueKind::Annual;
     }
     if s.starts_with("sau khi") {
         return DueKind::Conditional;
+    }
+    for suffix in [" hằng năm", " hàng năm"] {
+        if let Some(m) = s
+            .strip_suffix(suffix)
+            .map(|r| strip_any(r, &["trong tháng", "tháng", "trước tháng"]))
+            .and_then(month)
+        {
+            return DueKind::AnnualMonth(m);
+        }
     }
     if let Some(y) = s
         .strip_suffix("và các năm tiếp theo")
@@ -159,12 +258,12 @@ pub fn parse(printed: &str, plan_year: Option<i32>) -> DueKind {
     {
         return DueKind::From(y);
     }
-    if let Some(rest) = s.strip_prefix("quý") {
+    if matches!(s, "thường xuyên hằng năm" | "thường xuyên hàng năm") {
+        return DueKind::Annual;
+    }
+    if let Some(rest) = strip_any(s, &["trong"]).strip_prefix("quý") {
         let rest = rest.trim();
-        let (q, y) = rest
-            .split_once('/')
-            .or_else(|| rest.split_once(" năm "))
-            .unwrap_or((rest, ""));
+        let (q, y) = rest.split_once('/').or_else(|| rest.split_once(" năm ")).unwrap_or((rest, ""));
         if let (Some(q), Some(y)) = (roman_quarter(q.trim()), year(y.trim())) {
             return DueKind::Quarter(y, q);
         }
@@ -186,10 +285,7 @@ pub fn parse(printed: &str, plan_year: Option<i32>) -> DueKind {
             }
         }
     }
-    let body = strip_any(
-        s,
-        &["giai đoạn", "trong năm", "năm", "đến năm", "trước năm"],
-    );
+    let body = strip_any(s, &["giai đoạn", "trong năm", "năm", "đến năm", "trước năm"]);
     if let Some((a, b)) = range(body) {
         if let (Some(a), Some(b)) = (year(a), year(b)) {
             if a <= b {
@@ -234,8 +330,9 @@ pub fn english(kind: DueKind) -> Option<String> {
         DueKind::Years(a, b) => format!("{a}–{b}"),
         DueKind::Ongoing => "Ongoing".to_string(),
         DueKind::Annual => "Every year".to_string(),
+        DueKind::AnnualMonth(m) => format!("{} every year", month_name(m)),
         DueKind::From(y) => format!("From {y} onwards"),
-        DueKind::Conditional | DueKind::Unknown => return None,
+        DueKind::Conditional | DueKind::Milestones | DueKind::Unknown => return None,
     })
 }
 
@@ -257,6 +354,7 @@ mod tests {
         assert_eq!(kind("tháng 03 năm 2025"), DueKind::Month(2025, 3));
         assert_eq!(kind("Quý I/2025"), DueKind::Quarter(2025, 1));
         assert_eq!(kind("Quý IV/2026"), DueKind::Quarter(2026, 4));
+        assert_eq!(kind("Trong quý I năm 2026."), DueKind::Quarter(2026, 1));
         assert_eq!(kind("Tháng 1-12"), DueKind::Months(Some(2026), 1, 12));
         assert_eq!(kind("Tháng 2-6"), DueKind::Months(Some(2026), 2, 6));
         assert_eq!(kind("2025-2030"), DueKind::Years(2025, 2030));
@@ -270,10 +368,7 @@ mod tests {
         assert_eq!(kind("2025 và các năm tiếp theo"), DueKind::From(2025));
         assert_eq!(kind("2025 và những năm tiếp theo"), DueKind::From(2025));
         assert_eq!(kind("3/2026"), DueKind::Month(2026, 3));
-        assert_eq!(
-            kind("Sau khi có hướng dẫn của Bộ Khoa học và Công nghệ"),
-            DueKind::Conditional
-        );
+        assert_eq!(kind("Sau khi có hướng dẫn của Bộ Khoa học và Công nghệ"), DueKind::Conditional);
     }
 
     #[test]
@@ -283,11 +378,47 @@ mod tests {
     }
 
     #[test]
-    fn nonsense_is_not_guessed() {
-        assert_eq!(
-            kind("Trình trong năm 2026; Báo cáo trong tháng 12 hàng năm"),
-            DueKind::Unknown
+    fn milestones_with_the_glossary() {
+        let glossary = Glossary::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).expect("glossary");
+        let ctx = Context { plan_year: Some(2026), glossary: &glossary, agency_en: &|_| None };
+        let d = Deadline::understand("Trình trong năm 2026; Báo cáo trong tháng 12 hàng năm", None, &ctx);
+        assert_eq!(d.kind, DueKind::Milestones);
+        assert_eq!(d.parts.len(), 2);
+        assert_eq!(d.text.en.as_deref(), Some("Submit: 2026; Report: December every year"));
+        assert_eq!(d.start().map(|x| x.to_string()).as_deref(), Some("2026-01-01"));
+        assert_eq!(d.end().map(|x| x.to_string()).as_deref(), Some("2026-12-31"));
+        assert_eq!(d.recurring(), Some("annual"));
+        let d = Deadline::understand(
+            "Ban hành Kế hoạch trong năm 2026. Triển khai thường xuyên hằng năm.",
+            None,
+            &ctx,
         );
+        assert_eq!(d.text.en.as_deref(), Some("Issue plan: 2026; Implement: Every year"));
+        let d = Deadline::understand(
+            "Ban hành Kế hoạch triển khai trong năm 2026 và triển khai hằng năm",
+            None,
+            &ctx,
+        );
+        assert_eq!(d.kind, DueKind::Milestones);
+        assert_eq!(d.parts.len(), 2);
+        let agency_en = |n: &str| {
+            (n == "Bộ Khoa học và Công nghệ").then(|| "Ministry of Science and Technology".to_string())
+        };
+        let ctx = Context { plan_year: None, glossary: &glossary, agency_en: &agency_en };
+        let d = Deadline::understand("Sau khi có hướng dẫn của Bộ Khoa học và Công nghệ", None, &ctx);
+        assert_eq!(d.text.en.as_deref(), Some("After guidance from the Ministry of Science and Technology"));
+        assert!(d.understood() && d.start().is_none());
+    }
+
+    #[test]
+    fn annual_in_a_month() {
+        assert_eq!(kind("tháng 12 hằng năm"), DueKind::AnnualMonth(12));
+        assert_eq!(english(DueKind::AnnualMonth(6)).as_deref(), Some("June every year"));
+    }
+
+    #[test]
+    fn nonsense_is_not_guessed() {
+        assert_eq!(kind("Trình trong năm 2026; Báo cáo trong tháng 12 hàng năm"), DueKind::Unknown);
         assert_eq!(kind("13/2025"), DueKind::Unknown);
         assert_eq!(kind("2030-2025"), DueKind::Unknown);
         assert_eq!(kind("Quý V/2025"), DueKind::Unknown);
@@ -298,27 +429,15 @@ mod tests {
     #[test]
     fn ranges_and_english() {
         let d = Deadline::new("Quý I/2025", None, None);
-        assert_eq!(
-            d.start().map(|d| d.to_string()).as_deref(),
-            Some("2025-01-01")
-        );
-        assert_eq!(
-            d.end().map(|d| d.to_string()).as_deref(),
-            Some("2025-03-31")
-        );
+        assert_eq!(d.start().map(|d| d.to_string()).as_deref(), Some("2025-01-01"));
+        assert_eq!(d.end().map(|d| d.to_string()).as_deref(), Some("2025-03-31"));
         assert_eq!(d.text.en.as_deref(), Some("Q1 2025"));
         let d = Deadline::new("12/2025", None, None);
-        assert_eq!(
-            (d.start(), d.end().map(|d| d.to_string())),
-            (None, Some("2025-12-31".into()))
-        );
+        assert_eq!((d.start(), d.end().map(|d| d.to_string())), (None, Some("2025-12-31".into())));
         assert_eq!(d.text.en.as_deref(), Some("By December 2025"));
         let d = Deadline::new("Tháng 1-12", None, Some(2026));
         assert_eq!(d.text.en.as_deref(), Some("January–December 2026"));
-        assert_eq!(
-            d.end().map(|d| d.to_string()).as_deref(),
-            Some("2026-12-31")
-        );
+        assert_eq!(d.end().map(|d| d.to_string()).as_deref(), Some("2026-12-31"));
         let d = Deadline::new("Thường xuyên", None, None);
         assert!(d.ongoing() && d.start().is_none() && d.recurring().is_none());
         let d = Deadline::new("Hằng năm", None, None);

@@ -14,12 +14,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(file: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: file.into(),
-            line,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { file: file.into(), line, message: message.into(), hint: None }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -46,10 +41,7 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 
     #[error("{}", numbered(.0))]
     Invalid(Vec<Diagnostic>),
@@ -63,19 +55,13 @@ pub enum Error {
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
+        Error::Io { path: path.into(), source }
     }
 }
 
 fn numbered(diags: &[Diagnostic]) -> String {
-    let mut out = format!(
-        "the content has {} problem{}:",
-        diags.len(),
-        if diags.len() == 1 { "" } else { "s" }
-    );
+    let mut out =
+        format!("the content has {} problem{}:", diags.len(), if diags.len() == 1 { "" } else { "s" });
     for (i, d) in diags.iter().enumerate() {
         out.push_str(&format!("\n  {}. {d}", i + 1));
     }
@@ -87,9 +73,5 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// The 1-based line of a byte offset in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }

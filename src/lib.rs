@@ -6,8 +6,10 @@
 //! safely. [`build`] runs them in order.
 
 pub mod build;
+pub mod check;
 pub mod deadline;
 pub mod error;
+pub mod glossary;
 pub mod load;
 pub mod model;
 pub mod opendata;

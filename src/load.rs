@@ -1,8 +1,10 @@
 //! Reads `content/` into the validated [`Site`] model. Every problem in every
 //! file is collected, with its file and line, before anything is rejected.
 
+use crate::deadline::Context;
 use crate::deadline::Deadline;
 use crate::error::{Diagnostic, Error, Result, line_of};
+use crate::glossary::{Glossary, key};
 use crate::model::*;
 use crate::text::{Text, is_slug};
 use rayon::prelude::*;
@@ -22,31 +24,29 @@ pub fn load(root: &Path) -> Result<Site> {
                 .hint("run plansite in a site folder, or pass --root DIR"),
         ]));
     }
-    let mut files = Files {
-        root,
-        diags: &mut diags,
+    let glossary = match Glossary::load(root) {
+        Ok(g) => g,
+        Err(Error::Invalid(d)) => {
+            diags.extend(d);
+            Glossary::default()
+        }
+        Err(e) => return Err(e),
     };
+    let mut files = Files { root, diags: &mut diags };
     let config = files.site_config();
     let registries = files.parse_dir::<RawRegistry>("content/agencies");
     let plans = files.parse_dir::<RawPlan>("content/plans");
 
-    let mut checker = Checker::new(root, &mut diags);
+    let mut checker = Checker::new(root, &mut diags, &glossary);
     let (jurisdictions, agencies) = checker.registries(registries);
-    let plans: Vec<Plan> = plans
-        .into_iter()
-        .filter_map(|file| checker.plan(file))
-        .collect();
+    let plans: Vec<Plan> = plans.into_iter().filter_map(|file| checker.plan(file)).collect();
 
     diags.sort();
     diags.dedup();
     match config {
-        Some(config) if diags.is_empty() => Ok(Site {
-            root: root.to_path_buf(),
-            config,
-            jurisdictions,
-            agencies,
-            plans,
-        }),
+        Some(config) if diags.is_empty() => {
+            Ok(Site { root: root.to_path_buf(), config, jurisdictions, agencies, plans, glossary })
+        }
         _ => Err(Error::Invalid(diags)),
     }
 }
@@ -61,6 +61,8 @@ struct RawSite {
     description: Option<Text>,
     base_url: String,
     theme: Option<String>,
+    #[serde(default)]
+    publish_drafts: bool,
 }
 
 #[derive(Deserialize)]
@@ -104,6 +106,7 @@ struct RawSuccession {
 struct RawPlan {
     number: Option<String>,
     date: Option<Spanned<String>>,
+    year: Option<i32>,
     jurisdiction: Spanned<String>,
     issuer: Text,
     status: Status,
@@ -229,12 +232,8 @@ impl Files<'_> {
         let mut base_url = raw.base_url.trim().to_string();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             self.diags.push(
-                Diagnostic::new(
-                    &parsed.rel,
-                    None,
-                    format!("base_url `{base_url}` is not an absolute URL"),
-                )
-                .hint("write it like \"https://plans.example.org\""),
+                Diagnostic::new(&parsed.rel, None, format!("base_url `{base_url}` is not an absolute URL"))
+                    .hint("write it like \"https://plans.example.org\""),
             );
         }
         if !base_url.ends_with('/') {
@@ -245,6 +244,7 @@ impl Files<'_> {
             description: raw.description,
             base_url,
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            publish_drafts: raw.publish_drafts,
         })
     }
 
@@ -257,20 +257,14 @@ impl Files<'_> {
                 .filter(|p| p.extension().is_some_and(|x| x == "toml"))
                 .collect(),
             Err(e) => {
-                self.diags.push(Diagnostic::new(
-                    dir,
-                    None,
-                    format!("cannot read the folder: {e}"),
-                ));
+                self.diags.push(Diagnostic::new(dir, None, format!("cannot read the folder: {e}")));
                 return Vec::new();
             }
         };
         paths.sort();
         let root = self.root;
-        let rels: Vec<PathBuf> = paths
-            .iter()
-            .filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf))
-            .collect();
+        let rels: Vec<PathBuf> =
+            paths.iter().filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf)).collect();
         // Parsing is most of loading and files are independent: in parallel.
         let results: Vec<Result<Parsed<T>, Diagnostic>> =
             rels.par_iter().map(|rel| parse(root, rel)).collect();
@@ -290,25 +284,14 @@ impl Files<'_> {
 }
 
 /// Reads and parses one TOML file; a problem becomes a diagnostic.
-fn parse<T: for<'de> Deserialize<'de> + Send>(
-    root: &Path,
-    rel: &Path,
-) -> Result<Parsed<T>, Diagnostic> {
-    let bytes = std::fs::read(root.join(rel))
-        .map_err(|e| Diagnostic::new(rel, None, format!("cannot read: {e}")))?;
+fn parse<T: for<'de> Deserialize<'de> + Send>(root: &Path, rel: &Path) -> Result<Parsed<T>, Diagnostic> {
+    let bytes =
+        std::fs::read(root.join(rel)).map_err(|e| Diagnostic::new(rel, None, format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| Diagnostic::new(rel, None, "not UTF-8 text").hint("save the file as UTF-8"))?;
-    let stem = rel
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     match toml::from_str::<T>(&text) {
-        Ok(value) => Ok(Parsed {
-            rel: rel.to_path_buf(),
-            text,
-            stem,
-            value,
-        }),
+        Ok(value) => Ok(Parsed { rel: rel.to_path_buf(), text, stem, value }),
         Err(e) => {
             let line = e.span().map(|s| line_of(&text, s.start));
             Err(Diagnostic::new(rel, line, e.message().trim().to_string())
@@ -330,6 +313,10 @@ struct Known {
 struct Checker<'a> {
     root: &'a Path,
     diags: &'a mut Vec<Diagnostic>,
+    glossary: &'a Glossary,
+    /// English agency names by any of their Vietnamese names, for
+    /// deadlines like "Sau khi có hướng dẫn của Bộ …".
+    english_names: BTreeMap<String, String>,
     agencies: BTreeMap<String, Known>,
     jurisdictions: BTreeSet<String>,
 }
@@ -347,10 +334,12 @@ impl At<'_> {
 }
 
 impl<'a> Checker<'a> {
-    fn new(root: &'a Path, diags: &'a mut Vec<Diagnostic>) -> Self {
+    fn new(root: &'a Path, diags: &'a mut Vec<Diagnostic>, glossary: &'a Glossary) -> Self {
         Checker {
             root,
             diags,
+            glossary,
+            english_names: BTreeMap::new(),
             agencies: BTreeMap::new(),
             jurisdictions: BTreeSet::new(),
         }
@@ -361,11 +350,8 @@ impl<'a> Checker<'a> {
             return true;
         }
         self.diags.push(
-            at.diag(
-                id.span(),
-                format!("{what} id `{}` is not a slug", id.get_ref()),
-            )
-            .hint("use lowercase ASCII letters, digits and single hyphens, like `hue-so-khcn`"),
+            at.diag(id.span(), format!("{what} id `{}` is not a slug", id.get_ref()))
+                .hint("use lowercase ASCII letters, digits and single hyphens, like `hue-so-khcn`"),
         );
         false
     }
@@ -375,19 +361,13 @@ impl<'a> Checker<'a> {
         let mut agencies = Vec::new();
         let mut successions = Vec::new();
         for file in &files {
-            let at = At {
-                rel: &file.rel,
-                text: &file.text,
-            };
+            let at = At { rel: &file.rel, text: &file.text };
             if !is_slug(&file.stem) {
                 self.diags.push(
                     Diagnostic::new(
                         &file.rel,
                         None,
-                        format!(
-                            "jurisdiction id `{}` (the file name) is not a slug",
-                            file.stem
-                        ),
+                        format!("jurisdiction id `{}` (the file name) is not a slug", file.stem),
                     )
                     .hint("rename the file, e.g. content/agencies/hue.toml"),
                 );
@@ -414,19 +394,14 @@ impl<'a> Checker<'a> {
             let date = Date::parse_iso(raw.date.get_ref());
             if date.is_none() {
                 self.diags.push(
-                    at.diag(
-                        raw.date.span(),
-                        format!("`{}` is not a date", raw.date.get_ref()),
-                    )
-                    .hint("write dates as YYYY-MM-DD"),
+                    at.diag(raw.date.span(), format!("`{}` is not a date", raw.date.get_ref()))
+                        .hint("write dates as YYYY-MM-DD"),
                 );
             }
             let known = self.reference(&at, &raw.agency);
             if let (Some(date), true) = (date, known) {
-                agencies[index].succeeded_by = Some(Succession {
-                    agency: raw.agency.get_ref().clone(),
-                    date,
-                });
+                agencies[index].succeeded_by =
+                    Some(Succession { agency: raw.agency.get_ref().clone(), date });
             }
         }
         agencies.sort_by(|a, b| a.id.cmp(&b.id));
@@ -445,24 +420,18 @@ impl<'a> Checker<'a> {
         let ok = self.slug(at, &a.id, "agency");
         let line = line_of(at.text, a.id.span().start);
         if let Some(prev) = self.agencies.get(id) {
-            self.diags.push(
-                at.diag(a.id.span(), format!("agency id `{id}` is defined twice"))
-                    .hint(format!(
-                        "the first is at {}:{}; give one of them another id",
-                        prev.file.display(),
-                        prev.line
-                    )),
-            );
+            self.diags.push(at.diag(a.id.span(), format!("agency id `{id}` is defined twice")).hint(
+                format!("the first is at {}:{}; give one of them another id", prev.file.display(), prev.line),
+            ));
             return None;
         }
         let kind = match (&a.kind, is_group) {
             (Some(k), false) => k.get_ref().clone(),
             (None, true) => "group".to_string(),
             (None, false) => {
-                self.diags.push(
-                    at.diag(raw.span(), format!("agency `{id}` has no `kind`"))
-                        .hint("add kind = \"department\" (or office, police, university, …; see docs/content.md)"),
-                );
+                self.diags.push(at.diag(raw.span(), format!("agency `{id}` has no `kind`")).hint(
+                    "add kind = \"department\" (or office, police, university, …; see docs/content.md)",
+                ));
                 return None;
             }
             (Some(k), true) => {
@@ -475,14 +444,12 @@ impl<'a> Checker<'a> {
         };
         let mut names = a.aliases.clone();
         names.push(a.name.vi.clone());
-        self.agencies.insert(
-            id.clone(),
-            Known {
-                file: at.rel.to_path_buf(),
-                line,
-                names,
-            },
-        );
+        if let Some(en) = &a.name.en {
+            for name in &names {
+                self.english_names.insert(key(name), en.clone());
+            }
+        }
+        self.agencies.insert(id.clone(), Known { file: at.rel.to_path_buf(), line, names });
         ok.then(|| Agency {
             id: id.clone(),
             jurisdiction: jurisdiction.to_string(),
@@ -500,28 +467,19 @@ impl<'a> Checker<'a> {
             return true;
         }
         let hint = self.suggest(id);
-        self.diags.push(
-            at.diag(r.span(), format!("unknown agency `{id}`"))
-                .hint(hint),
-        );
+        self.diags.push(at.diag(r.span(), format!("unknown agency `{id}`")).hint(hint));
         false
     }
 
     fn suggest(&self, unknown: &str) -> String {
         let folded = unknown.to_lowercase();
-        if let Some((id, _)) = self
-            .agencies
-            .iter()
-            .find(|(_, k)| k.names.iter().any(|n| n.to_lowercase() == folded))
+        if let Some((id, _)) =
+            self.agencies.iter().find(|(_, k)| k.names.iter().any(|n| n.to_lowercase() == folded))
         {
             return format!("`{unknown}` is a name of `{id}`: refer to agencies by id");
         }
-        let closest = self
-            .agencies
-            .keys()
-            .map(|id| (edit_distance(unknown, id), id))
-            .filter(|(d, _)| *d <= 3)
-            .min();
+        let closest =
+            self.agencies.keys().map(|id| (edit_distance(unknown, id), id)).filter(|(d, _)| *d <= 3).min();
         match closest {
             Some((_, id)) => format!("did you mean `{id}`?"),
             None => "add the agency to a file in content/agencies/, or fix the id".to_string(),
@@ -529,21 +487,14 @@ impl<'a> Checker<'a> {
     }
 
     fn plan(&mut self, file: Parsed<RawPlan>) -> Option<Plan> {
-        let at = At {
-            rel: &file.rel,
-            text: &file.text,
-        };
+        let at = At { rel: &file.rel, text: &file.text };
         let raw = file.value;
         let id = file.stem.clone();
         let mut ok = true;
         if !is_slug(&id) {
             self.diags.push(
-                Diagnostic::new(
-                    &file.rel,
-                    None,
-                    format!("plan id `{id}` (the file name) is not a slug"),
-                )
-                .hint("rename the file to lowercase ASCII letters, digits and hyphens"),
+                Diagnostic::new(&file.rel, None, format!("plan id `{id}` (the file name) is not a slug"))
+                    .hint("rename the file to lowercase ASCII letters, digits and hyphens"),
             );
             ok = false;
         }
@@ -570,11 +521,7 @@ impl<'a> Checker<'a> {
         let source = raw.source.as_ref().and_then(|s| self.source(&at, s));
         let source_lines = source.as_ref().map(|s| s.text.lines().count());
         let headings: BTreeSet<&str> = raw.headings.iter().map(|h| h.number.as_str()).collect();
-        let groups: BTreeSet<&str> = raw
-            .indicator_groups
-            .iter()
-            .map(|h| h.number.as_str())
-            .collect();
+        let groups: BTreeSet<&str> = raw.indicator_groups.iter().map(|h| h.number.as_str()).collect();
 
         let mut seen = BTreeMap::new();
         for s in &raw.sections {
@@ -590,11 +537,8 @@ impl<'a> Checker<'a> {
             if let Some(g) = &i.group {
                 if !groups.contains(g.get_ref().as_str()) {
                     self.diags.push(
-                        at.diag(
-                            g.span(),
-                            format!("unknown indicator group `{}`", g.get_ref()),
-                        )
-                        .hint("add an [[indicator_groups]] entry with that number"),
+                        at.diag(g.span(), format!("unknown indicator group `{}`", g.get_ref()))
+                            .hint("add an [[indicator_groups]] entry with that number"),
                     );
                     ok = false;
                 }
@@ -612,7 +556,8 @@ impl<'a> Checker<'a> {
             });
         }
 
-        let year = date.map(|d: Date| d.year);
+        // The year a one-year plan covers: "Tháng 1-12" means months of it.
+        let year = raw.year.or(date.map(|d: Date| d.year));
         let mut task_ids = BTreeMap::new();
         let mut tasks = Vec::new();
         for raw_task in &raw.tasks {
@@ -625,11 +570,8 @@ impl<'a> Checker<'a> {
             }
             if t.lead.is_empty() {
                 self.diags.push(
-                    at.diag(
-                        raw_task.span(),
-                        format!("task `{}` has no lead agency", t.id.get_ref()),
-                    )
-                    .hint("add lead = [\"<agency id>\"]: every task needs someone to lead it"),
+                    at.diag(raw_task.span(), format!("task `{}` has no lead agency", t.id.get_ref()))
+                        .hint("add lead = [\"<agency id>\"]: every task needs someone to lead it"),
                 );
                 ok = false;
             }
@@ -655,10 +597,15 @@ impl<'a> Checker<'a> {
                 lead: t.lead.iter().map(|r| r.get_ref().clone()).collect(),
                 support: t.support.iter().map(|r| r.get_ref().clone()).collect(),
                 output: t.output.clone(),
-                deadline: t
-                    .deadline
-                    .as_ref()
-                    .map(|d| Deadline::new(&d.vi, d.en.clone(), year)),
+                deadline: t.deadline.as_ref().map(|d| {
+                    let names = &self.english_names;
+                    let ctx = Context {
+                        plan_year: year,
+                        glossary: self.glossary,
+                        agency_en: &|name: &str| names.get(&key(name)).cloned(),
+                    };
+                    Deadline::understand(&d.vi, d.en.clone(), &ctx)
+                }),
                 note: t.note.clone(),
                 line: t.line,
                 aliases: t.aliases.iter().map(|a| a.get_ref().clone()).collect(),
@@ -671,12 +618,10 @@ impl<'a> Checker<'a> {
             let s = s.get_ref();
             self.line_in_source(&at, s.id.span(), s.line, source_lines);
         }
+        let glossary = self.glossary;
         ok.then(|| Plan {
             id,
-            number: raw
-                .number
-                .map(|n| n.trim().to_string())
-                .filter(|n| !n.is_empty()),
+            number: raw.number.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
             date,
             jurisdiction: raw.jurisdiction.into_inner(),
             issuer: raw.issuer,
@@ -684,29 +629,23 @@ impl<'a> Checker<'a> {
             source,
             title: raw.title,
             implements: raw.implements,
-            signer: raw.signer.map(|s| Signer {
-                name: s.name,
-                role: s.role,
-            }),
-            sections: raw
-                .sections
-                .into_iter()
-                .map(Spanned::into_inner)
-                .map(section)
-                .collect(),
+            signer: raw.signer.map(|s| Signer { name: s.name, role: s.role }),
+            sections: raw.sections.into_iter().map(Spanned::into_inner).map(section).collect(),
             objectives: raw
                 .objectives
                 .into_iter()
-                .map(|o| Objective {
-                    text: o.text,
-                    line: o.line,
-                })
+                .map(|o| Objective { text: o.text, line: o.line })
                 .collect(),
             indicator_groups: raw.indicator_groups.into_iter().map(heading).collect(),
             indicators,
             headings: raw.headings.into_iter().map(heading).collect(),
             tasks,
             aliases: raw.aliases.into_iter().map(Spanned::into_inner).collect(),
+            glossary_filled: 0,
+        })
+        .map(|mut plan| {
+            plan.glossary_filled = fill_english(&mut plan, glossary);
+            plan
         })
     }
 
@@ -721,13 +660,8 @@ impl<'a> Checker<'a> {
         if let Some(first) = seen.insert(id.get_ref().clone(), id.span().start) {
             let first = line_of(at.text, first);
             self.diags.push(
-                at.diag(
-                    id.span(),
-                    format!("{what} id `{}` is used twice", id.get_ref()),
-                )
-                .hint(format!(
-                    "the first is on line {first}; ids must be unique within a plan"
-                )),
+                at.diag(id.span(), format!("{what} id `{}` is used twice", id.get_ref()))
+                    .hint(format!("the first is on line {first}; ids must be unique within a plan")),
             );
             return false;
         }
@@ -744,54 +678,64 @@ impl<'a> Checker<'a> {
             }),
             Err(e) => {
                 self.diags.push(
-                    at.diag(
-                        s.span(),
-                        format!("cannot read the source document `{path}`: {e}"),
-                    )
-                    .hint("source is a path relative to the site root, like seeds/002_….txt"),
+                    at.diag(s.span(), format!("cannot read the source document `{path}`: {e}"))
+                        .hint("source is a path relative to the site root, like seeds/002_….txt"),
                 );
                 None
             }
         }
     }
 
-    fn line_in_source(
-        &mut self,
-        at: &At,
-        span: Range<usize>,
-        line: Option<usize>,
-        lines: Option<usize>,
-    ) {
+    fn line_in_source(&mut self, at: &At, span: Range<usize>, line: Option<usize>, lines: Option<usize>) {
         if let (Some(line), Some(lines)) = (line, lines) {
             if line == 0 || line > lines {
                 self.diags.push(
-                    at.diag(
-                        span,
-                        format!("line {line} is outside the source document ({lines} lines)"),
-                    )
-                    .hint("`line` is the 1-based line in the file named by `source`"),
+                    at.diag(span, format!("line {line} is outside the source document ({lines} lines)"))
+                        .hint("`line` is the 1-based line in the file named by `source`"),
                 );
             }
         }
     }
 }
 
-fn section(s: RawSection) -> Section {
-    Section {
-        id: s.id.into_inner(),
-        number: s.number,
-        heading: s.heading,
-        body: s.body,
-        line: s.line,
+/// Gives formulaic fields without English their glossary English (units,
+/// shared section headings, horizons, common outputs); returns how many.
+fn fill_english(plan: &mut Plan, glossary: &Glossary) -> usize {
+    let mut filled = 0;
+    let mut fill = |text: &mut Text, english: &dyn Fn(&str) -> Option<String>| {
+        if text.en.is_none() {
+            if let Some(en) = english(&text.vi) {
+                text.en = Some(en);
+                filled += 1;
+            }
+        }
+    };
+    for s in &mut plan.sections {
+        fill(&mut s.heading, &|vi| glossary.heading(vi));
     }
+    for g in &mut plan.indicator_groups {
+        fill(&mut g.title, &|vi| glossary.horizon(vi));
+    }
+    for i in &mut plan.indicators {
+        fill(&mut i.unit, &|vi| glossary.unit(vi));
+        if let Some(h) = &mut i.horizon {
+            fill(h, &|vi| glossary.horizon(vi));
+        }
+    }
+    for t in &mut plan.tasks {
+        if let Some(o) = &mut t.output {
+            fill(o, &|vi| glossary.output(vi));
+        }
+    }
+    filled
+}
+
+fn section(s: RawSection) -> Section {
+    Section { id: s.id.into_inner(), number: s.number, heading: s.heading, body: s.body, line: s.line }
 }
 
 fn heading(h: RawHeading) -> Heading {
-    Heading {
-        number: h.number,
-        title: h.title,
-        line: h.line,
-    }
+    Heading { number: h.number, title: h.title, line: h.line }
 }
 
 /// Levenshtein distance, for "did you mean" hints.

@@ -2,6 +2,7 @@
 //! been read and checked. Later stages only ever see these types.
 
 use crate::deadline::Deadline;
+use crate::glossary::Glossary;
 use crate::text::Text;
 use std::fmt;
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ pub struct Site {
     pub jurisdictions: Vec<Jurisdiction>,
     pub agencies: Vec<Agency>,
     pub plans: Vec<Plan>,
+    pub glossary: Glossary,
 }
 
 #[derive(Debug, Clone)]
@@ -23,6 +25,8 @@ pub struct SiteConfig {
     /// Absolute URL of the site's root, always ending in `/`.
     pub base_url: String,
     pub theme: String,
+    /// Publish plans whose status is `draft` (each marked as a draft).
+    pub publish_drafts: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +96,8 @@ pub struct Plan {
     pub headings: Vec<Heading>,
     pub tasks: Vec<Task>,
     pub aliases: Vec<String>,
+    /// How many English fields the glossary supplied (for `check`).
+    pub glossary_filled: usize,
 }
 
 impl Plan {
@@ -194,6 +200,17 @@ impl Date {
         Date::new(year, month, days_in_month(year, month))
     }
 
+    /// The day after, for all-day calendar events that end exclusively.
+    pub fn next_day(self) -> Date {
+        if self.day < days_in_month(self.year, self.month) {
+            Date { day: self.day + 1, ..self }
+        } else if self.month < 12 {
+            Date { month: self.month + 1, day: 1, ..self }
+        } else {
+            Date { year: self.year + 1, month: 1, day: 1 }
+        }
+    }
+
     /// Parses `YYYY-MM-DD`.
     pub fn parse_iso(s: &str) -> Option<Date> {
         let mut parts = s.splitn(3, '-');
@@ -226,13 +243,14 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(
-            Date::parse_iso("2024-02-29").map(|d| d.to_string()),
-            Some("2024-02-29".into())
-        );
+        assert_eq!(Date::parse_iso("2024-02-29").map(|d| d.to_string()), Some("2024-02-29".into()));
         assert_eq!(Date::parse_iso("2025-02-29"), None);
         assert_eq!(Date::parse_iso("2025-13-01"), None);
         assert_eq!(Date::parse_iso("25-01-01"), None);
         assert_eq!(Date::end_of_month(2025, 4), Date::new(2025, 4, 30));
+        let d = |s: &str| Date::parse_iso(s).expect("date");
+        assert_eq!(d("2025-12-31").next_day(), d("2026-01-01"));
+        assert_eq!(d("2024-02-28").next_day(), d("2024-02-29"));
+        assert_eq!(d("2025-04-30").next_day(), d("2025-05-01"));
     }
 }

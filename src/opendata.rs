@@ -115,19 +115,60 @@ pub fn files(r: &Resolved) -> Result<Vec<OutputFile>> {
             succeeded_by: a.succeeded_by.as_ref().map(|s| s.agency.as_str()),
             succeeded_on: a.succeeded_by.as_ref().map(|s| s.date.to_string()),
             url: url(&format!("agencies/{}/", a.id)),
-            tasks: AgencyTasks {
-                lead: r.task_ids(i, Role::Lead),
-                support: r.task_ids(i, Role::Support),
-            },
+            tasks: AgencyTasks { lead: r.task_ids(i, Role::Lead), support: r.task_ids(i, Role::Support) },
         })
         .collect();
-    Ok(vec![
+    let mut files = vec![
         json("data/plans.json", "plans", &plans)?,
         json("data/tasks.json", "tasks", &tasks)?,
         json("data/agencies.json", "agencies", &agencies)?,
         OutputFile::new("data/tasks.csv", tasks_csv(&tasks)?),
         OutputFile::new("data/indicators.csv", indicators_csv(&site.plans)?),
-    ])
+    ];
+    for (i, agency) in site.agencies.iter().enumerate() {
+        files.push(OutputFile::new(format!("data/agencies/{}.csv", agency.id), agency_csv(r, i, &url)?));
+    }
+    Ok(files)
+}
+
+/// An agency's dated tasks, soonest first, with its role in each.
+fn agency_csv(r: &Resolved, agency: usize, url: &dyn Fn(&str) -> Urls) -> Result<Vec<u8>> {
+    let header = [
+        "due_end",
+        "due_start",
+        "role",
+        "inherited_from",
+        "task",
+        "plan",
+        "number",
+        "title_vi",
+        "title_en",
+        "deadline_vi",
+        "deadline_en",
+        "url_vi",
+        "url_en",
+    ];
+    let rows = r.dated(agency).into_iter().map(|a| {
+        let (plan, task) = r.task(a.task);
+        let due = task.deadline.as_ref();
+        let urls = url(&format!("plans/{}/tasks/{}/", plan.id, task.id));
+        vec![
+            due.and_then(|d| d.end()).map(|d| d.to_string()).unwrap_or_default(),
+            due.and_then(|d| d.start()).map(|d| d.to_string()).unwrap_or_default(),
+            a.role.as_str().to_string(),
+            a.inherited_from.map(|i| r.site.agencies[i].id.clone()).unwrap_or_default(),
+            format!("{}/{}", plan.id, task.id),
+            plan.id.clone(),
+            task.number.clone(),
+            task.title.vi.clone(),
+            en(Some(&task.title)),
+            vi(due.map(|d| &d.text)),
+            en(due.map(|d| &d.text)),
+            urls.vi,
+            urls.en,
+        ]
+    });
+    csv_bytes(&header, rows)
 }
 
 fn task_record<'a>(p: &'a Plan, t: &'a Task, url: Urls) -> TaskRecord<'a> {
@@ -155,12 +196,8 @@ fn task_record<'a>(p: &'a Plan, t: &'a Task, url: Urls) -> TaskRecord<'a> {
 fn json<T: Serialize>(path: &str, key: &str, items: &[T]) -> Result<OutputFile> {
     let mut map = serde_json::Map::new();
     map.insert("version".into(), VERSION.into());
-    map.insert(
-        key.into(),
-        serde_json::to_value(items).map_err(|e| Error::Other(format!("{path}: {e}")))?,
-    );
-    let mut bytes =
-        serde_json::to_vec_pretty(&map).map_err(|e| Error::Other(format!("{path}: {e}")))?;
+    map.insert(key.into(), serde_json::to_value(items).map_err(|e| Error::Other(format!("{path}: {e}")))?);
+    let mut bytes = serde_json::to_vec_pretty(&map).map_err(|e| Error::Other(format!("{path}: {e}")))?;
     bytes.push(b'\n');
     Ok(OutputFile::new(path, bytes))
 }
@@ -172,8 +209,7 @@ fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result
     for row in rows {
         w.write_record(&row).map_err(err)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Other(format!("writing CSV: {e}")))
+    w.into_inner().map_err(|e| Error::Other(format!("writing CSV: {e}")))
 }
 
 fn en(t: Option<&Text>) -> String {
@@ -223,9 +259,7 @@ fn tasks_csv(tasks: &[TaskRecord]) -> Result<Vec<u8>> {
                 due.and_then(|d| d.start.clone()).unwrap_or_default(),
                 due.and_then(|d| d.end.clone()).unwrap_or_default(),
                 due.is_some_and(|d| d.ongoing).to_string(),
-                due.and_then(|d| d.recurring)
-                    .unwrap_or_default()
-                    .to_string(),
+                due.and_then(|d| d.recurring).unwrap_or_default().to_string(),
                 t.url.vi.clone(),
                 t.url.en.clone(),
             ]

@@ -20,10 +20,7 @@ pub struct OutputFile {
 
 impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        OutputFile {
-            path: path.into(),
-            bytes: bytes.into(),
-        }
+        OutputFile { path: path.into(), bytes: bytes.into() }
     }
 }
 
@@ -48,20 +45,14 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport> {
             fs::remove_dir_all(stale).map_err(|e| Error::io(stale, e))?;
         }
     }
-    let marker = OutputFile::new(
-        MARKER,
-        "built by plansite; this folder is replaced on every build\n",
-    );
+    let marker = OutputFile::new(MARKER, "built by plansite; this folder is replaced on every build\n");
     let all: Vec<&OutputFile> = files.iter().chain([&marker]).collect();
     for file in &all {
         safe_relative(&file.path)?;
     }
     create_dirs(&staging, &all)?;
     // Files are independent once their folders exist: write in parallel.
-    let kept: Vec<bool> = all
-        .par_iter()
-        .map(|file| place(out, &staging, file))
-        .collect::<Result<_>>()?;
+    let kept: Vec<bool> = all.par_iter().map(|file| place(out, &staging, file)).collect::<Result<_>>()?;
     let mut report = WriteReport::default();
     for (file, kept) in all.iter().zip(kept) {
         match (file.path == MARKER, kept) {
@@ -119,10 +110,7 @@ fn check_replaceable(out: &Path) -> Result<()> {
             out.display()
         )));
     }
-    let empty = fs::read_dir(out)
-        .map_err(|e| Error::io(out, e))?
-        .next()
-        .is_none();
+    let empty = fs::read_dir(out).map_err(|e| Error::io(out, e))?.next().is_none();
     if empty || out.join(MARKER).exists() {
         return Ok(());
     }
@@ -136,10 +124,7 @@ fn check_replaceable(out: &Path) -> Result<()> {
 /// `public` → `.public.staging` in the same parent, so the final rename
 /// stays on one file system.
 fn sibling(out: &Path, what: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     out.with_file_name(format!(".{name}.{what}"))
 }
 
@@ -147,15 +132,11 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
 fn safe_relative(path: &str) -> Result<PathBuf> {
     let ok = !path.is_empty()
         && !path.starts_with('/')
-        && path
-            .split('/')
-            .all(|part| !part.is_empty() && part != "." && part != "..");
+        && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
     if ok {
         Ok(PathBuf::from(path))
     } else {
-        Err(Error::Other(format!(
-            "refusing to write outside the output folder: `{path}`"
-        )))
+        Err(Error::Other(format!("refusing to write outside the output folder: `{path}`")))
     }
 }
 
@@ -175,12 +156,7 @@ fn count_removed(out: &Path, files: &[OutputFile]) -> usize {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file() && e.file_name() != MARKER)
-        .filter_map(|e| {
-            e.path()
-                .strip_prefix(out)
-                .ok()
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-        })
+        .filter_map(|e| e.path().strip_prefix(out).ok().map(|p| p.to_string_lossy().replace('\\', "/")))
         .filter(|p| !new.contains(p.as_str()))
         .count()
 }

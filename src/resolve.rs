@@ -50,19 +50,12 @@ pub struct Resolved<'a> {
 
 impl<'a> Resolved<'a> {
     pub fn new(site: &'a Site) -> Resolved<'a> {
-        let agency_index: BTreeMap<&str, usize> = site
-            .agencies
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.as_str(), i))
-            .collect();
+        let agency_index: BTreeMap<&str, usize> =
+            site.agencies.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
         let mut assignments = vec![Vec::new(); site.agencies.len()];
         let mut predecessors = vec![Vec::new(); site.agencies.len()];
         for (i, agency) in site.agencies.iter().enumerate() {
-            if let Some(next) = agency
-                .succeeded_by
-                .as_ref()
-                .and_then(|s| agency_index.get(s.agency.as_str()))
+            if let Some(next) = agency.succeeded_by.as_ref().and_then(|s| agency_index.get(s.agency.as_str()))
             {
                 predecessors[*next].push(i);
             }
@@ -75,11 +68,7 @@ impl<'a> Resolved<'a> {
                     let Some(&direct) = agency_index.get(id.as_str()) else {
                         continue;
                     };
-                    assignments[direct].push(Assignment {
-                        task: task_ref,
-                        role,
-                        inherited_from: None,
-                    });
+                    assignments[direct].push(Assignment { task: task_ref, role, inherited_from: None });
                     for heir in successors(site, &agency_index, direct) {
                         assignments[heir].push(Assignment {
                             task: task_ref,
@@ -90,12 +79,21 @@ impl<'a> Resolved<'a> {
                 }
             }
         }
-        Resolved {
-            site,
-            agency_index,
-            assignments,
-            predecessors,
+        // A task the heir also has directly in the same role (a cell naming
+        // both the old and the new department) is listed once, as its own.
+        for list in &mut assignments {
+            let direct: std::collections::BTreeSet<(TaskRef, bool)> = list
+                .iter()
+                .filter(|a| a.inherited_from.is_none())
+                .map(|a| (a.task, a.role == Role::Lead))
+                .collect();
+            let mut seen = std::collections::BTreeSet::new();
+            list.retain(|a| {
+                let key = (a.task, a.role == Role::Lead);
+                (a.inherited_from.is_none() || !direct.contains(&key)) && seen.insert((key, a.inherited_from))
+            });
         }
+        Resolved { site, agency_index, assignments, predecessors }
     }
 
     pub fn agency(&self, id: &str) -> Option<&'a Agency> {
@@ -105,6 +103,17 @@ impl<'a> Resolved<'a> {
     pub fn task(&self, r: TaskRef) -> (&'a Plan, &'a Task) {
         let plan = &self.site.plans[r.plan];
         (plan, &plan.tasks[r.task])
+    }
+
+    /// An agency's assignments whose task has a deadline date, soonest
+    /// first: what goes into its calendar and CSV.
+    pub fn dated(&self, agency: usize) -> Vec<&Assignment> {
+        let mut dated: Vec<&Assignment> = self.assignments[agency]
+            .iter()
+            .filter(|a| self.task(a.task).1.deadline.as_ref().and_then(|d| d.end()).is_some())
+            .collect();
+        dated.sort_by_key(|a| (self.task(a.task).1.deadline.as_ref().and_then(|d| d.end()), a.task));
+        dated
     }
 
     /// Ids of the tasks an agency has in `role`, inherited ones included.
@@ -125,10 +134,8 @@ impl<'a> Resolved<'a> {
 fn successors(site: &Site, index: &BTreeMap<&str, usize>, start: usize) -> Vec<usize> {
     let mut chain = Vec::new();
     let mut current = start;
-    while let Some(next) = site.agencies[current]
-        .succeeded_by
-        .as_ref()
-        .and_then(|s| index.get(s.agency.as_str()))
+    while let Some(next) =
+        site.agencies[current].succeeded_by.as_ref().and_then(|s| index.get(s.agency.as_str()))
     {
         if *next == start || chain.contains(next) {
             break;

@@ -47,37 +47,19 @@ pub struct Localized<'a> {
 
 impl Text {
     pub fn vi(vi: impl Into<String>) -> Self {
-        Text {
-            vi: vi.into(),
-            en: None,
-        }
+        Text { vi: vi.into(), en: None }
     }
 
     pub fn both(vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Text {
-            vi: vi.into(),
-            en: Some(en.into()),
-        }
+        Text { vi: vi.into(), en: Some(en.into()) }
     }
 
     /// The text for `lang`, falling back to Vietnamese where English is missing.
     pub fn get(&self, lang: Lang) -> Localized<'_> {
         match (lang, &self.en) {
-            (Lang::En, Some(en)) => Localized {
-                text: en,
-                lang: Lang::En,
-                fallback: false,
-            },
-            (Lang::En, None) => Localized {
-                text: &self.vi,
-                lang: Lang::Vi,
-                fallback: true,
-            },
-            (Lang::Vi, _) => Localized {
-                text: &self.vi,
-                lang: Lang::Vi,
-                fallback: false,
-            },
+            (Lang::En, Some(en)) => Localized { text: en, lang: Lang::En, fallback: false },
+            (Lang::En, None) => Localized { text: &self.vi, lang: Lang::Vi, fallback: true },
+            (Lang::Vi, _) => Localized { text: &self.vi, lang: Lang::Vi, fallback: false },
         }
     }
 
@@ -118,22 +100,15 @@ impl<'de> Visitor<'de> for TextVisitor {
                 }
             }
         }
-        let vi = vi.ok_or_else(|| {
-            de::Error::custom("text without `vi`: the Vietnamese text is required")
-        })?;
-        Ok(Text {
-            vi: non_empty(&vi)?,
-            en: en.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
-        })
+        let vi = vi.ok_or_else(|| de::Error::custom("text without `vi`: the Vietnamese text is required"))?;
+        Ok(Text { vi: non_empty(&vi)?, en: en.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) })
     }
 }
 
 fn non_empty<E: de::Error>(v: &str) -> Result<String, E> {
     let v = v.trim();
     if v.is_empty() {
-        Err(E::custom(
-            "empty text: write the text or leave the field out",
-        ))
+        Err(E::custom("empty text: write the text or leave the field out"))
     } else {
         Ok(v.to_string())
     }
@@ -145,8 +120,7 @@ pub fn is_slug(s: &str) -> bool {
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 #[cfg(test)]
@@ -185,9 +159,7 @@ mod tests {
         let d: D = toml::from_str("a = \"x\"\nb = { vi = \"y\", en = \"z\" }").unwrap();
         assert_eq!(d.a, Text::vi("x"));
         assert_eq!(d.b, Text::both("y", "z"));
-        let e = toml::from_str::<D>("a = \"x\"\nb = { vi = \"y\", fr = \"z\" }")
-            .err()
-            .unwrap();
+        let e = toml::from_str::<D>("a = \"x\"\nb = { vi = \"y\", fr = \"z\" }").err().unwrap();
         assert!(e.to_string().contains("unknown language `fr`"), "{e}");
     }
 }

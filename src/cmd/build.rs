@@ -39,11 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         base_url: args.base_url,
         drafts: args.drafts,
     };
-    let report = if args.quiet {
-        build(&options, &mut Silent)?
-    } else {
-        build(&options, &mut Stderr)?
-    };
+    let report = if args.quiet { build(&options, &mut Silent)? } else { build(&options, &mut Stderr)? };
     if !args.quiet {
         eprintln!(
             "built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {:.2} s",

@@ -1,6 +1,7 @@
 //! Renders the site's pages from the resolved model with a MiniJinja theme.
 //! Pages are rendered in parallel into memory; `output` writes them.
 
+mod calendar;
 mod markdown;
 mod views;
 
@@ -25,11 +26,7 @@ impl Strings {
     /// The string for `key`; the key itself if the table lacks it (which
     /// `Theme::load` has already reported).
     pub fn get<'a>(&'a self, lang: Lang, key: &'a str) -> &'a str {
-        self.tables
-            .get(&lang)
-            .and_then(|t| t.get(key))
-            .map(String::as_str)
-            .unwrap_or(key)
+        self.tables.get(&lang).and_then(|t| t.get(key)).map(String::as_str).unwrap_or(key)
     }
 
     pub(crate) fn value(&self, lang: Lang) -> Value {
@@ -70,12 +67,7 @@ impl Theme {
             asset_paths.insert(name, path.clone());
             assets.push(OutputFile::new(path, bytes));
         }
-        Ok(Theme {
-            env,
-            strings,
-            assets,
-            asset_paths,
-        })
+        Ok(Theme { env, strings, assets, asset_paths })
     }
 }
 
@@ -87,13 +79,9 @@ fn html_formatter(
     value: &Value,
 ) -> std::result::Result<(), minijinja::Error> {
     match value.as_str() {
-        Some(s)
-            if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) =>
-        {
-            out.write_str(&escape(s)).map_err(|e| {
-                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
-            })
-        }
+        Some(s) if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) => out
+            .write_str(&escape(s))
+            .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())),
         _ => minijinja::escape_formatter(out, state, value),
     }
 }
@@ -143,11 +131,7 @@ fn load_strings(dir: &Path) -> Result<Strings> {
             }
         }
     }
-    if diags.is_empty() {
-        Ok(Strings { tables })
-    } else {
-        Err(Error::Invalid(diags))
-    }
+    if diags.is_empty() { Ok(Strings { tables }) } else { Err(Error::Invalid(diags)) }
 }
 
 /// `style.css` → `style.1a2b3c4d5e.css`: a new name whenever the bytes change,
@@ -212,11 +196,13 @@ pub fn render(r: &Resolved, theme: &Theme) -> Result<Vec<OutputFile>> {
     for lang in Lang::ALL {
         let views = Views::new(r, lang, &base, &theme.strings, &theme.env)?;
         let common = Common::new(r, theme, &views);
-        let rendered: Result<Vec<OutputFile>> = pages
-            .par_iter()
-            .map(|&page| render_page(theme, &views, &common, page))
-            .collect();
+        let rendered: Result<Vec<OutputFile>> =
+            pages.par_iter().map(|&page| render_page(theme, &views, &common, page)).collect();
         files.extend(rendered?);
+        files.extend((0..r.site.agencies.len()).map(|a| {
+            let path = format!("{}/agencies/{}/calendar.ics", lang.code(), r.site.agencies[a].id);
+            OutputFile::new(path, calendar::agency_calendar(r, a, lang, &theme.strings))
+        }));
     }
     Ok(files)
 }
@@ -232,11 +218,8 @@ impl Common {
     fn new(r: &Resolved, theme: &Theme, views: &Views) -> Common {
         let config = &r.site.config;
         let base = views.base;
-        let assets: BTreeMap<&str, String> = theme
-            .asset_paths
-            .iter()
-            .map(|(k, v)| (k.as_str(), format!("{base}{v}")))
-            .collect();
+        let assets: BTreeMap<&str, String> =
+            theme.asset_paths.iter().map(|(k, v)| (k.as_str(), format!("{base}{v}"))).collect();
         Common {
             strings: theme.strings.value(views.lang),
             site: context! {
@@ -260,20 +243,11 @@ fn render_page(theme: &Theme, views: &Views, common: &Common, page: Page) -> Res
         Page::Plan(p) => (format!("plans/{}/", r.site.plans[p].id), views.plan_page(p)),
         Page::Task(p, t) => {
             let plan = &r.site.plans[p];
-            (
-                format!("plans/{}/tasks/{}/", plan.id, plan.tasks[t].id),
-                views.task_page(p, t),
-            )
+            (format!("plans/{}/tasks/{}/", plan.id, plan.tasks[t].id), views.task_page(p, t))
         }
-        Page::Source(p) => (
-            format!("plans/{}/source/", r.site.plans[p].id),
-            views.source_page(p),
-        ),
+        Page::Source(p) => (format!("plans/{}/source/", r.site.plans[p].id), views.source_page(p)),
         Page::Agencies => ("agencies/".to_string(), views.agencies_page()),
-        Page::Agency(a) => (
-            format!("agencies/{}/", r.site.agencies[a].id),
-            views.agency_page(a),
-        ),
+        Page::Agency(a) => (format!("agencies/{}/", r.site.agencies[a].id), views.agency_page(a)),
     };
     let lang = views.lang;
     let base_url = &r.site.config.base_url;
@@ -297,20 +271,14 @@ fn render_page(theme: &Theme, views: &Views, common: &Common, page: Page) -> Res
         data => data,
     };
     let html = theme.env.get_template(page.template())?.render(ctx)?;
-    Ok(OutputFile::new(
-        format!("{}/{path}index.html", lang.code()),
-        html,
-    ))
+    Ok(OutputFile::new(format!("{}/{path}index.html", lang.code()), html))
 }
 
 /// The root page: a bilingual chooser that sends readers to their language.
 fn landing(r: &Resolved, theme: &Theme, base: &str) -> Result<OutputFile> {
     let config = &r.site.config;
-    let assets: BTreeMap<&str, String> = theme
-        .asset_paths
-        .iter()
-        .map(|(k, v)| (k.as_str(), format!("{base}{v}")))
-        .collect();
+    let assets: BTreeMap<&str, String> =
+        theme.asset_paths.iter().map(|(k, v)| (k.as_str(), format!("{base}{v}"))).collect();
     let ctx = context! {
         title => config.title,
         base => base,
@@ -325,18 +293,11 @@ fn landing(r: &Resolved, theme: &Theme, base: &str) -> Result<OutputFile> {
 
 /// The path part of the base URL: `https://x.org/plans/` → `/plans/`.
 pub fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url
-        .split_once("://")
-        .map(|(_, rest)| rest)
-        .unwrap_or(base_url);
+    let after_scheme = base_url.split_once("://").map(|(_, rest)| rest).unwrap_or(base_url);
     match after_scheme.find('/') {
         Some(i) => {
             let p = &after_scheme[i..];
-            if p.ends_with('/') {
-                p.to_string()
-            } else {
-                format!("{p}/")
-            }
+            if p.ends_with('/') { p.to_string() } else { format!("{p}/") }
         }
         None => "/".to_string(),
     }
@@ -355,10 +316,7 @@ mod tests {
 
     #[test]
     fn fingerprints_change_with_bytes() {
-        assert_ne!(
-            fingerprint("style.css", b"a"),
-            fingerprint("style.css", b"b")
-        );
+        assert_ne!(fingerprint("style.css", b"a"), fingerprint("style.css", b"b"));
         assert!(fingerprint("style.css", b"a").starts_with("style."));
         assert!(fingerprint("style.css", b"a").ends_with(".css"));
     }

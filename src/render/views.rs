@@ -87,29 +87,14 @@ impl<'a> Views<'a> {
             tasks: Vec::new(),
             cards: Vec::new(),
         };
-        v.agencies = r
-            .site
-            .agencies
-            .iter()
-            .map(|a| Value::from_serialize(v.agency_ref(a)))
-            .collect();
+        v.agencies = r.site.agencies.iter().map(|a| Value::from_serialize(v.agency_ref(a))).collect();
         v.tasks = r
             .site
             .plans
             .par_iter()
-            .map(|p| {
-                p.tasks
-                    .iter()
-                    .map(|t| Value::from_serialize(v.task_summary(p, t)))
-                    .collect()
-            })
+            .map(|p| p.tasks.iter().map(|t| Value::from_serialize(v.task_summary(p, t))).collect())
             .collect();
-        v.plans = r
-            .site
-            .plans
-            .iter()
-            .map(|p| Value::from_serialize(v.plan_summary(p)))
-            .collect();
+        v.plans = r.site.plans.iter().map(|p| Value::from_serialize(v.plan_summary(p))).collect();
         let card = env.get_template("task_card.html")?;
         let t = strings.value(lang);
         v.cards = v
@@ -118,10 +103,7 @@ impl<'a> Views<'a> {
             .map(|tasks| {
                 tasks
                     .iter()
-                    .map(|task| {
-                        card.render(context! { t => t, task => task })
-                            .map(Value::from_safe_string)
-                    })
+                    .map(|task| card.render(context! { t => t, task => task }).map(Value::from_safe_string))
                     .collect()
             })
             .collect::<Result<_, _>>()?;
@@ -193,10 +175,7 @@ impl<'a> Views<'a> {
     pub fn source_url(&self, plan: &Plan, line: Option<usize>) -> Option<String> {
         plan.source.as_ref()?;
         let anchor = line.map(|l| format!("#L{l}")).unwrap_or_default();
-        Some(format!(
-            "{}{anchor}",
-            self.url(&format!("plans/{}/source/", plan.id))
-        ))
+        Some(format!("{}{anchor}", self.url(&format!("plans/{}/source/", plan.id))))
     }
 
     pub fn agency_url(&self, agency: &Agency) -> String {
@@ -204,12 +183,7 @@ impl<'a> Views<'a> {
     }
 
     fn agency_ref(&self, a: &Agency) -> AgencyRef {
-        AgencyRef {
-            id: a.id.clone(),
-            name: self.l(&a.name),
-            url: self.agency_url(a),
-            group: a.is_group(),
-        }
+        AgencyRef { id: a.id.clone(), name: self.l(&a.name), url: self.agency_url(a), group: a.is_group() }
     }
 
     fn refs(&self, ids: &[String]) -> Vec<Value> {
@@ -229,21 +203,12 @@ impl<'a> Views<'a> {
             support: self.refs(&task.support),
             output: task.output.as_ref().map(|o| self.l(o)),
             deadline: task.deadline.as_ref().map(|d| self.l(&d.text)),
-            due: task
-                .deadline
-                .as_ref()
-                .and_then(|d| d.sort_key())
-                .map(|d| d.to_string()),
+            due: task.deadline.as_ref().and_then(|d| d.sort_key()).map(|d| d.to_string()),
         }
     }
 
     fn plan_summary(&self, plan: &Plan) -> PlanSummary {
-        let jurisdiction = self
-            .r
-            .site
-            .jurisdictions
-            .iter()
-            .find(|j| j.id == plan.jurisdiction);
+        let jurisdiction = self.r.site.jurisdictions.iter().find(|j| j.id == plan.jurisdiction);
         PlanSummary {
             id: plan.id.clone(),
             number: plan.number.clone(),
@@ -290,7 +255,10 @@ impl<'a> Views<'a> {
         context! {
             summary => self.plan(p),
             issuer => self.l(&plan.issuer),
-            implements => plan.implements,
+            implements => plan.implements.iter().map(|r| match self.lang {
+                Lang::En => self.r.site.glossary.reference(r).unwrap_or_else(|| r.clone()),
+                Lang::Vi => r.clone(),
+            }).collect::<Vec<_>>(),
             signer => plan.signer.as_ref().map(|s| context! { name => s.name, role => self.l(&s.role) }),
             source_url => self.source_url(plan, None),
             sections => sections,
@@ -330,9 +298,7 @@ impl<'a> Views<'a> {
         let mut groups: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
         for (t, task) in plan.tasks.iter().enumerate() {
             match groups.last_mut() {
-                Some((h, tasks)) if *h == task.heading.as_deref() => {
-                    tasks.push(self.card_row(p, t))
-                }
+                Some((h, tasks)) if *h == task.heading.as_deref() => tasks.push(self.card_row(p, t)),
                 _ => groups.push((task.heading.as_deref(), vec![self.card_row(p, t)])),
             }
         }
@@ -376,29 +342,14 @@ impl<'a> Views<'a> {
         let agency = &self.r.site.agencies[a];
         let assignments = &self.r.assignments[a];
         let count = |role: Role, inherited: bool| {
-            assignments
-                .iter()
-                .filter(|x| x.role == role && x.inherited_from.is_some() == inherited)
-                .count()
+            assignments.iter().filter(|x| x.role == role && x.inherited_from.is_some() == inherited).count()
         };
         let successor = agency.succeeded_by.as_ref().map(|s| {
-            let heir = self
-                .r
-                .agency_index
-                .get(s.agency.as_str())
-                .map(|&i| self.agency(i));
+            let heir = self.r.agency_index.get(s.agency.as_str()).map(|&i| self.agency(i));
             context! { agency => heir, date => self.date(s.date) }
         });
-        let predecessors: Vec<Value> = self.r.predecessors[a]
-            .iter()
-            .map(|&i| self.agency(i))
-            .collect();
-        let jurisdiction = self
-            .r
-            .site
-            .jurisdictions
-            .iter()
-            .find(|j| j.id == agency.jurisdiction);
+        let predecessors: Vec<Value> = self.r.predecessors[a].iter().map(|&i| self.agency(i)).collect();
+        let jurisdiction = self.r.site.jurisdictions.iter().find(|j| j.id == agency.jurisdiction);
         context! {
             agency => self.agency(a),
             kind => self.t(&format!("kind_{}", agency.kind)),
@@ -410,10 +361,14 @@ impl<'a> Views<'a> {
             successor => successor,
             predecessors => predecessors,
             plans => self.assignment_groups(assignments),
+            dated_count => self.r.dated(a).len(),
+            calendar => self.url(&format!("agencies/{}/calendar.ics", agency.id)),
+            csv => format!("{}data/agencies/{}.csv", self.base, agency.id),
         }
     }
 
-    /// An agency's tasks grouped by plan, leads first within each plan.
+    /// An agency's tasks grouped by plan, the ones due soonest first within
+    /// each plan (undated ones last, in document order).
     fn assignment_groups(&self, assignments: &[Assignment]) -> Vec<Value> {
         let mut groups: Vec<(usize, Vec<&Assignment>)> = Vec::new();
         for a in assignments {
@@ -425,7 +380,10 @@ impl<'a> Views<'a> {
         groups
             .into_iter()
             .map(|(p, mut list)| {
-                list.sort_by_key(|a| (a.role == Role::Support, a.task.task));
+                list.sort_by_key(|a| {
+                    let due = self.r.task(a.task).1.deadline.as_ref().and_then(|d| d.sort_key());
+                    (due.is_none(), due, a.task.task, a.role == Role::Support)
+                });
                 let rows: Vec<Value> = list
                     .iter()
                     .map(|a| {
@@ -456,17 +414,9 @@ impl<'a> Views<'a> {
                         merged => a.succeeded_by.is_some(),
                     }
                 };
-                let mine = || {
-                    site.agencies
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, a)| a.jurisdiction == j.id)
-                };
-                let mut agencies: Vec<(usize, &Agency)> =
-                    mine().filter(|(_, a)| !a.is_group()).collect();
-                agencies.sort_by_cached_key(|(_, a)| {
-                    crate::render::sort_key(a.name.get(self.lang).text)
-                });
+                let mine = || site.agencies.iter().enumerate().filter(|(_, a)| a.jurisdiction == j.id);
+                let mut agencies: Vec<(usize, &Agency)> = mine().filter(|(_, a)| !a.is_group()).collect();
+                agencies.sort_by_cached_key(|(_, a)| crate::render::sort_key(a.name.get(self.lang).text));
                 let groups: Vec<Value> = mine().filter(|(_, a)| a.is_group()).map(row).collect();
                 context! {
                     id => j.id, name => self.l(&j.name),
@@ -481,11 +431,7 @@ impl<'a> Views<'a> {
     /// The source page: the original text, one anchored line at a time.
     pub fn source_page(&self, p: usize) -> Value {
         let plan = &self.r.site.plans[p];
-        let lines: Vec<&str> = plan
-            .source
-            .as_ref()
-            .map(|s| s.text.lines().collect())
-            .unwrap_or_default();
+        let lines: Vec<&str> = plan.source.as_ref().map(|s| s.text.lines().collect()).unwrap_or_default();
         context! {
             plan => self.plan(p),
             path => plan.source.as_ref().map(|s| s.path.clone()),

@@ -33,12 +33,7 @@ impl TempSite {
     }
 
     pub fn options(&self) -> BuildOptions {
-        BuildOptions {
-            root: self.root().to_path_buf(),
-            out: self.out(),
-            base_url: None,
-            drafts: false,
-        }
+        BuildOptions { root: self.root().to_path_buf(), out: self.out(), base_url: None, drafts: false }
     }
 
     pub fn build(&self) -> plansite::Result<BuildReport> {
@@ -100,20 +95,9 @@ pub fn tree(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
         .map(|e| e.expect("walk"))
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("prefix")
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = e.path().strip_prefix(dir).expect("prefix").to_string_lossy().replace('\\', "/");
             let meta = e.metadata().expect("metadata");
-            (
-                rel,
-                (
-                    std::fs::read(e.path()).expect("read"),
-                    meta.modified().expect("mtime"),
-                ),
-            )
+            (rel, (std::fs::read(e.path()).expect("read"), meta.modified().expect("mtime")))
         })
         .collect()
 }
@@ -135,16 +119,8 @@ pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
 
 /// The file a site-root URL path (`/vi/plans/x/`) is served from.
 pub fn file_for(out: &Path, url_path: &str) -> PathBuf {
-    let path = url_path
-        .split(['#', '?'])
-        .next()
-        .unwrap_or("")
-        .trim_start_matches('/');
-    if path.is_empty() || path.ends_with('/') {
-        out.join(path).join("index.html")
-    } else {
-        out.join(path)
-    }
+    let path = url_path.split(['#', '?']).next().unwrap_or("").trim_start_matches('/');
+    if path.is_empty() || path.ends_with('/') { out.join(path).join("index.html") } else { out.join(path) }
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -158,10 +134,6 @@ pub fn assert_same_tree(
     what: &str,
 ) {
     let paths: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
-    let differ: Vec<&&String> = paths
-        .iter()
-        .filter(|p| before.get(**p) != after.get(**p))
-        .take(10)
-        .collect();
+    let differ: Vec<&&String> = paths.iter().filter(|p| before.get(**p) != after.get(**p)).take(10).collect();
     assert!(differ.is_empty(), "{what}: these files differ: {differ:?}");
 }
