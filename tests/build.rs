@@ -27,30 +27,16 @@ fn a_rebuild_keeps_unchanged_files_and_their_mtime() {
     let report = site.build().expect("second build");
     assert_eq!(report.write.written, 0);
     assert_eq!(report.write.unchanged, report.files);
-    assert_same_tree(
-        &before,
-        &tree(&site.out()),
-        "bytes and mtimes must be untouched",
-    );
+    assert_same_tree(&before, &tree(&site.out()), "bytes and mtimes must be untouched");
 
     // One edited task: its pages change, the rest keep their mtime.
     site.edit(&site.plan_file(), "Kế hoạch/ Báo cáo", "Kế hoạch, Báo cáo");
     let report = site.build().expect("third build");
-    assert!(
-        report.write.written > 0 && report.write.written < 20,
-        "{:?}",
-        report.write
-    );
+    assert!(report.write.written > 0 && report.write.written < 20, "{:?}", report.write);
     let after = tree(&site.out());
-    let changed: Vec<&String> = after
-        .iter()
-        .filter(|(p, v)| before.get(*p) != Some(v))
-        .map(|(p, _)| p)
-        .collect();
-    assert!(
-        changed.contains(&&"vi/plans/hue-2025-03-nq-cp/tasks/15/index.html".to_string()),
-        "{changed:?}"
-    );
+    let changed: Vec<&String> =
+        after.iter().filter(|(p, v)| before.get(*p) != Some(v)).map(|(p, _)| p).collect();
+    assert!(changed.contains(&&"vi/plans/hue-2025-03-nq-cp/tasks/15/index.html".to_string()), "{changed:?}");
     assert!(!changed.contains(&&"vi/plans/hue-2025-03-nq-cp/tasks/16/index.html".to_string()));
 }
 
@@ -68,66 +54,33 @@ fn assert_fails_keeping_output(break_it: impl FnOnce(&TempSite), expect: &[&str]
     for part in expect {
         assert!(message.contains(part), "message lacks {part:?}:\n{message}");
     }
-    assert_same_tree(
-        &before,
-        &tree(&site.out()),
-        "public/ changed after a failed build",
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(site.root())
-        .expect("ls")
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name())
-        .collect();
-    assert!(
-        !leftovers
-            .iter()
-            .any(|n| n.to_string_lossy().contains("staging")),
-        "{leftovers:?}"
-    );
+    assert_same_tree(&before, &tree(&site.out()), "public/ changed after a failed build");
+    let leftovers: Vec<_> =
+        std::fs::read_dir(site.root()).expect("ls").filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    assert!(!leftovers.iter().any(|n| n.to_string_lossy().contains("staging")), "{leftovers:?}");
 }
 
 #[test]
 fn bad_toml_fails_with_file_and_line_and_keeps_output() {
     assert_fails_keeping_output(
         |s| s.edit(&s.plan_file(), "status = \"issued\"", "status = \"issued"),
-        &[
-            "content/plans/hue-2025-03-nq-cp.toml:",
-            "see docs/content.md",
-        ],
+        &["content/plans/hue-2025-03-nq-cp.toml:", "see docs/content.md"],
     );
 }
 
 #[test]
 fn unknown_agency_fails_with_a_hint_and_keeps_output() {
     assert_fails_keeping_output(
-        |s| {
-            s.edit(
-                &s.plan_file(),
-                "lead = [\"hue-so-tttt\"]",
-                "lead = [\"hue-so-tttx\"]",
-            )
-        },
-        &[
-            "unknown agency `hue-so-tttx`",
-            "did you mean `hue-so-tttt`?",
-        ],
+        |s| s.edit(&s.plan_file(), "lead = [\"hue-so-tttt\"]", "lead = [\"hue-so-tttx\"]"),
+        &["unknown agency `hue-so-tttx`", "did you mean `hue-so-tttt`?"],
     );
 }
 
 #[test]
 fn agency_named_instead_of_id_gets_the_id_as_hint() {
     assert_fails_keeping_output(
-        |s| {
-            s.edit(
-                &s.plan_file(),
-                "lead = [\"hue-so-tttt\"]",
-                "lead = [\"Sở Thông tin và Truyền thông\"]",
-            )
-        },
-        &[
-            "unknown agency `Sở Thông tin và Truyền thông`",
-            "is a name of `hue-so-tttt`",
-        ],
+        |s| s.edit(&s.plan_file(), "lead = [\"hue-so-tttt\"]", "lead = [\"Sở Thông tin và Truyền thông\"]"),
+        &["unknown agency `Sở Thông tin và Truyền thông`", "is a name of `hue-so-tttt`"],
     );
 }
 
@@ -151,11 +104,7 @@ fn every_problem_is_reported_at_once() {
     let plan = site.plan_file();
     site.edit(&plan, "id = \"1\"\n", "id = \"Task 1\"\n");
     site.edit(&plan, "id = \"2\"\n", "id = \"3\"\n");
-    site.edit(
-        &plan,
-        "lead = [\"hue-so-noi-vu\"]",
-        "lead = [\"hue-no-such\"]",
-    );
+    site.edit(&plan, "lead = [\"hue-so-noi-vu\"]", "lead = [\"hue-no-such\"]");
     site.edit(
         "content/agencies/hue.toml",
         "kind = \"department\"",
@@ -174,10 +123,7 @@ fn every_problem_is_reported_at_once() {
         assert!(message.contains(part), "lacks {part:?}:\n{message}");
     }
     assert!(message.contains("problems:"), "{message}");
-    assert!(
-        !site.out().exists(),
-        "nothing is written when the content is invalid"
-    );
+    assert!(!site.out().exists(), "nothing is written when the content is invalid");
 }
 
 #[test]
@@ -185,8 +131,28 @@ fn check_validates_without_writing() {
     let site = TempSite::copy_of_repo();
     let out = site.cli(&["check"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("70 tasks"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("ok: 5 plans"), "{stdout}");
+    assert!(stdout.contains("English translation coverage:"), "{stdout}");
     assert!(!site.out().exists());
+
+    // Take one English text away: check names what is missing.
+    site.edit(
+        &site.plan_file(),
+        "output = { vi = \"Đề án\", en = \"Scheme\" }",
+        "output = { vi = \"Đề án mới\" }",
+    );
+    let out = site.cli(&["check", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let plan = report["coverage"]
+        .as_array()
+        .expect("coverage")
+        .iter()
+        .find(|c| c["scope"] == "hue-2025-03-nq-cp")
+        .expect("plan");
+    assert_eq!(plan["translated"].as_u64().expect("n") + 1, plan["total"].as_u64().expect("n"));
+    assert!(plan["missing"][0].as_str().expect("missing").ends_with(": output"), "{plan}");
 }
 
 #[test]
@@ -194,18 +160,9 @@ fn hostile_content_is_escaped_everywhere() {
     let site = TempSite::copy_of_repo();
     let plan = site.plan_file();
     let text = site.read(&plan);
-    let first_title = text
-        .split("title = { vi = \"")
-        .nth(2)
-        .expect("a task title")
-        .split('"')
-        .next()
-        .expect("title");
-    site.edit(
-        &plan,
-        first_title,
-        r#"<script>alert('task')</script> \" onmouseover=\"x"#,
-    );
+    let first_title =
+        text.split("title = { vi = \"").nth(2).expect("a task title").split('"').next().expect("title");
+    site.edit(&plan, first_title, r#"<script>alert('task')</script> \" onmouseover=\"x"#);
     site.edit(
         &plan,
         "body = { vi = \"\"\"",
@@ -217,18 +174,9 @@ fn hostile_content_is_escaped_everywhere() {
         "name = { vi = \"Sở <b>KHCN</b>\"",
     );
     site.build().expect("hostile text is content, not an error");
-    for (path, (bytes, _)) in tree(&site.out())
-        .into_iter()
-        .filter(|(p, _)| p.ends_with(".html"))
-    {
+    for (path, (bytes, _)) in tree(&site.out()).into_iter().filter(|(p, _)| p.ends_with(".html")) {
         let text = String::from_utf8_lossy(&bytes);
-        for bad in [
-            "<script>alert",
-            "onerror=",
-            "href=\"javascript:",
-            "\" onmouseover=",
-            "<b>KHCN",
-        ] {
+        for bad in ["<script>alert", "onerror=", "href=\"javascript:", "\" onmouseover=", "<b>KHCN"] {
             assert!(!text.contains(bad), "{path} contains {bad:?}");
         }
     }
@@ -245,35 +193,20 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     site.write("public/precious.txt", "not a plansite build");
     let out = site.cli(&["build"]);
     assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("refusing to replace it"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("refusing to replace it"), "{}", stderr(&out));
     assert_eq!(site.read("public/precious.txt"), "not a plansite build");
 }
 
 #[test]
 fn base_url_flag_rewrites_absolute_urls() {
     let site = TempSite::copy_of_repo();
-    let out = site.cli(&[
-        "build",
-        "--quiet",
-        "--base-url",
-        "https://example.gov.vn/ke-hoach",
-    ]);
+    let out = site.cli(&["build", "--quiet", "--base-url", "https://example.gov.vn/ke-hoach"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let page = site.read("public/vi/agencies/index.html");
-    assert!(page.contains(
-        "<link rel=\"canonical\" href=\"https://example.gov.vn/ke-hoach/vi/agencies/\">"
-    ));
+    assert!(page.contains("<link rel=\"canonical\" href=\"https://example.gov.vn/ke-hoach/vi/agencies/\">"));
+    assert!(page.contains("href=\"/ke-hoach/en/agencies/\""), "internal links carry the base path");
     assert!(
-        page.contains("href=\"/ke-hoach/en/agencies/\""),
-        "internal links carry the base path"
-    );
-    assert!(
-        site.read("public/data/plans.json")
-            .contains("\"vi\": \"https://example.gov.vn/ke-hoach/vi/plans/")
+        site.read("public/data/plans.json").contains("\"vi\": \"https://example.gov.vn/ke-hoach/vi/plans/")
     );
     let bad = site.cli(&["build", "--base-url", "example.gov.vn"]);
     assert!(!bad.status.success() && stderr(&bad).contains("not an absolute http(s) URL"));
@@ -282,22 +215,11 @@ fn base_url_flag_rewrites_absolute_urls() {
 #[test]
 fn drafts_are_published_only_when_asked() {
     let site = TempSite::copy_of_repo();
-    site.edit(
-        &site.plan_file(),
-        "status = \"issued\"",
-        "status = \"draft\"",
-    );
+    site.edit("content/site.toml", "publish_drafts = true", "publish_drafts = false");
+    site.edit(&site.plan_file(), "status = \"issued\"", "status = \"draft\"");
     site.build().expect("build");
-    assert!(
-        !site
-            .out()
-            .join("vi/plans/hue-2025-03-nq-cp/index.html")
-            .exists()
-    );
+    assert!(!site.out().join("vi/plans/hue-2025-03-nq-cp/index.html").exists());
     let out = site.cli(&["build", "--quiet", "--drafts"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        site.read("public/vi/plans/hue-2025-03-nq-cp/index.html")
-            .contains("Dự thảo")
-    );
+    assert!(site.read("public/vi/plans/hue-2025-03-nq-cp/index.html").contains("Dự thảo"));
 }

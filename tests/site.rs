@@ -15,8 +15,7 @@ fn site() -> &'static TempSite {
     static SITE: OnceLock<TempSite> = OnceLock::new();
     SITE.get_or_init(|| {
         let site = TempSite::copy_of_repo();
-        site.build()
-            .unwrap_or_else(|e| panic!("the real content must build: {e}"));
+        site.build().unwrap_or_else(|e| panic!("the real content must build: {e}"));
         site
     })
 }
@@ -34,35 +33,22 @@ fn html_files(out: &Path) -> Vec<std::path::PathBuf> {
 }
 
 fn local(url: &str) -> &str {
-    url.strip_prefix(BASE)
-        .expect("absolute URL on the site's base")
+    url.strip_prefix(BASE).expect("absolute URL on the site's base")
 }
 
 #[test]
 fn every_task_has_a_page_at_both_urls() {
     let tasks = json("tasks.json");
     let tasks = tasks["tasks"].as_array().expect("tasks array");
-    assert!(
-        tasks.len() >= 70,
-        "the Huế 03/NQ-CP plan alone has 70 tasks, got {}",
-        tasks.len()
-    );
+    assert!(tasks.len() >= 70, "the Huế 03/NQ-CP plan alone has 70 tasks, got {}", tasks.len());
     for task in tasks {
         for lang in ["vi", "en"] {
             let url = task["url"][lang].as_str().expect("url");
             let page = file_for(&site().out(), local(url));
-            let html =
-                std::fs::read_to_string(&page).unwrap_or_else(|_| panic!("no page for {url}"));
-            assert!(
-                html.contains(&format!("<html lang=\"{lang}\">")),
-                "{url} lacks lang={lang}"
-            );
+            let html = std::fs::read_to_string(&page).unwrap_or_else(|_| panic!("no page for {url}"));
+            assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{url} lacks lang={lang}");
             let title = task["title"]["vi"].as_str().expect("title");
-            let shown = if lang == "en" {
-                task["title"]["en"].as_str().unwrap_or(title)
-            } else {
-                title
-            };
+            let shown = if lang == "en" { task["title"]["en"].as_str().unwrap_or(title) } else { title };
             let escaped = shown
                 .replace('&', "&amp;")
                 .replace('<', "&lt;")
@@ -83,44 +69,26 @@ fn every_agency_with_tasks_links_each_of_them() {
         let ids: Vec<&str> = ["lead", "support"]
             .iter()
             .flat_map(|role| {
-                agency["tasks"][role]
-                    .as_array()
-                    .expect("ids")
-                    .iter()
-                    .map(|v| v.as_str().expect("id"))
+                agency["tasks"][role].as_array().expect("ids").iter().map(|v| v.as_str().expect("id"))
             })
             .collect();
         if ids.is_empty() {
             continue;
         }
         for lang in ["vi", "en"] {
-            let page = file_for(
-                &site().out(),
-                local(agency["url"][lang].as_str().expect("url")),
-            );
+            let page = file_for(&site().out(), local(agency["url"][lang].as_str().expect("url")));
             let html = std::fs::read_to_string(&page).expect("agency page exists");
             let links: BTreeSet<String> = attr_values(&html, "href").into_iter().collect();
             for id in &ids {
-                let task = tasks["tasks"]
-                    .as_array()
-                    .expect("tasks")
-                    .iter()
-                    .find(|t| t["id"] == *id)
-                    .expect("task");
+                let task =
+                    tasks["tasks"].as_array().expect("tasks").iter().find(|t| t["id"] == *id).expect("task");
                 let url = format!("/{}", local(task["url"][lang].as_str().expect("url")));
-                assert!(
-                    links.contains(&url),
-                    "{} ({lang}) does not link task {id}",
-                    agency["id"]
-                );
+                assert!(links.contains(&url), "{} ({lang}) does not link task {id}", agency["id"]);
             }
         }
         checked += 1;
     }
-    assert!(
-        checked >= 20,
-        "expected many agencies with tasks, found {checked}"
-    );
+    assert!(checked >= 20, "expected many agencies with tasks, found {checked}");
 }
 
 #[test]
@@ -129,11 +97,7 @@ fn every_page_links_its_other_language_twin() {
     let pages = html_files(&out);
     assert!(pages.len() > 250);
     for page in pages {
-        let rel = page
-            .strip_prefix(&out)
-            .expect("prefix")
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = page.strip_prefix(&out).expect("prefix").to_string_lossy().replace('\\', "/");
         let Some((lang, rest)) = rel.split_once('/') else {
             continue;
         }; // the landing page
@@ -155,10 +119,7 @@ fn every_page_links_its_other_language_twin() {
             html.contains(&format!("<link rel=\"canonical\" href=\"{BASE}{lang}/")),
             "{rel}: no canonical"
         );
-        assert!(
-            file_for(&out, &twin_path).is_file(),
-            "{rel}: twin {twin_path} missing"
-        );
+        assert!(file_for(&out, &twin_path).is_file(), "{rel}: twin {twin_path} missing");
     }
 }
 
@@ -168,30 +129,15 @@ fn internal_links_and_assets_resolve() {
     let mut checked = 0;
     for page in html_files(&out) {
         let html = std::fs::read_to_string(&page).expect("read");
-        for url in attr_values(&html, "href")
-            .into_iter()
-            .chain(attr_values(&html, "src"))
-        {
+        for url in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
             if url.starts_with("http") || url.starts_with('#') {
                 continue;
             }
-            assert!(
-                url.starts_with('/'),
-                "{}: relative link {url}",
-                page.display()
-            );
-            assert!(
-                file_for(&out, &url).is_file(),
-                "{}: broken link {url}",
-                page.display()
-            );
+            assert!(url.starts_with('/'), "{}: relative link {url}", page.display());
+            assert!(file_for(&out, &url).is_file(), "{}: broken link {url}", page.display());
             if let Some((path, anchor)) = url.split_once('#') {
                 let target = std::fs::read_to_string(file_for(&out, path)).expect("read");
-                assert!(
-                    target.contains(&format!("id=\"{anchor}\"")),
-                    "{}: no anchor {url}",
-                    page.display()
-                );
+                assert!(target.contains(&format!("id=\"{anchor}\"")), "{}: no anchor {url}", page.display());
             }
             checked += 1;
         }
@@ -208,20 +154,16 @@ fn open_data_matches_the_published_schema() {
         .expect("schema"),
     )
     .expect("schema JSON");
-    for (file, def) in [
-        ("plans.json", "plans_file"),
-        ("tasks.json", "tasks_file"),
-        ("agencies.json", "agencies_file"),
-    ] {
+    for (file, def) in
+        [("plans.json", "plans_file"), ("tasks.json", "tasks_file"), ("agencies.json", "agencies_file")]
+    {
         let mut s = schema.clone();
         s["$ref"] = Value::String(format!("#/$defs/{def}"));
         s.as_object_mut().expect("object").remove("oneOf");
         let validator = jsonschema::validator_for(&s).expect("schema compiles");
         let doc = json(file);
-        let errors: Vec<String> = validator
-            .iter_errors(&doc)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
+        let errors: Vec<String> =
+            validator.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         assert!(errors.is_empty(), "{file}: {errors:#?}");
         assert_eq!(doc["version"], 1);
     }
@@ -237,52 +179,36 @@ fn data_is_consistent_across_files() {
     let plans = json("plans.json");
     let tasks = json("tasks.json");
     let agencies = json("agencies.json");
-    let plan = plans["plans"].as_array().expect("plans").iter().find(|p| p["id"] == "hue-2025-03-nq-cp").expect("plan");
-    assert_eq!(plan["task_count"], 70);
-    let ids: BTreeSet<&str> = agencies["agencies"]
+    let plan = plans["plans"]
         .as_array()
-        .expect("a")
+        .expect("plans")
         .iter()
-        .map(|a| a["id"].as_str().expect("id"))
-        .collect();
+        .find(|p| p["id"] == "hue-2025-03-nq-cp")
+        .expect("plan");
+    assert_eq!(plan["task_count"], 70);
+    let ids: BTreeSet<&str> =
+        agencies["agencies"].as_array().expect("a").iter().map(|a| a["id"].as_str().expect("id")).collect();
     for t in tasks["tasks"].as_array().expect("t") {
         for role in ["lead", "support"] {
             for a in t[role].as_array().expect("ids") {
-                assert!(
-                    ids.contains(a.as_str().expect("id")),
-                    "{} names unknown {a}",
-                    t["id"]
-                );
+                assert!(ids.contains(a.as_str().expect("id")), "{} names unknown {a}", t["id"]);
             }
         }
     }
     // CSV: a header and one row per task / indicator.
     let mut reader = csv::Reader::from_path(site().out().join("data/tasks.csv")).expect("csv");
-    assert_eq!(
-        reader.records().count(),
-        tasks["tasks"].as_array().expect("t").len()
-    );
+    assert_eq!(reader.records().count(), tasks["tasks"].as_array().expect("t").len());
     let mut reader = csv::Reader::from_path(site().out().join("data/indicators.csv")).expect("csv");
     let headers = reader.headers().expect("headers").clone();
     assert_eq!(&headers[0], "plan");
-    assert_eq!(
-        reader.records().count(),
-        40,
-        "Appendix I of seed 002 has 40 indicator rows"
-    );
+    assert_eq!(reader.records().count(), 40, "Appendix I of seed 002 has 40 indicator rows");
 }
 
 #[test]
 fn merged_agency_points_to_its_successor_which_inherits_its_tasks() {
     let agencies = json("agencies.json");
     let find = |id: &str| {
-        agencies["agencies"]
-            .as_array()
-            .expect("a")
-            .iter()
-            .find(|a| a["id"] == id)
-            .cloned()
-            .expect(id)
+        agencies["agencies"].as_array().expect("a").iter().find(|a| a["id"] == id).cloned().expect(id)
     };
     let old = find("hue-so-tttt");
     let new = find("hue-so-khcn");
@@ -321,7 +247,9 @@ fn english_pages_mark_vietnamese_fallback() {
     }
     site.build().expect("build");
     let en = site.read("public/en/plans/hue-2025-03-nq-cp/tasks/1/index.html");
-    assert!(en.contains(&format!("<h1><span lang=\"vi\">{vi}</span> <small class=\"untranslated\">(not yet translated)</small></h1>")));
+    assert!(en.contains(&format!(
+        "<h1><span lang=\"vi\">{vi}</span> <small class=\"untranslated\">(not yet translated)</small></h1>"
+    )));
     let en_plan = site.read("public/en/plans/hue-2025-03-nq-cp/index.html");
     assert!(en_plan.contains("<p class=\"untranslated\">This part is not yet translated"));
     assert!(en_plan.contains("<div lang=\"vi\"><ol>\n<li>Tạo sự thống nhất"));
@@ -346,4 +274,105 @@ fn landing_page_offers_both_languages_without_javascript() {
     let html = site().read("public/index.html");
     assert!(html.contains("href=\"/vi/\" hreflang=\"vi\""));
     assert!(html.contains("href=\"/en/\" hreflang=\"en\""));
+}
+
+#[test]
+fn all_five_plans_are_published_with_every_task() {
+    let plans = json("plans.json");
+    let plans = plans["plans"].as_array().expect("plans");
+    let ids: Vec<&str> = plans.iter().map(|p| p["id"].as_str().expect("id")).collect();
+    assert_eq!(
+        ids,
+        [
+            "hai-phong-2026-709-qd-ttg",
+            "hue-2025-03-nq-cp",
+            "hue-261-kh-ubnd-2024",
+            "hue-343-kh-ubnd-2026",
+            "hue-439-kh-ubnd-2025"
+        ]
+    );
+    let draft = &plans[0];
+    assert_eq!(draft["status"], "draft");
+    let page = site().read("public/en/plans/hai-phong-2026-709-qd-ttg/index.html");
+    assert!(page.contains("This is a draft, not an official document."));
+    let tasks = json("tasks.json");
+    for plan in plans {
+        let n = tasks["tasks"].as_array().expect("tasks").iter().filter(|t| t["plan"] == plan["id"]).count();
+        assert_eq!(plan["task_count"].as_u64(), Some(n as u64));
+        assert!(n > 10, "{} has only {n} tasks", plan["id"]);
+    }
+}
+
+#[test]
+fn the_english_site_is_complete() {
+    let loaded = plansite::load::load(site().root()).expect("load");
+    for c in plansite::check::coverage(&loaded) {
+        assert!(
+            c.missing.is_empty(),
+            "{}: {} fields without English: {:?}",
+            c.scope,
+            c.missing.len(),
+            c.missing
+        );
+    }
+    let unclear = plansite::check::unclear_deadlines(&loaded);
+    assert!(unclear.is_empty(), "deadlines not understood: {unclear:?}");
+    let en = site().read("public/en/plans/hue-2025-03-nq-cp/index.html");
+    assert!(en.contains("Resolution 57-NQ/TW of the Politburo"));
+    assert!(en.contains("Resolution 03/NQ-CP of the Government"));
+    assert!(!en.contains("class=\"untranslated\""), "no Vietnamese fallback left on the English plan page");
+}
+
+#[test]
+fn agency_calendar_is_valid_icalendar() {
+    let ics = site().read("public/en/agencies/hue-so-khcn/calendar.ics");
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"));
+    assert!(ics.ends_with("END:VCALENDAR\r\n"));
+    assert!(!ics.replace("\r\n", "").contains('\n'), "every line ends with CRLF");
+    for line in ics.split("\r\n") {
+        assert!(line.len() <= 75, "line longer than 75 octets: {line}");
+    }
+    let unfolded = ics.replace("\r\n ", "");
+    let events: Vec<&str> = unfolded.split("BEGIN:VEVENT\r\n").skip(1).collect();
+    let csv_rows = csv::Reader::from_path(site().out().join("data/agencies/hue-so-khcn.csv"))
+        .expect("csv")
+        .records()
+        .count();
+    assert_eq!(events.len(), csv_rows, "calendar and CSV list the same dated tasks");
+    assert!(events.len() > 10);
+    let mut uids = BTreeSet::new();
+    for event in &events {
+        for field in
+            ["UID:", "DTSTAMP:", "DTSTART;VALUE=DATE:", "DTEND;VALUE=DATE:", "SUMMARY:", "URL:https://"]
+        {
+            assert!(event.lines().any(|l| l.starts_with(field)), "event lacks {field}: {event}");
+        }
+        let uid = event.lines().find(|l| l.starts_with("UID:")).expect("uid");
+        assert!(uids.insert(uid.to_string()), "duplicate {uid}");
+    }
+    let page = site().read("public/en/agencies/hue-so-khcn/index.html");
+    assert!(page.contains("href=\"/en/agencies/hue-so-khcn/calendar.ics\""));
+    assert!(page.contains("href=\"/data/agencies/hue-so-khcn.csv\""));
+}
+
+#[test]
+fn agency_pages_put_the_soonest_deadline_first_and_filter_by_role() {
+    let page = site().read("public/vi/agencies/hue-so-khcn/index.html");
+    assert!(page.contains("id=\"role-lead\"") && page.contains("id=\"role-support\""));
+    for section in page.split("<section class=\"agency-plan\">").skip(1) {
+        let mut seen_undated = false;
+        let mut last = String::new();
+        for card in section.split("<li class=\"task\"").skip(1) {
+            match card.split("<time datetime=\"").nth(1).map(|r| r[..10].to_string()) {
+                Some(date) => {
+                    assert!(!seen_undated, "a dated task after an undated one");
+                    assert!(date >= last, "{date} listed after {last}");
+                    last = date;
+                }
+                None => seen_undated = true,
+            }
+        }
+    }
+    // Inherited work is marked on the successor's page and counted.
+    assert!(page.contains("tiếp nhận từ <a href=\"/vi/agencies/hue-so-tttt/\">"));
 }
