@@ -80,6 +80,7 @@ pub fn render_site(
     let mut files = pages?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     files.extend(data?);
+    files.extend(render::extras::sitemap(&site.config.base_url, &files));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
         return Err(Error::Other(format!("two outputs want the same path `{}`", pair[0].path)));

@@ -41,6 +41,7 @@ pub fn load(root: &Path) -> Result<Site> {
     let (jurisdictions, agencies) = checker.registries(registries);
     let plans: Vec<Plan> = plans.into_iter().filter_map(|file| checker.plan(file)).collect();
 
+    plan_aliases_are_unique(&plans, &mut diags);
     diags.sort();
     diags.dedup();
     match config {
@@ -692,6 +693,26 @@ impl<'a> Checker<'a> {
                 self.diags.push(
                     at.diag(span, format!("line {line} is outside the source document ({lines} lines)"))
                         .hint("`line` is the 1-based line in the file named by `source`"),
+                );
+            }
+        }
+    }
+}
+
+/// A plan alias keeps an old URL alive, so it may not be another plan's id
+/// or alias.
+fn plan_aliases_are_unique(plans: &[Plan], diags: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<&str, &str> = plans.iter().map(|p| (p.id.as_str(), p.id.as_str())).collect();
+    for plan in plans {
+        for alias in &plan.aliases {
+            if let Some(owner) = seen.insert(alias, &plan.id) {
+                diags.push(
+                    Diagnostic::new(
+                        format!("content/plans/{}.toml", plan.id),
+                        None,
+                        format!("plan alias `{alias}` is already used by plan `{owner}`"),
+                    )
+                    .hint("an alias is a former id of this plan; it must not name another plan"),
                 );
             }
         }

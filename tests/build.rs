@@ -223,3 +223,38 @@ fn drafts_are_published_only_when_asked() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(site.read("public/vi/plans/hue-2025-03-nq-cp/index.html").contains("Dự thảo"));
 }
+
+#[test]
+fn renamed_ids_keep_their_old_urls_as_redirects() {
+    let site = TempSite::copy_of_repo();
+    let plan = site.plan_file();
+    // Task 5 becomes "danh-gia-cds", keeping "5" as an alias; the plan gets
+    // a former id too.
+    site.edit(&plan, "id = \"5\"\n", "id = \"danh-gia-cds\"\naliases = [\"5\"]\n");
+    site.edit(&plan, "jurisdiction = \"hue\"\n", "jurisdiction = \"hue\"\naliases = [\"hue-03-2025\"]\n");
+    site.build().expect("build");
+    let new_url = "/vi/plans/hue-2025-03-nq-cp/tasks/danh-gia-cds/";
+    assert!(site.out().join(new_url.trim_start_matches('/')).join("index.html").is_file());
+    for old in [
+        "vi/plans/hue-2025-03-nq-cp/tasks/5/",
+        "vi/plans/hue-03-2025/tasks/5/",
+        "vi/plans/hue-03-2025/tasks/danh-gia-cds/",
+    ] {
+        let page = site.read(&format!("public/{old}index.html"));
+        assert!(
+            page.contains(&format!("<meta http-equiv=\"refresh\" content=\"0; url={new_url}\">")),
+            "{old}: {page}"
+        );
+        assert!(page.contains("<meta name=\"robots\" content=\"noindex\">"));
+    }
+    let plan_redirect = site.read("public/en/plans/hue-03-2025/index.html");
+    assert!(plan_redirect.contains("url=/en/plans/hue-2025-03-nq-cp/\""));
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("tasks/danh-gia-cds/</loc>") && !sitemap.contains("hue-03-2025"));
+
+    // An alias may not take another plan's id.
+    site.edit(&plan, "aliases = [\"hue-03-2025\"]", "aliases = [\"hue-261-kh-ubnd-2024\"]");
+    let out = site.cli(&["build"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("plan alias `hue-261-kh-ubnd-2024` is already used"), "{}", stderr(&out));
+}

@@ -376,3 +376,41 @@ fn agency_pages_put_the_soonest_deadline_first_and_filter_by_role() {
     // Inherited work is marked on the successor's page and counted.
     assert!(page.contains("tiếp nhận từ <a href=\"/vi/agencies/hue-so-tttt/\">"));
 }
+
+#[test]
+fn the_site_has_what_every_real_site_has() {
+    let robots = site().read("public/robots.txt");
+    assert!(robots.contains(&format!("Sitemap: {BASE}sitemap.xml")));
+    let sitemap = site().read("public/sitemap.xml");
+    let pages = html_files(&site().out()).len();
+    let urls = sitemap.matches("<url>").count();
+    assert!(urls > 500 && urls < pages, "{urls} URLs for {pages} pages (landing and 404 excluded)");
+    assert!(sitemap.contains(&format!(
+        "<loc>{BASE}en/plans/hue-2025-03-nq-cp/tasks/1/</loc><xhtml:link rel=\"alternate\" hreflang=\"vi\""
+    )));
+    let not_found = site().read("public/404.html");
+    assert!(not_found.contains("Không tìm thấy trang") && not_found.contains("Page not found"));
+    let ico = std::fs::read(site().out().join("favicon.ico")).expect("favicon.ico");
+    assert_eq!(&ico[..4], &[0, 0, 1, 0]);
+
+    let task = site().read("public/en/plans/hue-2025-03-nq-cp/tasks/1/index.html");
+    assert!(task.contains("<meta property=\"og:type\" content=\"article\">"));
+    assert!(task.contains(&format!(
+        "<meta property=\"og:url\" content=\"{BASE}en/plans/hue-2025-03-nq-cp/tasks/1/\">"
+    )));
+    assert!(task.contains("<meta property=\"og:locale\" content=\"en_GB\">"));
+    let ld = task
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|r| r.split("</script>").next())
+        .expect("JSON-LD");
+    let ld: Value = serde_json::from_str(ld).expect("JSON-LD parses");
+    assert_eq!(ld["@type"], "PlanAction");
+    assert_eq!(ld["agent"][0]["@type"], "GovernmentOrganization");
+    assert_eq!(ld["endTime"], "2025-12-31");
+    let plan = site().read("public/vi/plans/hue-2025-03-nq-cp/index.html");
+    assert!(
+        plan.contains("\"@type\":\"CreativeWork\"")
+            && plan.contains("<meta property=\"og:locale\" content=\"vi_VN\">")
+    );
+}

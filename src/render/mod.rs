@@ -2,6 +2,7 @@
 //! Pages are rendered in parallel into memory; `output` writes them.
 
 mod calendar;
+pub mod extras;
 mod markdown;
 mod views;
 
@@ -44,6 +45,11 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// Asset URLs by logical name (`style.css`), under the site's base path.
+    pub fn asset_urls(&self, base: &str) -> BTreeMap<String, String> {
+        self.asset_paths.iter().map(|(k, v)| (k.clone(), format!("{base}{v}"))).collect()
+    }
+
     pub fn load(dir: &Path) -> Result<Theme> {
         if !dir.is_dir() {
             return Err(Error::Other(format!(
@@ -193,6 +199,7 @@ pub fn render(r: &Resolved, theme: &Theme) -> Result<Vec<OutputFile>> {
 
     let mut files = theme.assets.clone();
     files.push(landing(r, theme, &base)?);
+    files.extend(extras::site_files(r, theme, &base)?);
     for lang in Lang::ALL {
         let views = Views::new(r, lang, &base, &theme.strings, &theme.env)?;
         let common = Common::new(r, theme, &views);
@@ -218,8 +225,7 @@ impl Common {
     fn new(r: &Resolved, theme: &Theme, views: &Views) -> Common {
         let config = &r.site.config;
         let base = views.base;
-        let assets: BTreeMap<&str, String> =
-            theme.asset_paths.iter().map(|(k, v)| (k.as_str(), format!("{base}{v}"))).collect();
+        let assets = theme.asset_urls(base);
         Common {
             strings: theme.strings.value(views.lang),
             site: context! {
@@ -277,8 +283,7 @@ fn render_page(theme: &Theme, views: &Views, common: &Common, page: Page) -> Res
 /// The root page: a bilingual chooser that sends readers to their language.
 fn landing(r: &Resolved, theme: &Theme, base: &str) -> Result<OutputFile> {
     let config = &r.site.config;
-    let assets: BTreeMap<&str, String> =
-        theme.asset_paths.iter().map(|(k, v)| (k.as_str(), format!("{base}{v}"))).collect();
+    let assets = theme.asset_urls(base);
     let ctx = context! {
         title => config.title,
         base => base,

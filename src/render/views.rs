@@ -265,6 +265,7 @@ impl<'a> Views<'a> {
             objectives => objectives,
             indicator_groups => self.indicator_groups(plan),
             task_groups => self.task_groups(p),
+            json_ld => self.plan_json_ld(plan),
         }
     }
 
@@ -335,7 +336,53 @@ impl<'a> Views<'a> {
             due => due,
             source_url => self.source_url(plan, task.line),
             line => task.line,
+            json_ld => self.task_json_ld(plan, task),
         }
+    }
+
+    fn absolute(&self, path: &str) -> String {
+        format!("{}{}/{path}", self.r.site.config.base_url, self.lang.code())
+    }
+
+    fn organization(&self, id: &str) -> serde_json::Value {
+        let name = self.r.agency(id).map(|a| a.name.get(self.lang).text).unwrap_or(id);
+        serde_json::json!({ "@type": "GovernmentOrganization", "name": name,
+            "url": self.absolute(&format!("agencies/{id}/")) })
+    }
+
+    /// schema.org description of a plan, for search engines.
+    fn plan_json_ld(&self, plan: &Plan) -> Value {
+        json_ld(serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "CreativeWork",
+            "additionalType": "GovernmentPlan",
+            "name": plan.title.get(self.lang).text,
+            "inLanguage": self.lang.code(),
+            "url": self.absolute(&format!("plans/{}/", plan.id)),
+            "identifier": plan.number,
+            "dateCreated": plan.date.map(|d| d.to_string()),
+            "creativeWorkStatus": plan.status.as_str(),
+            "publisher": { "@type": "GovernmentOrganization", "name": plan.issuer.get(self.lang).text },
+            "isBasedOn": plan.implements,
+        }))
+    }
+
+    /// schema.org description of a task: who acts, who helps, by when.
+    fn task_json_ld(&self, plan: &Plan, task: &Task) -> Value {
+        json_ld(serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "PlanAction",
+            "name": task.title.get(self.lang).text,
+            "identifier": format!("{}/{}", plan.id, task.id),
+            "url": self.absolute(&format!("plans/{}/tasks/{}/", plan.id, task.id)),
+            "agent": task.lead.iter().map(|a| self.organization(a)).collect::<Vec<_>>(),
+            "participant": task.support.iter().map(|a| self.organization(a)).collect::<Vec<_>>(),
+            "result": task.output.as_ref().map(|o| o.get(self.lang).text),
+            "startTime": task.deadline.as_ref().and_then(|d| d.start()).map(|d| d.to_string()),
+            "endTime": task.deadline.as_ref().and_then(|d| d.end()).map(|d| d.to_string()),
+            "isPartOf": { "@type": "CreativeWork", "name": plan.title.get(self.lang).text,
+                "url": self.absolute(&format!("plans/{}/", plan.id)) },
+        }))
     }
 
     pub fn agency_page(&self, a: usize) -> Value {
@@ -438,6 +485,13 @@ impl<'a> Views<'a> {
             lines => lines,
         }
     }
+}
+
+/// JSON-LD ready to sit inside `<script>`: `<` is escaped so no text from
+/// content can close the element.
+fn json_ld(value: serde_json::Value) -> Value {
+    let text = serde_json::to_string(&value).unwrap_or_default().replace('<', "\\u003c");
+    Value::from_safe_string(text)
 }
 
 const MONTHS_EN: [&str; 12] = [
