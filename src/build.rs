@@ -6,7 +6,7 @@ use crate::model::Status;
 use crate::output::{self, OutputFile, WriteReport};
 use crate::render::{self, Theme};
 use crate::resolve::Resolved;
-use crate::{load, opendata};
+use crate::{changes, load, opendata};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -19,6 +19,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Publish plans whose status is `draft`.
     pub drafts: bool,
+    /// The time this build records in the change history (RFC 3339);
+    /// `None` for now (or `SOURCE_DATE_EPOCH`).
+    pub now: Option<String>,
 }
 
 /// What a build did, for the summary line and for tests.
@@ -71,15 +74,24 @@ pub fn render_site(
         format!("{} plans, {tasks} tasks, {} agencies", site.plans.len(), site.agencies.len()),
     );
 
-    let resolved = Resolved::new(&site);
+    let mut resolved = Resolved::new(&site);
     let theme = Theme::load(&options.root.join("themes").join(&site.config.theme))?;
-    lap(progress, "resolve", "agencies, successions, theme".to_string());
+    let previous = changes::Previous::read(&options.out)?;
+    let (plan_records, task_records) = opendata::values(&resolved)?;
+    let now = options.now.clone().unwrap_or_else(changes::now);
+    resolved.history = changes::update(previous, &plan_records, &task_records, &now);
+    lap(
+        progress,
+        "resolve",
+        format!("agencies, successions, theme; {} changes in the history", resolved.history.changes.len()),
+    );
 
     // Pages and data files only read the resolved site: make them together.
     let (pages, data) = rayon::join(|| render::render(&resolved, &theme), || opendata::files(&resolved));
     let mut files = pages?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     files.extend(data?);
+    files.extend(changes::files(&resolved, &resolved.history, theme.strings())?);
     files.extend(render::extras::sitemap(&site.config.base_url, &files));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {

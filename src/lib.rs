@@ -6,6 +6,7 @@
 //! safely. [`build`] runs them in order.
 
 pub mod build;
+pub mod changes;
 pub mod check;
 pub mod deadline;
 pub mod error;

@@ -74,13 +74,13 @@ struct AgencyRecord<'a> {
 }
 
 /// The open-data files of the site.
-pub fn files(r: &Resolved) -> Result<Vec<OutputFile>> {
-    let site = r.site;
-    let url = |path: &str| Urls {
-        vi: format!("{}vi/{path}", site.config.base_url),
-        en: format!("{}en/{path}", site.config.base_url),
-    };
-    let plans: Vec<PlanRecord> = site
+fn urls(r: &Resolved, path: &str) -> Urls {
+    let base = &r.site.config.base_url;
+    Urls { vi: format!("{base}vi/{path}"), en: format!("{base}en/{path}") }
+}
+
+fn plan_records<'a>(r: &'a Resolved) -> Vec<PlanRecord<'a>> {
+    r.site
         .plans
         .iter()
         .map(|p| PlanRecord {
@@ -92,16 +92,35 @@ pub fn files(r: &Resolved) -> Result<Vec<OutputFile>> {
             status: p.status.as_str(),
             source: p.source.as_ref().map(|s| s.path.as_str()),
             implements: &p.implements,
-            url: url(&format!("plans/{}/", p.id)),
+            url: urls(r, &format!("plans/{}/", p.id)),
             task_count: p.tasks.len(),
         })
-        .collect();
-    let tasks: Vec<TaskRecord> = site
+        .collect()
+}
+
+fn task_records<'a>(r: &'a Resolved) -> Vec<TaskRecord<'a>> {
+    r.site
         .plans
         .iter()
         .flat_map(|p| p.tasks.iter().map(move |t| (p, t)))
-        .map(|(p, t)| task_record(p, t, url(&format!("plans/{}/tasks/{}/", p.id, t.id))))
-        .collect();
+        .map(|(p, t)| task_record(p, t, urls(r, &format!("plans/{}/tasks/{}/", p.id, t.id))))
+        .collect()
+}
+
+/// Plans and tasks as the JSON records of `plans.json` and `tasks.json`,
+/// for comparing one build with the previous one.
+pub fn values(r: &Resolved) -> Result<(Vec<serde_json::Value>, Vec<serde_json::Value>)> {
+    let err = |e: serde_json::Error| Error::Other(format!("open data: {e}"));
+    let plans = plan_records(r).iter().map(serde_json::to_value).collect::<Result<_, _>>().map_err(err)?;
+    let tasks = task_records(r).iter().map(serde_json::to_value).collect::<Result<_, _>>().map_err(err)?;
+    Ok((plans, tasks))
+}
+
+pub fn files(r: &Resolved) -> Result<Vec<OutputFile>> {
+    let site = r.site;
+    let url = |path: &str| urls(r, path);
+    let plans = plan_records(r);
+    let tasks = task_records(r);
     let agencies: Vec<AgencyRecord> = site
         .agencies
         .iter()

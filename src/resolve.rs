@@ -1,6 +1,7 @@
 //! Links the model together: which tasks each agency leads or supports,
 //! including work inherited from agencies merged into it.
 
+use crate::changes::History;
 use crate::model::{Agency, Plan, Site, Task};
 use std::collections::BTreeMap;
 
@@ -46,6 +47,8 @@ pub struct Resolved<'a> {
     pub assignments: Vec<Vec<Assignment>>,
     /// Per agency: the agencies that were merged into it.
     pub predecessors: Vec<Vec<usize>>,
+    /// What changed in earlier builds and this one (set by the build).
+    pub history: History,
 }
 
 impl<'a> Resolved<'a> {
@@ -93,7 +96,7 @@ impl<'a> Resolved<'a> {
                 (a.inherited_from.is_none() || !direct.contains(&key)) && seen.insert((key, a.inherited_from))
             });
         }
-        Resolved { site, agency_index, assignments, predecessors }
+        Resolved { site, agency_index, assignments, predecessors, history: History::default() }
     }
 
     pub fn agency(&self, id: &str) -> Option<&'a Agency> {

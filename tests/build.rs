@@ -32,7 +32,9 @@ fn a_rebuild_keeps_unchanged_files_and_their_mtime() {
     // One edited task: its pages change, the rest keep their mtime.
     site.edit(&site.plan_file(), "Kế hoạch/ Báo cáo", "Kế hoạch, Báo cáo");
     let report = site.build().expect("third build");
-    assert!(report.write.written > 0 && report.write.written < 20, "{:?}", report.write);
+    // Its task, plan and agency pages in both languages, the open data and
+    // the change log with its pages and feeds: a few dozen of over a thousand.
+    assert!(report.write.written > 0 && report.write.written < 40, "{:?}", report.write);
     let after = tree(&site.out());
     let changed: Vec<&String> =
         after.iter().filter(|(p, v)| before.get(*p) != Some(v)).map(|(p, _)| p).collect();

@@ -38,6 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         root,
         base_url: args.base_url,
         drafts: args.drafts,
+        now: None,
     };
     let report = if args.quiet { build(&options, &mut Silent)? } else { build(&options, &mut Stderr)? };
     if !args.quiet {

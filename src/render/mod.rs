@@ -45,6 +45,10 @@ pub struct Theme {
 }
 
 impl Theme {
+    pub fn strings(&self) -> &Strings {
+        &self.strings
+    }
+
     /// Asset URLs by logical name (`style.css`), under the site's base path.
     pub fn asset_urls(&self, base: &str) -> BTreeMap<String, String> {
         self.asset_paths.iter().map(|(k, v)| (k.clone(), format!("{base}{v}"))).collect()
@@ -169,6 +173,8 @@ enum Page {
     Source(usize),
     Agencies,
     Agency(usize),
+    Changes,
+    PlanChanges(usize),
 }
 
 impl Page {
@@ -180,6 +186,7 @@ impl Page {
             Page::Source(_) => "source.html",
             Page::Agencies => "agencies.html",
             Page::Agency(_) => "agency.html",
+            Page::Changes | Page::PlanChanges(_) => "changes.html",
         }
     }
 }
@@ -187,9 +194,10 @@ impl Page {
 /// Renders every page of the site, plus the theme's assets.
 pub fn render(r: &Resolved, theme: &Theme) -> Result<Vec<OutputFile>> {
     let base = base_path(&r.site.config.base_url);
-    let mut pages = vec![Page::Home, Page::Agencies];
+    let mut pages = vec![Page::Home, Page::Agencies, Page::Changes];
     for (p, plan) in r.site.plans.iter().enumerate() {
         pages.push(Page::Plan(p));
+        pages.push(Page::PlanChanges(p));
         if plan.source.is_some() {
             pages.push(Page::Source(p));
         }
@@ -254,6 +262,10 @@ fn render_page(theme: &Theme, views: &Views, common: &Common, page: Page) -> Res
         Page::Source(p) => (format!("plans/{}/source/", r.site.plans[p].id), views.source_page(p)),
         Page::Agencies => ("agencies/".to_string(), views.agencies_page()),
         Page::Agency(a) => (format!("agencies/{}/", r.site.agencies[a].id), views.agency_page(a)),
+        Page::Changes => ("changes/".to_string(), views.changes_page(None)),
+        Page::PlanChanges(p) => {
+            (format!("plans/{}/changes/", r.site.plans[p].id), views.changes_page(Some(p)))
+        }
     };
     let lang = views.lang;
     let base_url = &r.site.config.base_url;

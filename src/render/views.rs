@@ -445,6 +445,44 @@ impl<'a> Views<'a> {
             .collect()
     }
 
+    /// The change log, site-wide or for one plan, newest first.
+    pub fn changes_page(&self, plan: Option<usize>) -> Value {
+        let plan_id = plan.map(|p| self.r.site.plans[p].id.as_str());
+        let t = |k: &str| self.t(k).to_string();
+        let entries: Vec<Value> = self
+            .r
+            .history
+            .changes
+            .iter()
+            .filter(|c| plan_id.is_none_or(|id| c.concerns_plan(id)))
+            .map(|c| {
+                let mut items = Vec::new();
+                for (what, diff) in [("plan", &c.plans), ("task", &c.tasks)] {
+                    for (kind, list) in [("added", &diff.added), ("removed", &diff.removed), ("modified", &diff.modified)] {
+                        for i in list.iter().filter(|i| plan_id.is_none_or(|id| i.plan == id)) {
+                            let url = (kind != "removed").then(|| match what {
+                                "plan" => self.url(&format!("plans/{}/", i.id)),
+                                _ => self.url(&format!("plans/{}/tasks/{}/", i.plan, i.id.rsplit('/').next().unwrap_or(""))),
+                            });
+                            let fields: Vec<&str> = i.fields.iter().map(|f| self.t(field_label(f))).collect();
+                            items.push(context! { what => what, kind => kind, title => self.l(&i.title), url => url, fields => fields });
+                        }
+                    }
+                }
+                let date = c.date.get(..10).and_then(Date::parse_iso).map(|d| self.date(d));
+                context! {
+                    number => c.number, date => date, date_iso => c.date,
+                    summary => crate::changes::summary(c, &t), items => items,
+                }
+            })
+            .collect();
+        let feed = match plan {
+            Some(p) => self.url(&format!("plans/{}/feed.xml", self.r.site.plans[p].id)),
+            None => self.url("feed.xml"),
+        };
+        context! { plan => plan.map(|p| self.plan(p)), entries => entries, feed => feed }
+    }
+
     /// The agencies index: per jurisdiction, agencies then groups, with counts.
     pub fn agencies_page(&self) -> Value {
         let site = self.r.site;
@@ -484,6 +522,16 @@ impl<'a> Views<'a> {
             path => plan.source.as_ref().map(|s| s.path.clone()),
             lines => lines,
         }
+    }
+}
+
+/// The i18n key naming an open-data field in the change log.
+fn field_label(field: &str) -> &str {
+    match field {
+        "title" => "field_title",
+        "due" => "deadline",
+        "source_line" => "source_line",
+        other => other,
     }
 }
 

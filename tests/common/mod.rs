@@ -33,7 +33,13 @@ impl TempSite {
     }
 
     pub fn options(&self) -> BuildOptions {
-        BuildOptions { root: self.root().to_path_buf(), out: self.out(), base_url: None, drafts: false }
+        BuildOptions {
+            root: self.root().to_path_buf(),
+            out: self.out(),
+            base_url: None,
+            drafts: false,
+            now: None,
+        }
     }
 
     pub fn build(&self) -> plansite::Result<BuildReport> {

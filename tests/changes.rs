@@ -1,0 +1,132 @@
+//! The change log across builds: history starts with the first build,
+//! records additions, removals and modifications (with fields), survives
+//! rebuilds, and is published as pages and valid Atom feeds.
+
+mod common;
+
+use common::TempSite;
+use plansite::build::{Silent, build};
+use serde_json::Value;
+
+fn build_at(site: &TempSite, now: &str) {
+    let mut options = site.options();
+    options.now = Some(now.to_string());
+    build(&options, &mut Silent).unwrap_or_else(|e| panic!("build: {e}"));
+}
+
+fn history(site: &TempSite) -> Value {
+    serde_json::from_str(&site.read("public/data/changes.json")).expect("changes.json")
+}
+
+fn ids(list: &Value) -> Vec<&str> {
+    list.as_array().expect("array").iter().map(|i| i["id"].as_str().expect("id")).collect()
+}
+
+/// Checks a feed against RFC 4287's required elements; returns its entries' ids.
+fn assert_valid_atom(xml: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{xml}"));
+    let feed = doc.root_element();
+    let atom = "http://www.w3.org/2005/Atom";
+    assert_eq!((feed.tag_name().namespace(), feed.tag_name().name()), (Some(atom), "feed"));
+    fn child<'a>(node: roxmltree::Node<'a, 'a>, name: &str) -> Option<&'a str> {
+        node.children()
+            .find(|c| c.is_element() && c.tag_name().name() == name)
+            .map(|c| c.text().unwrap_or(""))
+    }
+    let rfc3339 = |s: &str| s.len() == 20 && s.as_bytes()[10] == b'T' && s.ends_with('Z');
+    assert!(child(feed, "id").is_some_and(|id| id.starts_with("https://")));
+    assert!(child(feed, "title").is_some_and(|t| !t.is_empty()));
+    assert!(child(feed, "updated").is_some_and(rfc3339));
+    let author = feed.children().find(|c| c.tag_name().name() == "author").expect("feed author");
+    assert!(child(author, "name").is_some());
+    assert!(feed.children().any(|c| c.tag_name().name() == "link" && c.attribute("rel") == Some("self")));
+    let mut ids = Vec::new();
+    for entry in feed.children().filter(|c| c.tag_name().name() == "entry") {
+        let id = child(entry, "id").expect("entry id").to_string();
+        assert!(child(entry, "title").is_some_and(|t| !t.is_empty()));
+        assert!(child(entry, "updated").is_some_and(rfc3339));
+        assert!(entry.children().any(|c| c.tag_name().name() == "link" && c.attribute("href").is_some()));
+        assert!(!ids.contains(&id), "duplicate entry id {id}");
+        ids.push(id);
+    }
+    ids
+}
+
+#[test]
+fn the_change_log_across_builds() {
+    let site = TempSite::copy_of_repo();
+    let plan = site.plan_file();
+
+    // The first build starts the history: nothing has changed yet.
+    build_at(&site, "2026-11-01T09:00:00Z");
+    assert_eq!(history(&site), serde_json::json!({ "version": 1, "changes": [] }));
+    assert!(
+        site.read("public/en/changes/index.html")
+            .contains("Nothing has changed since the site was first published.")
+    );
+    assert!(assert_valid_atom(&site.read("public/en/feed.xml")).is_empty());
+
+    // One task modified, one added, one removed; the plan's title edited.
+    site.edit(
+        &plan,
+        "output = { vi = \"Đề án\", en = \"Scheme\" }",
+        "output = { vi = \"Đề án mới\", en = \"New scheme\" }",
+    );
+    site.edit(&plan, "id = \"70\"", "id = \"71\"");
+    site.edit(&plan, "title = { vi = \"Kế hoạch thực hiện", "title = { vi = \"Kế hoạch (sửa đổi) thực hiện");
+    build_at(&site, "2026-11-02T09:00:00Z");
+    let h = history(&site);
+    let change = &h["changes"][0];
+    assert_eq!(h["changes"].as_array().expect("changes").len(), 1);
+    assert_eq!((change["number"].as_u64(), change["date"].as_str()), (Some(1), Some("2026-11-02T09:00:00Z")));
+    assert_eq!(ids(&change["tasks"]["added"]), ["hue-2025-03-nq-cp/71"]);
+    assert_eq!(ids(&change["tasks"]["removed"]), ["hue-2025-03-nq-cp/70"]);
+    assert_eq!(ids(&change["tasks"]["modified"]), ["hue-2025-03-nq-cp/5"]);
+    assert_eq!(change["tasks"]["modified"][0]["fields"], serde_json::json!(["output"]));
+    assert_eq!(ids(&change["plans"]["modified"]), ["hue-2025-03-nq-cp"]);
+    assert_eq!(change["plans"]["modified"][0]["fields"], serde_json::json!(["title"]));
+
+    // Pages: site-wide and per plan, with links to what still exists.
+    let page = site.read("public/en/changes/index.html");
+    assert!(page.contains("id=\"change-1\""));
+    assert!(page.contains("href=\"/en/plans/hue-2025-03-nq-cp/tasks/71/\""));
+    assert!(page.contains("1 plans modified, 1 tasks added, 1 tasks removed, 1 tasks modified"), "{page}");
+    assert!(site.read("public/vi/plans/hue-2025-03-nq-cp/changes/index.html").contains("id=\"change-1\""));
+    assert!(
+        !site.read("public/vi/plans/hue-261-kh-ubnd-2024/changes/index.html").contains("id=\"change-1\"")
+    );
+
+    // Feeds: site-wide, per plan, per agency; only where the change concerns them.
+    assert_eq!(assert_valid_atom(&site.read("public/en/feed.xml")).len(), 1);
+    assert_eq!(assert_valid_atom(&site.read("public/vi/plans/hue-2025-03-nq-cp/feed.xml")).len(), 1);
+    assert!(assert_valid_atom(&site.read("public/vi/plans/hue-343-kh-ubnd-2026/feed.xml")).is_empty());
+    let lead_of_5 = assert_valid_atom(&site.read("public/en/agencies/hue-so-noi-vu/feed.xml"));
+    assert_eq!(lead_of_5, ["https://plans.example.org/en/changes/#change-1"]);
+    assert!(assert_valid_atom(&site.read("public/en/agencies/hp-so-khcn/feed.xml")).is_empty());
+
+    // A rebuild with nothing new keeps the history and adds nothing.
+    let before = site.read("public/data/changes.json");
+    build_at(&site, "2026-11-03T09:00:00Z");
+    assert_eq!(site.read("public/data/changes.json"), before);
+
+    // The next change is number 2, listed first.
+    site.edit(&plan, "id = \"71\"", "id = \"72\"");
+    build_at(&site, "2026-11-04T09:00:00Z");
+    let h = history(&site);
+    let numbers: Vec<u64> =
+        h["changes"].as_array().expect("a").iter().map(|c| c["number"].as_u64().expect("n")).collect();
+    assert_eq!(numbers, [2, 1]);
+    assert_eq!(assert_valid_atom(&site.read("public/vi/feed.xml")).len(), 2);
+}
+
+#[test]
+fn a_damaged_history_stops_the_build_and_keeps_the_site() {
+    let site = TempSite::copy_of_repo();
+    build_at(&site, "2026-11-01T09:00:00Z");
+    site.write("public/data/changes.json", "{ not json");
+    let out = site.cli(&["build"]);
+    assert!(!out.status.success());
+    let message = common::stderr(&out);
+    assert!(message.contains("changes.json") && message.contains("history"), "{message}");
+    assert_eq!(site.read("public/data/changes.json"), "{ not json");
+}
