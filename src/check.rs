@@ -4,6 +4,7 @@
 use crate::model::{Plan, Site};
 use crate::text::Text;
 use serde::Serialize;
+use std::path::Path;
 
 /// How much of one plan (or of the registry) has English.
 #[derive(Debug, Clone, Serialize)]
@@ -126,4 +127,223 @@ pub fn unclear_deadlines(site: &Site) -> Vec<UnclearDeadline> {
                 .then(|| UnclearDeadline { task: format!("{}/{}", p.id, t.id), text: d.text.vi.clone() })
         })
         .collect()
+}
+
+/// A problem in the built site or against the previous build.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// `broken-link`, `missing-anchor`, `orphan`, `missing-twin`, `vanished-id`.
+    pub kind: &'static str,
+    /// The page (or id) the problem is on.
+    pub place: String,
+    pub message: String,
+    pub hint: String,
+}
+
+/// Values of `attr="…"` in HTML, `&amp;` decoded.
+fn attr_values(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest.find('"').map(|end| rest[..end].replace("&amp;", "&"))
+        })
+        .collect()
+}
+
+/// The output path a root-relative URL is served from, or `None` for a URL
+/// outside the site.
+fn target(url: &str, base: &str) -> Option<(String, Option<String>)> {
+    let rest = url.strip_prefix(base)?;
+    let (path, anchor) = match rest.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (rest, None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let file =
+        if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
+    Some((file, anchor))
+}
+
+/// Links, anchors, orphans and language twins in a rendered site: every
+/// internal link and asset resolves, every page is reachable from a home
+/// page, and every page has its other-language twin.
+pub fn site_problems(files: &[crate::output::OutputFile], base: &str) -> Vec<Problem> {
+    let pages: std::collections::BTreeMap<&str, String> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| (f.path.as_str(), String::from_utf8_lossy(&f.bytes).into_owned()))
+        .collect();
+    let exists: std::collections::BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut problems = Vec::new();
+    let mut linked: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for (path, html) in &pages {
+        let urls = attr_values(html, "href").into_iter().chain(attr_values(html, "src"));
+        for url in urls.filter(|u| u.starts_with('/')) {
+            let Some((file, anchor)) = target(&url, base) else {
+                problems.push(Problem {
+                    kind: "broken-link",
+                    place: path.to_string(),
+                    message: format!("link `{url}` is outside the site's base path `{base}`"),
+                    hint: "links in templates should start with the site's base path (site.base)".into(),
+                });
+                continue;
+            };
+            if !exists.contains(file.as_str()) {
+                problems.push(Problem {
+                    kind: "broken-link",
+                    place: path.to_string(),
+                    message: format!("link `{url}` leads nowhere (no {file})"),
+                    hint: "fix the link in the template or content, or the id it points to".into(),
+                });
+                continue;
+            }
+            if let (Some(anchor), Some(html)) = (anchor, pages.get(file.as_str())) {
+                if !anchor.is_empty() && !html.contains(&format!("id=\"{anchor}\"")) {
+                    problems.push(Problem {
+                        kind: "missing-anchor",
+                        place: path.to_string(),
+                        message: format!("link `{url}`: {file} has no element with id `{anchor}`"),
+                        hint: "check the anchor (a source line beyond the document's end?)".into(),
+                    });
+                }
+            }
+            linked.entry(path).or_default().push(file);
+        }
+    }
+    problems.extend(orphans(&pages, &linked));
+    problems.extend(missing_twins(&pages));
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
+/// Pages no link leads to, starting from the landing, home and 404 pages.
+fn orphans(
+    pages: &std::collections::BTreeMap<&str, String>,
+    linked: &std::collections::BTreeMap<&str, Vec<String>>,
+) -> Vec<Problem> {
+    let mut seen: std::collections::BTreeSet<String> =
+        ["index.html", "vi/index.html", "en/index.html", "404.html"].iter().map(|s| s.to_string()).collect();
+    let mut queue: Vec<String> = seen.iter().cloned().collect();
+    while let Some(page) = queue.pop() {
+        for next in linked.get(page.as_str()).into_iter().flatten() {
+            if seen.insert(next.clone()) {
+                queue.push(next.clone());
+            }
+        }
+    }
+    pages
+        .iter()
+        .filter(|(path, html)| {
+            !seen.contains(**path) && !html.contains("<meta name=\"robots\" content=\"noindex\">")
+        })
+        .map(|(path, _)| Problem {
+            kind: "orphan",
+            place: path.to_string(),
+            message: "no page links to this page".into(),
+            hint: "link it from a plan, agency or home page, or stop generating it".into(),
+        })
+        .collect()
+}
+
+fn missing_twins(pages: &std::collections::BTreeMap<&str, String>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for path in pages.keys() {
+        for (lang, other) in [("vi/", "en/"), ("en/", "vi/")] {
+            if let Some(rest) = path.strip_prefix(lang) {
+                let twin = format!("{other}{rest}");
+                if !pages.contains_key(twin.as_str()) {
+                    out.push(Problem {
+                        kind: "missing-twin",
+                        place: path.to_string(),
+                        message: format!("no {} twin: {twin} is missing", other.trim_end_matches('/')),
+                        hint: "every page must exist in both languages; render it for both".into(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Plans and tasks of the previous build (its `data/tasks.json`) that the
+/// content no longer has under their id or an alias: their URLs would break.
+pub fn vanished_ids(site: &Site, previous_tasks: &Path) -> crate::error::Result<Vec<Problem>> {
+    let bytes = match std::fs::read(previous_tasks) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(crate::error::Error::io(previous_tasks, e)),
+    };
+    let data: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| crate::error::Error::Other(format!("{}: {e}", previous_tasks.display())))?;
+    let mut known: std::collections::BTreeSet<String> = Default::default();
+    let mut plans: std::collections::BTreeSet<&str> = Default::default();
+    for plan in &site.plans {
+        for p in std::iter::once(&plan.id).chain(&plan.aliases) {
+            plans.insert(p);
+            for task in &plan.tasks {
+                for t in std::iter::once(&task.id).chain(&task.aliases) {
+                    known.insert(format!("{p}/{t}"));
+                }
+            }
+        }
+    }
+    let previous = data.get("tasks").and_then(|t| t.as_array()).into_iter().flatten();
+    Ok(previous
+        .filter_map(|t| t.get("id").and_then(|i| i.as_str()))
+        .filter(|id| !known.contains(*id))
+        .map(|id| {
+            let plan = id.split('/').next().unwrap_or("");
+            let (message, hint) = if plans.contains(plan) {
+                (
+                    format!("task `{id}` was published by the previous build and is gone"),
+                    format!(
+                        "if it was renamed, add its old id to the new task: aliases = [\"{}\"]",
+                        id.rsplit('/').next().unwrap_or("")
+                    ),
+                )
+            } else {
+                (
+                    format!(
+                        "plan `{plan}` (with task `{id}`) was published by the previous build and is gone"
+                    ),
+                    format!("if the plan was renamed, add aliases = [\"{plan}\"] to its file"),
+                )
+            };
+            Problem { kind: "vanished-id", place: id.to_string(), message, hint }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::OutputFile;
+
+    fn page(path: &str, body: &str) -> OutputFile {
+        OutputFile::new(path, format!("<html><body>{body}</body></html>"))
+    }
+
+    #[test]
+    fn finds_broken_links_orphans_and_missing_twins() {
+        let files = vec![
+            page("index.html", r#"<a href="/vi/">vi</a> <a href="/en/">en</a>"#),
+            page(
+                "vi/index.html",
+                r#"<a href="/vi/a/">a</a> <a href="/vi/a/#x">x</a> <a href="/vi/gone/">g</a>"#,
+            ),
+            page("en/index.html", r#"<a href="/en/a/">a</a>"#),
+            page("vi/a/index.html", r#"<p id="y">a</p>"#),
+            page("en/a/index.html", ""),
+            page("vi/lonely/index.html", ""),
+        ];
+        let problems = site_problems(&files, "/");
+        let kinds: Vec<(&str, &str)> = problems.iter().map(|p| (p.kind, p.place.as_str())).collect();
+        assert!(kinds.contains(&("broken-link", "vi/index.html")), "{problems:#?}");
+        assert!(kinds.contains(&("missing-anchor", "vi/index.html")), "{problems:#?}");
+        assert!(kinds.contains(&("orphan", "vi/lonely/index.html")), "{problems:#?}");
+        assert!(kinds.contains(&("missing-twin", "vi/lonely/index.html")), "{problems:#?}");
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+    }
 }

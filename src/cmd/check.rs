@@ -2,8 +2,11 @@
 //! translation coverage and deadlines that were not understood.
 
 use super::RootArg;
-use plansite::check::{Coverage, coverage, unclear_deadlines};
+use plansite::build::{BuildOptions, Silent, render_site};
+use plansite::check::{Coverage, Problem, coverage, site_problems, unclear_deadlines, vanished_ids};
 use plansite::load::load;
+use plansite::render::base_path;
+use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -15,15 +18,26 @@ pub struct Args {
     /// List every field without English (by default, the first 10 per plan)
     #[arg(long)]
     all: bool,
+    /// The previous build, for id stability [default: <root>/public]
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let site = load(&args.root.root)?;
+    let root = args.root.root;
+    let site = load(&root)?;
     let coverage = coverage(&site);
     let deadlines = unclear_deadlines(&site);
+    let out = args.out.unwrap_or_else(|| root.join("public"));
+    let options =
+        BuildOptions { root: root.clone(), out: out.clone(), base_url: None, drafts: false, now: None };
+    let (files, _) = render_site(&options, &mut Silent)?;
+    let mut problems = site_problems(&files, &base_path(&site.config.base_url));
+    problems.extend(vanished_ids(&site, &out.join("data/tasks.json"))?);
     if args.json {
         let report = serde_json::json!({
-            "ok": true,
+            "ok": problems.is_empty(),
+            "problems": problems,
             "plans": site.plans.len(),
             "tasks": site.plans.iter().map(|p| p.tasks.len()).sum::<usize>(),
             "agencies": site.agencies.len(),
@@ -31,10 +45,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "unclear_deadlines": deadlines,
         });
         println!("{}", serde_json::to_string_pretty(&report)?);
-        return Ok(());
+        return verdict(&problems);
     }
     let tasks: usize = site.plans.iter().map(|p| p.tasks.len()).sum();
-    println!("ok: {} plans, {tasks} tasks, {} agencies", site.plans.len(), site.agencies.len());
+    let verdict_word = if problems.is_empty() { "ok" } else { "problems found" };
+    println!(
+        "{verdict_word}: {} plans, {tasks} tasks, {} agencies, {} files",
+        site.plans.len(),
+        site.agencies.len(),
+        files.len()
+    );
     println!("\nEnglish translation coverage:");
     for c in &coverage {
         print_coverage(c, args.all);
@@ -47,7 +67,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             println!("  {}: {:?}", d.task, d.text);
         }
     }
-    Ok(())
+    if !problems.is_empty() {
+        println!("\nProblems in the built site:");
+        for (i, p) in problems.iter().enumerate() {
+            println!("  {}. [{}] {}: {}\n     hint: {}", i + 1, p.kind, p.place, p.message, p.hint);
+        }
+    }
+    verdict(&problems)
+}
+
+/// Links, twins and ids are errors: the exit status says so.
+fn verdict(problems: &[Problem]) -> anyhow::Result<()> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "{} problem{} in the built site (listed above)",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        )
+    }
 }
 
 fn print_coverage(c: &Coverage, all: bool) {

@@ -1,0 +1,74 @@
+//! `plansite check` on the real content: clean content passes, and a broken
+//! link, a vanished id and an unknown agency each fail with a clear message.
+
+mod common;
+
+use common::{TempSite, stderr};
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn clean_content_passes() {
+    let site = TempSite::copy_of_repo();
+    let out = site.cli(&["check"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).starts_with("ok: 5 plans"), "{}", stdout(&out));
+    let json = site.cli(&["check", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["problems"], serde_json::json!([]));
+}
+
+#[test]
+fn a_broken_link_fails() {
+    let site = TempSite::copy_of_repo();
+    site.edit(
+        "themes/default/templates/home.html",
+        "<h2 id=\"plans\">",
+        "<a href=\"{{ site.home }}nowhere/\">x</a><h2 id=\"plans\">",
+    );
+    let out = site.cli(&["check"]);
+    assert!(!out.status.success());
+    assert!(
+        stdout(&out).contains("[broken-link] vi/index.html: link `/vi/nowhere/` leads nowhere"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stderr(&out).contains("problems in the built site"), "{}", stderr(&out));
+    let json = site.cli(&["check", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["problems"][0]["kind"], "broken-link");
+}
+
+#[test]
+fn a_vanished_id_fails_until_it_has_an_alias() {
+    let site = TempSite::copy_of_repo();
+    site.build().expect("the previous build");
+    site.edit(&site.plan_file(), "id = \"70\"\n", "id = \"co-so-du-lieu-chuyen-gia\"\n");
+    let out = site.cli(&["check"]);
+    assert!(!out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("[vanished-id] hue-2025-03-nq-cp/70: task `hue-2025-03-nq-cp/70` was published by the previous build and is gone"), "{text}");
+    assert!(text.contains("aliases = [\"70\"]"), "{text}");
+
+    site.edit(
+        &site.plan_file(),
+        "id = \"co-so-du-lieu-chuyen-gia\"\n",
+        "id = \"co-so-du-lieu-chuyen-gia\"\naliases = [\"70\"]\n",
+    );
+    let out = site.cli(&["check"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+}
+
+#[test]
+fn an_unknown_agency_fails() {
+    let site = TempSite::copy_of_repo();
+    site.edit(&site.plan_file(), "lead = [\"hue-so-tttt\"]", "lead = [\"hue-so-ttt\"]");
+    let out = site.cli(&["check"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("unknown agency `hue-so-ttt`"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("content/plans/hue-2025-03-nq-cp.toml:"), "{}", stderr(&out));
+}
