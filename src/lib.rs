@@ -17,6 +17,7 @@ pub mod opendata;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod text;
 
 pub use error::{Diagnostic, Error, Result};

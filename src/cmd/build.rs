@@ -23,7 +23,7 @@ pub struct Args {
 }
 
 /// Prints each stage as it finishes.
-struct Stderr;
+pub struct Stderr;
 
 impl Progress for Stderr {
     fn stage(&mut self, name: &str, detail: &str, seconds: f64) {

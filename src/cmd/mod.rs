@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -23,6 +24,8 @@ enum Command {
     Build(build::Args),
     /// Validate the content without writing anything
     Check(check::Args),
+    /// Build, serve on 127.0.0.1, rebuild and reload pages on every change
+    Serve(serve::Args),
 }
 
 /// Options shared by commands that read a site.
@@ -37,5 +40,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
