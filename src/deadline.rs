@@ -314,7 +314,8 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-fn month_name(m: u32) -> &'static str {
+/// The English name of a month (1–12).
+pub fn month_name(m: u32) -> &'static str {
     MONTHS[(m.clamp(1, 12) - 1) as usize]
 }
 

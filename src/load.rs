@@ -535,15 +535,7 @@ impl<'a> Checker<'a> {
             for m in &i.monitors {
                 ok &= self.reference(&at, m);
             }
-            if let Some(g) = &i.group {
-                if !groups.contains(g.get_ref().as_str()) {
-                    self.diags.push(
-                        at.diag(g.span(), format!("unknown indicator group `{}`", g.get_ref()))
-                            .hint("add an [[indicator_groups]] entry with that number"),
-                    );
-                    ok = false;
-                }
-            }
+            ok &= self.known_number(&at, i.group.as_ref(), &groups, "indicator group", "indicator_groups");
             self.line_in_source(&at, raw_ind.span(), i.line, source_lines);
             indicators.push(Indicator {
                 number: i.number.clone(),
@@ -579,15 +571,7 @@ impl<'a> Checker<'a> {
             for r in t.lead.iter().chain(&t.support) {
                 ok &= self.reference(&at, r);
             }
-            if let Some(h) = &t.heading {
-                if !headings.contains(h.get_ref().as_str()) {
-                    self.diags.push(
-                        at.diag(h.span(), format!("unknown heading `{}`", h.get_ref()))
-                            .hint("add a [[headings]] entry with that number"),
-                    );
-                    ok = false;
-                }
-            }
+            ok &= self.known_number(&at, t.heading.as_ref(), &headings, "heading", "headings");
             self.line_in_source(&at, raw_task.span(), t.line, source_lines);
             tasks.push(Task {
                 id: t.id.get_ref().clone(),
@@ -667,6 +651,28 @@ impl<'a> Checker<'a> {
             return false;
         }
         true
+    }
+
+    /// Checks that a reference to a heading or indicator group names one
+    /// the plan defines.
+    fn known_number(
+        &mut self,
+        at: &At,
+        number: Option<&Spanned<String>>,
+        known: &BTreeSet<&str>,
+        what: &str,
+        table: &str,
+    ) -> bool {
+        match number {
+            Some(n) if !known.contains(n.get_ref().as_str()) => {
+                self.diags.push(
+                    at.diag(n.span(), format!("unknown {what} `{}`", n.get_ref()))
+                        .hint(format!("add a [[{table}]] entry with that number")),
+                );
+                false
+            }
+            _ => true,
+        }
     }
 
     fn source(&mut self, at: &At, s: &Spanned<String>) -> Option<SourceDoc> {

@@ -156,7 +156,7 @@ impl<'a> Views<'a> {
     pub fn date(&self, d: Date) -> String {
         match self.lang {
             Lang::Vi => format!("{:02}/{:02}/{}", d.day, d.month, d.year),
-            Lang::En => format!("{} {} {}", d.day, MONTHS_EN[(d.month - 1) as usize], d.year),
+            Lang::En => format!("{} {} {}", d.day, crate::deadline::month_name(d.month), d.year),
         }
     }
 
@@ -541,18 +541,3 @@ fn json_ld(value: serde_json::Value) -> Value {
     let text = serde_json::to_string(&value).unwrap_or_default().replace('<', "\\u003c");
     Value::from_safe_string(text)
 }
-
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
