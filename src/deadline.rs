@@ -127,9 +127,10 @@ impl Deadline {
         (annual(self.kind) || self.parts.iter().any(|p| annual(p.kind))).then_some("annual")
     }
 
-    /// The date to sort by: the end if known, else the start.
+    /// The date a task is due by, to put the soonest first: the end of its
+    /// range; open-ended, ongoing and conditional deadlines have none.
     pub fn sort_key(&self) -> Option<Date> {
-        self.end().or_else(|| self.start())
+        self.end()
     }
 }
 
