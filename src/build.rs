@@ -6,7 +6,7 @@ use crate::model::Status;
 use crate::output::{self, OutputFile, WriteReport};
 use crate::render::{self, Theme};
 use crate::resolve::Resolved;
-use crate::{changes, load, opendata};
+use crate::{changes, load, opendata, search};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -86,13 +86,29 @@ pub fn render_site(
         format!("agencies, successions, theme; {} changes in the history", resolved.history.changes.len()),
     );
 
-    // Pages and data files only read the resolved site: make them together.
-    let (pages, data) = rayon::join(|| render::render(&resolved, &theme), || opendata::files(&resolved));
+    // Pages, data files and the search index only read the resolved site:
+    // make them together.
+    let (pages, (data, (index, index_seconds))) = rayon::join(
+        || render::render(&resolved, &theme),
+        || {
+            rayon::join(
+                || opendata::files(&resolved),
+                || {
+                    let clock = Instant::now();
+                    (search::files(&resolved), clock.elapsed().as_secs_f64())
+                },
+            )
+        },
+    );
     let mut files = pages?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     files.extend(data?);
     files.extend(changes::files(&resolved, &resolved.history, theme.strings())?);
     files.extend(render::extras::sitemap(&site.config.base_url, &files));
+    let index = index?;
+    let index_bytes: usize = index.iter().map(|f| f.bytes.len()).sum();
+    progress.stage("search", &format!("{} index files, {index_bytes} bytes", index.len()), index_seconds);
+    files.extend(index);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
         return Err(Error::Other(format!("two outputs want the same path `{}`", pair[0].path)));

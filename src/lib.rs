@@ -2,8 +2,12 @@
 //!
 //! The build runs in stages, one module each: [`load`] reads `content/` into
 //! the [`model`], [`resolve`] links agencies and tasks, [`render`] turns them
-//! into pages, [`opendata`] into data files, and [`output`] writes the result
-//! safely. [`build`] runs them in order.
+//! into pages, [`opendata`] into data files, [`search`] into a static search
+//! index, and [`output`] writes the result safely. [`build`] runs them in
+//! order.
+//!
+//! Before all that, [`import`] turns a plan document as received (text from
+//! Word or PDF) into a plan file for `content/plans/`.
 
 pub mod build;
 pub mod changes;
@@ -11,12 +15,14 @@ pub mod check;
 pub mod deadline;
 pub mod error;
 pub mod glossary;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod opendata;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod search;
 pub mod serve;
 pub mod text;
 

@@ -2,6 +2,8 @@
 
 mod build;
 mod check;
+mod import;
+mod search;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -26,6 +28,10 @@ enum Command {
     Check(check::Args),
     /// Build, serve on 127.0.0.1, rebuild and reload pages on every change
     Serve(serve::Args),
+    /// Search the built site's index, as its search page does
+    Search(search::Args),
+    /// Import plan documents (text from Word or PDF) into content/plans/
+    Import(import::Args),
 }
 
 /// Options shared by commands that read a site.
@@ -41,5 +47,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Search(args) => search::run(args),
+        Command::Import(args) => import::run(args),
     }
 }

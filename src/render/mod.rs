@@ -175,6 +175,7 @@ enum Page {
     Agency(usize),
     Changes,
     PlanChanges(usize),
+    Search,
 }
 
 impl Page {
@@ -187,6 +188,7 @@ impl Page {
             Page::Agencies => "agencies.html",
             Page::Agency(_) => "agency.html",
             Page::Changes | Page::PlanChanges(_) => "changes.html",
+            Page::Search => "search.html",
         }
     }
 }
@@ -194,7 +196,7 @@ impl Page {
 /// Renders every page of the site, plus the theme's assets.
 pub fn render(r: &Resolved, theme: &Theme) -> Result<Vec<OutputFile>> {
     let base = base_path(&r.site.config.base_url);
-    let mut pages = vec![Page::Home, Page::Agencies, Page::Changes];
+    let mut pages = vec![Page::Home, Page::Agencies, Page::Changes, Page::Search];
     for (p, plan) in r.site.plans.iter().enumerate() {
         pages.push(Page::Plan(p));
         pages.push(Page::PlanChanges(p));
@@ -266,6 +268,7 @@ fn render_page(theme: &Theme, views: &Views, common: &Common, page: Page) -> Res
         Page::PlanChanges(p) => {
             (format!("plans/{}/changes/", r.site.plans[p].id), views.changes_page(Some(p)))
         }
+        Page::Search => ("search/".to_string(), search_page(views)),
     };
     let lang = views.lang;
     let base_url = &r.site.config.base_url;
@@ -290,6 +293,18 @@ fn render_page(theme: &Theme, views: &Views, common: &Common, page: Page) -> Res
     };
     let html = theme.env.get_template(page.template())?.render(ctx)?;
     Ok(OutputFile::new(format!("{}/{path}index.html", lang.code()), html))
+}
+
+/// The search page's filters and its no-JavaScript lists: plans, agencies
+/// by jurisdiction, deadline years and kinds of result.
+fn search_page(views: &Views) -> Value {
+    context! {
+        plans => views.plans(),
+        agencies => views.agencies_page(),
+        years => crate::search::years(views.r),
+        kinds => crate::search::docs::KINDS,
+        client => format!("{}{}", views.base, crate::search::CLIENT_PATH),
+    }
 }
 
 /// The root page: a bilingual chooser that sends readers to their language.

@@ -1,0 +1,91 @@
+//! `plansite search`: answers a query from the built site's search index,
+//! exactly as the site's search page does.
+
+use super::RootArg;
+use anyhow::{Context, bail};
+use plansite::search::docs::KINDS;
+use plansite::search::query::{DEFAULT_LIMIT, Dir, Options, search};
+use plansite::text::Lang;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LangArg {
+    Vi,
+    En,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// What to search for, with or without diacritics
+    query: String,
+    #[command(flatten)]
+    root: RootArg,
+    /// The built site [default: <root>/public]
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The language of the pages to search
+    #[arg(long, value_enum, default_value = "vi")]
+    lang: LangArg,
+    /// Only results of this plan (its id)
+    #[arg(long)]
+    plan: Option<String>,
+    /// Only results this agency leads or supports (its id)
+    #[arg(long)]
+    agency: Option<String>,
+    /// Only tasks whose deadline falls in this year
+    #[arg(long)]
+    year: Option<i32>,
+    /// Only results of this kind
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(KINDS))]
+    kind: Option<String>,
+    /// How many results to print (at most 100)
+    #[arg(long, default_value_t = DEFAULT_LIMIT)]
+    limit: usize,
+    /// Print the results as JSON, the objects the browser client returns
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let out = args.out.unwrap_or_else(|| args.root.root.join("public"));
+    let dir = out.join("search");
+    if !dir.join("vi").join("meta.json").is_file() {
+        bail!("no search index in {}; run `plansite build` first", dir.display());
+    }
+    let lang = match args.lang {
+        LangArg::Vi => Lang::Vi,
+        LangArg::En => Lang::En,
+    };
+    let options = Options {
+        lang,
+        plan: args.plan,
+        agency: args.agency,
+        year: args.year,
+        kind: args.kind,
+        limit: args.limit,
+    };
+    let results = search(&Dir::new(&dir), &args.query, &options)
+        .with_context(|| format!("searching the index in {}", dir.display()))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&results.hits)?);
+        return Ok(());
+    }
+    println!("{} result{} for {:?}", results.total, if results.total == 1 { "" } else { "s" }, args.query);
+    for (i, hit) in results.hits.iter().enumerate() {
+        println!("{:>3}. [{}] {}", i + 1, hit.kind, hit.title);
+        println!("     {}", hit.url);
+        println!("     {}", plain(&hit.snippet));
+    }
+    Ok(())
+}
+
+/// A snippet for the terminal: matches in `*…*`, entities decoded.
+fn plain(html: &str) -> String {
+    html.replace("<mark>", "*")
+        .replace("</mark>", "*")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}

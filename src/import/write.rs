@@ -1,0 +1,162 @@
+//! The imported plan as `content/plans/<id>.toml`, in the format of
+//! docs/content.md: Vietnamese text as plain strings (English is added in
+//! review), source lines on every section, indicator and task. A task whose
+//! lead no registry name covers is written commented out, so the file loads
+//! and the task is neither lost nor given an invented agency.
+
+use super::Plan;
+use super::tasks::Task;
+use std::fmt::Write;
+
+/// A TOML basic string.
+pub fn string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A TOML multi-line basic string, for Markdown bodies.
+fn multiline(s: &str) -> String {
+    let mut out = String::from("\"\"\"\n");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push_str("\n\"\"\"");
+    out
+}
+
+fn list(items: &[String]) -> String {
+    format!("[{}]", items.iter().map(|s| string(s)).collect::<Vec<_>>().join(", "))
+}
+
+fn field(out: &mut String, key: &str, value: Option<&str>) {
+    if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
+        let _ = writeln!(out, "{key} = {}", string(v));
+    }
+}
+
+/// The plan file's text.
+pub fn plan(p: &Plan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Imported by `plansite import`{}.",
+        p.source.as_deref().map(|s| format!(" from {s}")).unwrap_or_default()
+    );
+    out.push_str(
+        "# Review it against the source: the import report lists every place the importer was unsure of.\n",
+    );
+    field(&mut out, "number", p.number.as_deref());
+    field(&mut out, "date", p.date.as_deref());
+    if let Some(y) = p.year {
+        let _ = writeln!(out, "year = {y}");
+    }
+    field(&mut out, "jurisdiction", Some(&p.jurisdiction));
+    field(&mut out, "issuer", Some(&p.issuer));
+    field(&mut out, "status", Some(p.status));
+    field(&mut out, "source", p.source.as_deref());
+    field(&mut out, "title", Some(&p.title));
+    let _ = writeln!(out, "implements = {}", list(&p.implements));
+    if let Some((name, role)) = &p.signer {
+        let _ = writeln!(out, "signer = {{ name = {}, role = {} }}", string(name), string(role));
+    }
+    for s in &p.sections {
+        out.push_str("\n[[sections]]\n");
+        field(&mut out, "id", Some(&s.id));
+        field(&mut out, "number", s.number.as_deref());
+        field(&mut out, "heading", Some(&s.heading));
+        let _ = writeln!(out, "line = {}", s.line);
+        let _ = writeln!(out, "body = {}", multiline(&s.body));
+    }
+    for (text, line) in &p.objectives {
+        out.push_str("\n[[objectives]]\n");
+        field(&mut out, "text", Some(text));
+        let _ = writeln!(out, "line = {line}");
+    }
+    for g in &p.indicator_groups {
+        out.push_str("\n[[indicator_groups]]\n");
+        field(&mut out, "number", Some(&g.number));
+        field(&mut out, "title", Some(&g.title));
+    }
+    for i in &p.indicators {
+        out.push_str("\n[[indicators]]\n");
+        field(&mut out, "number", Some(&i.number));
+        field(&mut out, "group", i.group.as_deref());
+        field(&mut out, "name", Some(if i.name.trim().is_empty() { &i.number } else { &i.name }));
+        field(&mut out, "unit", Some(&i.unit));
+        field(&mut out, "target", Some(&i.target));
+        field(&mut out, "horizon", i.horizon.as_deref());
+        let _ = writeln!(out, "monitors = {}", list(&i.monitors));
+        let _ = writeln!(out, "line = {}", i.line);
+    }
+    for h in &p.headings {
+        out.push_str("\n[[headings]]\n");
+        field(&mut out, "number", Some(&h.number));
+        field(&mut out, "title", Some(if h.title.trim().is_empty() { &h.number } else { &h.title }));
+        let _ = writeln!(out, "line = {}", h.line);
+    }
+    for t in &p.tasks {
+        out.push('\n');
+        out.push_str(&task(t));
+    }
+    out
+}
+
+fn task(t: &Task) -> String {
+    let mut out = String::from("[[tasks]]\n");
+    field(&mut out, "id", Some(&t.id));
+    let _ = writeln!(out, "number = {}", string(&t.number));
+    field(&mut out, "heading", t.heading.as_deref());
+    field(&mut out, "title", Some(if t.title.trim().is_empty() { &t.number } else { &t.title }));
+    field(&mut out, "detail", t.detail.as_deref());
+    let _ = writeln!(out, "lead = {}", list(&t.lead));
+    let _ = writeln!(out, "support = {}", list(&t.support));
+    field(&mut out, "output", t.output.as_deref());
+    field(&mut out, "deadline", t.deadline.as_deref());
+    field(&mut out, "note", t.note.as_deref());
+    let _ = writeln!(out, "line = {}", t.line);
+    if !t.lead.is_empty() {
+        return out;
+    }
+    let mut commented =
+        format!("# No lead agency resolved for this task (line {}): add the agency to\n", t.line);
+    commented
+        .push_str("# content/agencies/ and import again, or fill `lead` and remove the comment marks.\n");
+    for l in out.lines() {
+        let _ = writeln!(commented, "# {l}");
+    }
+    commented
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped() {
+        assert_eq!(string("a \"b\" \\ c\nd"), "\"a \\\"b\\\" \\\\ c\\nd\"");
+        let v: toml::Value =
+            toml::from_str(&format!("x = {}", multiline("say \"\"\"hi\"\"\"\n\\n"))).expect("toml");
+        assert_eq!(v["x"].as_str(), Some("say \"\"\"hi\"\"\"\n\\n\n"));
+    }
+}

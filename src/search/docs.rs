@@ -1,0 +1,250 @@
+//! What is searchable: one document per plan, plan section, indicator, task
+//! and agency, in one language, with the values the filters use.
+
+use crate::model::{Plan, Task};
+use crate::resolve::{Resolved, TaskRef};
+use crate::text::{Lang, Text};
+use pulldown_cmark::{Event, Parser, TagEnd};
+use std::collections::BTreeMap;
+
+/// Kinds of documents, as the `kind` filter and results name them.
+pub const KINDS: [&str; 5] = ["plan", "section", "indicator", "task", "agency"];
+
+/// Field weights: a word in the title counts more than one in the body,
+/// which counts more than the metadata (numbers, deadlines, agency names).
+pub const FIELD_WEIGHTS: [f64; 3] = [3.0, 1.0, 0.5];
+
+/// Characters of body text kept in the index to make snippets from.
+pub const SNIPPET_SOURCE_CHARS: usize = 300;
+
+/// One searchable document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Doc {
+    /// Site path, with the site's base path: `/vi/plans/x/tasks/1/`.
+    pub url: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub plan: Option<String>,
+    /// Agencies shown with the result: lead then support, monitors, or itself.
+    pub agencies: Vec<String>,
+    /// Agencies the `agency` filter matches, inherited work included.
+    pub filter_agencies: Vec<String>,
+    /// Years of the deadline, for the `year` filter.
+    pub years: Vec<i32>,
+    /// Title, body and metadata, weighted by [`FIELD_WEIGHTS`].
+    pub fields: [String; 3],
+}
+
+impl Doc {
+    /// The start of the body (or of the metadata, for a document without
+    /// one), where snippets are cut from.
+    pub fn snippet_source(&self) -> String {
+        let body = Some(self.fields[1].trim()).filter(|b| !b.is_empty()).unwrap_or(self.fields[2].trim());
+        if body.chars().count() <= SNIPPET_SOURCE_CHARS + 20 {
+            return body.to_string();
+        }
+        let cut: String = body.chars().take(SNIPPET_SOURCE_CHARS).collect();
+        let at_space = cut.rfind(char::is_whitespace).filter(|&i| i > SNIPPET_SOURCE_CHARS / 2);
+        format!("{} …", cut[..at_space.unwrap_or(cut.len())].trim_end())
+    }
+}
+
+/// Every document of the site in one language, in a stable order: each plan
+/// with its sections, indicators and tasks, then the agencies.
+pub fn collect(r: &Resolved, lang: Lang, base: &str) -> Vec<Doc> {
+    let site = r.site;
+    let l = |t: &Text| t.get(lang).text.to_string();
+    let url = |path: &str| format!("{base}{}/{path}", lang.code());
+    // Per task, every agency it is assigned to, inherited work included.
+    let mut assigned: BTreeMap<TaskRef, Vec<String>> = BTreeMap::new();
+    for (p, plan) in site.plans.iter().enumerate() {
+        for t in 0..plan.tasks.len() {
+            assigned.insert(TaskRef { plan: p, task: t }, Vec::new());
+        }
+    }
+    for (i, list) in r.assignments.iter().enumerate() {
+        for a in list {
+            if let Some(ids) = assigned.get_mut(&a.task) {
+                ids.push(site.agencies[i].id.clone());
+            }
+        }
+    }
+    let mut docs = Vec::new();
+    for (p, plan) in site.plans.iter().enumerate() {
+        let plan_url = url(&format!("plans/{}/", plan.id));
+        docs.push(plan_doc(r, plan, lang, &plan_url));
+        for s in &plan.sections {
+            let heading = match &s.number {
+                Some(n) => format!("{n}. {}", l(&s.heading)),
+                None => l(&s.heading),
+            };
+            docs.push(Doc {
+                url: format!("{plan_url}#{}", s.id),
+                title: heading.clone(),
+                kind: "section",
+                plan: Some(plan.id.clone()),
+                fields: [heading, plain(&l(&s.body)), plan.number.clone().unwrap_or_default()],
+                ..Doc::default()
+            });
+        }
+        for ind in &plan.indicators {
+            let horizon = ind.horizon.as_ref().map(l).unwrap_or_default();
+            let group =
+                ind.group.as_deref().and_then(|g| plan.indicator_groups.iter().find(|h| h.number == g));
+            docs.push(Doc {
+                url: format!("{plan_url}#indicators"),
+                title: l(&ind.name),
+                kind: "indicator",
+                plan: Some(plan.id.clone()),
+                agencies: ind.monitors.clone(),
+                filter_agencies: ind.monitors.clone(),
+                fields: [
+                    l(&ind.name),
+                    [l(&ind.target), l(&ind.unit), horizon].join(" · "),
+                    group.map(|h| l(&h.title)).unwrap_or_default(),
+                ],
+                ..Doc::default()
+            });
+        }
+        for (t, task) in plan.tasks.iter().enumerate() {
+            let url = url(&format!("plans/{}/tasks/{}/", plan.id, task.id));
+            docs.push(task_doc(
+                r,
+                p,
+                t,
+                lang,
+                &url,
+                assigned.get(&TaskRef { plan: p, task: t }).map_or(&[][..], Vec::as_slice),
+            ));
+        }
+    }
+    for agency in &site.agencies {
+        let jurisdiction = site.jurisdictions.iter().find(|j| j.id == agency.jurisdiction);
+        docs.push(Doc {
+            url: url(&format!("agencies/{}/", agency.id)),
+            title: l(&agency.name),
+            kind: "agency",
+            agencies: vec![agency.id.clone()],
+            filter_agencies: vec![agency.id.clone()],
+            fields: [
+                l(&agency.name),
+                agency.aliases.join(" · "),
+                jurisdiction.map(|j| l(&j.name)).unwrap_or_default(),
+            ],
+            ..Doc::default()
+        });
+    }
+    docs
+}
+
+fn plan_doc(r: &Resolved, plan: &Plan, lang: Lang, url: &str) -> Doc {
+    let l = |t: &Text| t.get(lang).text.to_string();
+    let jurisdiction = r.site.jurisdictions.iter().find(|j| j.id == plan.jurisdiction);
+    let body: Vec<String> = plan.objectives.iter().map(|o| l(&o.text)).collect();
+    let meta = [
+        plan.number.clone().unwrap_or_default(),
+        plan.implements.join(" "),
+        l(&plan.issuer),
+        jurisdiction.map(|j| l(&j.name)).unwrap_or_default(),
+        plan.signer.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+    ];
+    Doc {
+        url: url.to_string(),
+        title: l(&plan.title),
+        kind: "plan",
+        plan: Some(plan.id.clone()),
+        fields: [l(&plan.title), body.join("\n"), meta.join(" · ")],
+        ..Doc::default()
+    }
+}
+
+fn task_doc(r: &Resolved, p: usize, t: usize, lang: Lang, url: &str, assigned: &[String]) -> Doc {
+    let plan = &r.site.plans[p];
+    let task: &Task = &plan.tasks[t];
+    let l = |t: &Text| t.get(lang).text.to_string();
+    let mut agencies: Vec<String> = Vec::new();
+    for id in task.lead.iter().chain(&task.support) {
+        if !agencies.contains(id) {
+            agencies.push(id.clone());
+        }
+    }
+    let names: Vec<String> = agencies.iter().filter_map(|id| r.agency(id)).map(|a| l(&a.name)).collect();
+    let heading = task.heading.as_deref().and_then(|n| plan.heading(n)).map(|h| l(&h.title));
+    let body =
+        [task.detail.as_ref().map(|d| plain(&l(d))), task.output.as_ref().map(l), task.note.as_ref().map(l)];
+    // In the order a snippet of a task without a body reads best.
+    let meta = [
+        heading,
+        task.deadline.as_ref().map(|d| l(&d.text)),
+        Some(names.join(" · ")),
+        Some(task.number.clone()),
+    ];
+    let mut filter_agencies = assigned.to_vec();
+    filter_agencies.sort();
+    filter_agencies.dedup();
+    Doc {
+        url: url.to_string(),
+        title: l(&task.title),
+        kind: "task",
+        plan: Some(plan.id.clone()),
+        agencies,
+        filter_agencies,
+        years: task.deadline.as_ref().map(|d| years(d.start(), d.end())).unwrap_or_default(),
+        fields: [l(&task.title), join(&body, "\n"), join(&meta, " · ")],
+    }
+}
+
+fn join(parts: &[Option<String>], sep: &str) -> String {
+    parts.iter().flatten().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(sep)
+}
+
+/// The calendar years a deadline spans (at most 50).
+pub fn years(start: Option<crate::model::Date>, end: Option<crate::model::Date>) -> Vec<i32> {
+    match (start, end) {
+        (Some(s), Some(e)) if s.year <= e.year => (s.year..=e.year.min(s.year + 49)).collect(),
+        (Some(d), _) | (None, Some(d)) => vec![d.year],
+        (None, None) => Vec::new(),
+    }
+}
+
+/// The words of a Markdown text, without its markup.
+pub fn plain(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableCell) => {
+                out.push('\n')
+            }
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_becomes_plain_words() {
+        assert_eq!(plain("### Tiêu đề\n\n- **Một** ý\n- hai `x`"), "Tiêu đề\nMột ý\nhai x");
+    }
+
+    #[test]
+    fn snippet_sources_are_cut_at_a_space() {
+        let doc = Doc { fields: [String::new(), "từ ".repeat(200), String::new()], ..Doc::default() };
+        let s = doc.snippet_source();
+        assert!(s.ends_with("từ …"), "{s}");
+        assert!(s.chars().count() <= SNIPPET_SOURCE_CHARS + 2);
+    }
+
+    #[test]
+    fn deadline_years() {
+        let d = |y| crate::model::Date::new(y, 1, 1);
+        assert_eq!(years(d(2025), d(2027)), [2025, 2026, 2027]);
+        assert_eq!(years(None, d(2026)), [2026]);
+        assert!(years(None, None).is_empty());
+    }
+}

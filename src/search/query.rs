@@ -1,0 +1,469 @@
+//! The query engine behind `plansite search`. It reads the static index
+//! exactly as the browser client does (docs/search.md, "Searching"), file
+//! by file, so the two answer every query with the same results.
+
+use super::analyzer::{Analyzer, MIN_PREFIX_CHARS, QueryWords, Token, query_words};
+use super::format::{Entry, Postings, Target, decode_postings, decode_shard};
+use crate::error::{Error, Result};
+use crate::output::OutputFile;
+use crate::render::escape;
+use crate::text::Lang;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// Results per query unless asked otherwise, and the most ever returned.
+pub const DEFAULT_LIMIT: usize = 10;
+pub const MAX_LIMIT: usize = 100;
+/// Prefix expansion: at most this many completions, read from at most this
+/// many dictionary shards, for a last word of at least [`MIN_PREFIX_CHARS`].
+pub const EXPANSIONS: usize = 4;
+pub const EXPANSION_SHARDS: usize = 4;
+/// Snippets: words shown, and words shown before the first match.
+pub const SNIPPET_WORDS: usize = 24;
+pub const SNIPPET_BEFORE: usize = 4;
+/// Integer weights of the kinds of match (docs/search.md, "Scores").
+const WORD: u64 = 4;
+const COMPLETION: u64 = 2;
+const EXACT: u64 = 2;
+const PHRASE: u64 = 4;
+
+/// The index files, by path under `search/` (`vi/meta.json`).
+pub trait Files {
+    fn read(&self, path: &str) -> Result<Rc<Vec<u8>>>;
+}
+
+/// Index files in a built site's `search/` folder.
+pub struct Dir {
+    root: PathBuf,
+    cache: RefCell<HashMap<String, Rc<Vec<u8>>>>,
+}
+
+impl Dir {
+    pub fn new(root: impl Into<PathBuf>) -> Dir {
+        Dir { root: root.into(), cache: RefCell::new(HashMap::new()) }
+    }
+}
+
+impl Files for Dir {
+    fn read(&self, path: &str) -> Result<Rc<Vec<u8>>> {
+        if let Some(bytes) = self.cache.borrow().get(path) {
+            return Ok(bytes.clone());
+        }
+        let full = self.root.join(path);
+        let bytes = Rc::new(std::fs::read(&full).map_err(|e| Error::io(&full, e))?);
+        self.cache.borrow_mut().insert(path.to_string(), bytes.clone());
+        Ok(bytes)
+    }
+}
+
+/// Index files held in memory, straight from a build.
+pub struct Memory(BTreeMap<String, Rc<Vec<u8>>>);
+
+impl Memory {
+    pub fn new(files: &[OutputFile]) -> Memory {
+        Memory(
+            files
+                .iter()
+                .filter_map(|f| Some((f.path.strip_prefix("search/")?.to_string(), Rc::new(f.bytes.clone()))))
+                .collect(),
+        )
+    }
+}
+
+impl Files for Memory {
+    fn read(&self, path: &str) -> Result<Rc<Vec<u8>>> {
+        self.0.get(path).cloned().ok_or_else(|| Error::Other(format!("search/{path}: not in the index")))
+    }
+}
+
+/// What to search for besides the words.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub lang: Lang,
+    pub plan: Option<String>,
+    pub agency: Option<String>,
+    pub year: Option<i32>,
+    pub kind: Option<String>,
+    pub limit: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { lang: Lang::Vi, plan: None, agency: None, year: None, kind: None, limit: DEFAULT_LIMIT }
+    }
+}
+
+/// One result, as the browser client returns it (same fields, same values).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hit {
+    pub url: String,
+    pub title: String,
+    pub kind: String,
+    pub plan: Option<String>,
+    pub agencies: Vec<String>,
+    /// HTML: the text around the first match, matches in `<mark>`.
+    pub snippet: String,
+    pub score: u64,
+}
+
+/// The best results and how many documents matched in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Results {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+#[derive(Deserialize)]
+struct Meta {
+    format: u32,
+    fragment_docs: usize,
+    shards: Vec<String>,
+}
+
+type Row = (String, String, String, Option<String>, Vec<String>, String);
+
+/// One language's index, read lazily.
+struct Index<'a> {
+    files: &'a dyn Files,
+    lang: &'static str,
+    meta: Meta,
+    shards: RefCell<HashMap<usize, Rc<Vec<Entry>>>>,
+}
+
+impl<'a> Index<'a> {
+    fn open(files: &'a dyn Files, lang: Lang) -> Result<Index<'a>> {
+        let path = format!("{}/meta.json", lang.code());
+        let meta: Meta = json(files, &path)?;
+        if meta.format != super::format::FORMAT {
+            return Err(Error::Other(format!(
+                "search/{path}: index format {} but this plansite reads format {}; rebuild the site",
+                meta.format,
+                super::format::FORMAT
+            )));
+        }
+        Ok(Index { files, lang: lang.code(), meta, shards: RefCell::new(HashMap::new()) })
+    }
+
+    /// The shard that would hold `term`: the last whose first term is ≤ it.
+    fn shard_of(&self, term: &str) -> Option<usize> {
+        self.meta.shards.partition_point(|first| first.as_str() <= term).checked_sub(1)
+    }
+
+    fn shard(&self, i: usize) -> Result<Rc<Vec<Entry>>> {
+        if let Some(s) = self.shards.borrow().get(&i) {
+            return Ok(s.clone());
+        }
+        let path = format!("{}/d/{i}.bin", self.lang);
+        let entries = decode_shard(&self.files.read(&path)?)
+            .map_err(|e| Error::Other(format!("search/{path}: {e}")))?;
+        let entries = Rc::new(entries);
+        self.shards.borrow_mut().insert(i, entries.clone());
+        Ok(entries)
+    }
+
+    fn lookup(&self, term: &str) -> Result<Option<Entry>> {
+        let Some(i) = self.shard_of(term) else { return Ok(None) };
+        let shard = self.shard(i)?;
+        Ok(shard.binary_search_by(|e| e.term.as_str().cmp(term)).ok().map(|k| shard[k].clone()))
+    }
+
+    /// Entries whose term starts with `prefix`, from at most
+    /// [`EXPANSION_SHARDS`] shards.
+    fn range(&self, prefix: &str) -> Result<Vec<Entry>> {
+        let mut out = Vec::new();
+        let first = self.shard_of(prefix).unwrap_or(0);
+        for i in (first..self.meta.shards.len()).take(EXPANSION_SHARDS) {
+            let shard = self.shard(i)?;
+            let from = shard.partition_point(|e| e.term.as_str() < prefix);
+            let matching = shard[from..].iter().take_while(|e| e.term.starts_with(prefix));
+            let before = out.len();
+            out.extend(matching.cloned());
+            if from + (out.len() - before) < shard.len() {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    fn postings(&self, e: &Entry) -> Result<Postings> {
+        let (bytes, place) = match &e.target {
+            Target::Inline(b) => (Rc::new(b.clone()), 0..b.len()),
+            Target::File { file, offset, len } => {
+                (self.files.read(&format!("{}/p/{file}.bin", self.lang))?, *offset..offset + len)
+            }
+            Target::Alias(_) => return Ok(Postings::default()),
+        };
+        let slice = bytes.get(place).ok_or_else(|| self.corrupt(&e.term, "postings out of range"))?;
+        decode_postings(slice, e.df, true).map_err(|err| self.corrupt(&e.term, &err.0))
+    }
+
+    fn corrupt(&self, term: &str, what: &str) -> Error {
+        Error::Other(format!("search/{}: term `{term}`: {what}; rebuild the site", self.lang))
+    }
+
+    /// Documents a filter value selects; none for an unknown value.
+    fn filter(&self, filter: &str, value: &str) -> Result<Vec<u32>> {
+        let path = format!("{}/filters.json", self.lang);
+        let lists: BTreeMap<String, BTreeMap<String, [usize; 4]>> = json(self.files, &path)?;
+        let Some([file, offset, len, count]) = lists.get(filter).and_then(|l| l.get(value)).copied() else {
+            return Ok(Vec::new());
+        };
+        let bytes = self.files.read(&format!("{}/p/{file}.bin", self.lang))?;
+        let slice =
+            bytes.get(offset..offset + len).ok_or_else(|| self.corrupt(value, "filter out of range"))?;
+        Ok(decode_postings(slice, count, false).map_err(|e| self.corrupt(value, &e.0))?.docs)
+    }
+
+    fn row(&self, doc: u32) -> Result<Row> {
+        let chunk = doc as usize / self.meta.fragment_docs.max(1);
+        let path = format!("{}/f/{chunk}.json", self.lang);
+        let rows: Vec<Row> = json(self.files, &path)?;
+        rows.into_iter()
+            .nth(doc as usize % self.meta.fragment_docs.max(1))
+            .ok_or_else(|| Error::Other(format!("search/{path}: no document {doc}; rebuild the site")))
+    }
+}
+
+fn json<T: serde::de::DeserializeOwned>(files: &dyn Files, path: &str) -> Result<T> {
+    serde_json::from_slice(&files.read(path)?).map_err(|e| Error::Other(format!("search/{path}: {e}")))
+}
+
+/// Per document: its score, the query words it matched (bit i), and those
+/// it matched with their exact diacritics.
+#[derive(Debug, Clone, Copy, Default)]
+struct Score {
+    score: u64,
+    words: u32,
+    exact: u32,
+}
+
+type Scores = HashMap<u32, Score>;
+
+/// A document to rank: (doc, score, words matched, words matched exactly).
+type Ranked = (u32, u64, u32, u32);
+
+/// Searches the index in `files` (docs/search.md, "Searching").
+pub fn search(files: &dyn Files, query: &str, options: &Options) -> Result<Results> {
+    let mut analyzer = Analyzer::new(options.lang);
+    let q = query_words(&mut analyzer, query);
+    let limit = options.limit.min(MAX_LIMIT);
+    if q.words.is_empty() {
+        return Ok(Results { total: 0, hits: Vec::new() });
+    }
+    let index = Index::open(files, options.lang)?;
+    let scores = score(&index, &q)?;
+    let mut ranked = candidates(&scores, q.words.len());
+    for (filter, value) in filters(options) {
+        let allowed = index.filter(filter, &value)?;
+        ranked.retain(|(d, ..)| allowed.binary_search(d).is_ok());
+    }
+    // More words first, then more words with their exact diacritics, then
+    // the higher score, then document order.
+    ranked.sort_by(|a, b| b.2.cmp(&a.2).then(b.3.cmp(&a.3)).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
+    let total = ranked.len();
+    let hits = ranked
+        .iter()
+        .take(limit)
+        .map(|&(doc, score, ..)| {
+            let (url, title, kind, plan, agencies, text) = index.row(doc)?;
+            let snippet = snippet(&mut analyzer, &text, &q);
+            Ok(Hit { url, title, kind, plan, agencies, snippet, score })
+        })
+        .collect::<Result<Vec<Hit>>>()?;
+    Ok(Results { total, hits })
+}
+
+fn filters(o: &Options) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for (name, value) in [
+        ("plan", o.plan.clone()),
+        ("agency", o.agency.clone()),
+        ("year", o.year.map(|y| y.to_string())),
+        ("kind", o.kind.clone()),
+    ] {
+        if let Some(v) = value {
+            out.push((name, v));
+        }
+    }
+    out
+}
+
+/// The fewest query words a result may match: all, or all but one of three
+/// or more (see [`candidates`]).
+fn min_words(n: usize) -> usize {
+    if n >= 3 { n - 1 } else { n }
+}
+
+/// The documents to rank: those matching every word; failing that, with
+/// three words or more, all but one.
+fn candidates(scores: &Scores, words: usize) -> Vec<Ranked> {
+    let with = |min: u32| -> Vec<Ranked> {
+        scores
+            .iter()
+            .map(|(&d, s)| (d, s.score, s.words.count_ones(), s.exact.count_ones()))
+            .filter(|c| c.2 >= min)
+            .collect()
+    };
+    let all = with(words as u32);
+    if all.is_empty() && words >= 3 { with(words as u32 - 1) } else { all }
+}
+
+/// Adds up every kind of match for every document.
+fn score(index: &Index, q: &QueryWords) -> Result<Scores> {
+    let mut scores = Scores::new();
+    let n = q.words.len();
+    let completing = q.prefix && q.words[n - 1].folded.chars().count() >= MIN_PREFIX_CHARS;
+    // The dictionary first: if too few words are in it, nothing can match,
+    // and no posting list need be read.
+    let mut found: Vec<(Option<Entry>, Vec<Entry>)> = Vec::with_capacity(n);
+    for (i, w) in q.words.iter().enumerate() {
+        let more = if completing && i == n - 1 { completions(index, w)? } else { Vec::new() };
+        found.push((index.lookup(&w.loose)?, more));
+    }
+    let present = found.iter().filter(|(e, more)| e.is_some() || !more.is_empty()).count();
+    if present < min_words(n) {
+        return Ok(scores);
+    }
+    for (i, (w, (entry, more))) in q.words.iter().zip(found).enumerate() {
+        let mut best: BTreeMap<u32, u64> = BTreeMap::new();
+        if let Some(e) = entry {
+            add_max(&mut best, &index.postings(&e)?, e.scale, WORD);
+        }
+        for e in more {
+            add_max(&mut best, &index.postings(&e)?, e.scale, COMPLETION);
+        }
+        for (doc, s) in best {
+            let entry = scores.entry(doc).or_default();
+            entry.score += s;
+            entry.words |= 1 << i;
+        }
+        if w.exact != w.folded {
+            if let Some(e) = index.lookup(&format!("={}", w.exact))? {
+                add_exact(&mut scores, &index.postings(&e)?, e.scale, i);
+            }
+        }
+    }
+    for i in 1..n {
+        if !q.words[i].joined {
+            continue;
+        }
+        let (a, b) = (&q.words[i - 1], &q.words[i]);
+        let mut best: BTreeMap<u32, u64> = BTreeMap::new();
+        let phrase = format!("~{} {}", a.loose, b.loose);
+        if let Some(e) = index.lookup(&phrase)? {
+            add_max(&mut best, &index.postings(&e)?, e.scale, PHRASE);
+        }
+        if completing && i == n - 1 {
+            let mut found: Vec<Entry> = index
+                .range(&format!("~{} {}", a.loose, b.folded))?
+                .into_iter()
+                .filter(|e| e.term != phrase)
+                .collect();
+            found.sort_by(|x, y| y.df.cmp(&x.df).then(x.term.cmp(&y.term)));
+            for e in found.into_iter().take(EXPANSIONS) {
+                add_max(&mut best, &index.postings(&e)?, e.scale, COMPLETION);
+            }
+        }
+        for (doc, s) in best {
+            if let Some(entry) = scores.get_mut(&doc) {
+                entry.score += s;
+            }
+        }
+    }
+    Ok(scores)
+}
+
+/// The words the last, unfinished word may become: terms and English word
+/// forms starting with it, most frequent first.
+fn completions(index: &Index, w: &Token) -> Result<Vec<Entry>> {
+    let mut found: Vec<Entry> = Vec::new();
+    let add = |e: Entry, found: &mut Vec<Entry>| {
+        if e.term != w.loose && !found.iter().any(|f| f.term == e.term) {
+            found.push(e);
+        }
+    };
+    for e in index.range(&w.folded)? {
+        add(e, &mut found);
+    }
+    for alias in index.range(&format!("^{}", w.folded))? {
+        if let Target::Alias(to) = &alias.target {
+            if let Some(e) = index.lookup(to)? {
+                add(e, &mut found);
+            }
+        }
+    }
+    found.sort_by(|x, y| y.df.cmp(&x.df).then(x.term.cmp(&y.term)));
+    found.truncate(EXPANSIONS);
+    Ok(found)
+}
+
+fn add_max(best: &mut BTreeMap<u32, u64>, p: &Postings, scale: u32, weight: u64) {
+    for (doc, impact) in p.docs.iter().zip(&p.impacts) {
+        let s = weight * u64::from(scale) * u64::from(*impact);
+        let slot = best.entry(*doc).or_insert(0);
+        *slot = (*slot).max(s);
+    }
+}
+
+/// Marks word `i` as matched exactly, with its bonus; only in documents the
+/// word already matched (an exact form is also a loose one).
+fn add_exact(scores: &mut Scores, p: &Postings, scale: u32, i: usize) {
+    for (doc, impact) in p.docs.iter().zip(&p.impacts) {
+        if let Some(entry) = scores.get_mut(doc) {
+            entry.score += EXACT * u64::from(scale) * u64::from(*impact);
+            entry.exact |= 1 << i;
+        }
+    }
+}
+
+/// The words of a text that match the query.
+fn matches(analyzer: &mut Analyzer, text: &str, q: &QueryWords) -> (Vec<Token>, Vec<bool>) {
+    let tokens = analyzer.tokens(text);
+    let last = q.words.last().map(|w| w.folded.as_str()).unwrap_or("");
+    let completing = q.prefix && last.chars().count() >= MIN_PREFIX_CHARS;
+    let hits = tokens
+        .iter()
+        .map(|t| q.words.iter().any(|w| w.loose == t.loose) || (completing && t.folded.starts_with(last)))
+        .collect();
+    (tokens, hits)
+}
+
+/// The text around the first match, escaped, matches in `<mark>`.
+pub fn snippet(analyzer: &mut Analyzer, text: &str, q: &QueryWords) -> String {
+    let (tokens, hits) = matches(analyzer, text, q);
+    let n = tokens.len();
+    if n == 0 {
+        return escape(text);
+    }
+    let s = hits.iter().position(|&h| h).map_or(0, |h| h.saturating_sub(SNIPPET_BEFORE));
+    let e = n.min(s + SNIPPET_WORDS);
+    let from = if s == 0 { 0 } else { tokens[s].start };
+    let to = if e == n { text.len() } else { tokens[e - 1].end };
+    let mut out = String::new();
+    if s > 0 {
+        out.push_str("… ");
+    }
+    out.push_str(&mark(text, from, to, &tokens[s..e], &hits[s..e]));
+    if e < n {
+        out.push_str(" …");
+    }
+    out
+}
+
+/// `text[from..to]` escaped, with the hit tokens wrapped in `<mark>`.
+fn mark(text: &str, from: usize, to: usize, tokens: &[Token], hits: &[bool]) -> String {
+    let mut out = String::new();
+    let mut at = from;
+    for (t, _) in tokens.iter().zip(hits).filter(|(_, h)| **h) {
+        out.push_str(&escape(&text[at..t.start]));
+        out.push_str("<mark>");
+        out.push_str(&escape(&text[t.start..t.end]));
+        out.push_str("</mark>");
+        at = t.end;
+    }
+    out.push_str(&escape(&text[at..to]));
+    out
+}

@@ -1,0 +1,330 @@
+// What the browser suite checks on a page. Each check takes the page already
+// loaded (and the visit's context) and returns a list of problems: empty when
+// the page passes. Functions passed to page.evaluate run in the page and so
+// see nothing outside their own body.
+
+import axe from 'axe-core';
+
+/** WCAG 2.2 AA, as axe-core tags it. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** Minimum target size (WCAG 2.2, 2.5.8), in CSS pixels. */
+const TARGET_PX = 24;
+
+/** Tap targets that must meet the minimum size: navigation, filters, controls. */
+const TARGETS = 'nav a, .choices a, .role-filter label, .role-filter input, button, select, summary, '
+  + 'input:not([type=hidden]), textarea';
+
+/** Runs axe-core at WCAG 2.2 AA; returns the violations, each with a few of its nodes. */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(axe.source);
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    AXE_TAGS,
+  );
+  return result.violations.map((v) => {
+    const nodes = v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join(' ').trim()}`);
+    return `axe ${v.id} (${v.impact}, ${v.nodes.length} nodes): ${v.help}\n      ${nodes.join('\n      ')}`;
+  });
+}
+
+/** Exactly one h1, it comes first, and no level is skipped on the way down. */
+export async function headingsInOrder(page) {
+  return page.evaluate(() => {
+    const hs = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter((h) => h.checkVisibility());
+    const problems = [];
+    const h1s = hs.filter((h) => h.tagName === 'H1').length;
+    if (h1s !== 1) problems.push(`${h1s} h1 elements, want exactly one`);
+    if (hs.length && hs[0].tagName !== 'H1') problems.push(`first heading is ${hs[0].tagName}, want H1`);
+    let prev = 0;
+    for (const h of hs) {
+      const level = Number(h.tagName[1]);
+      if (level > prev + 1 && prev > 0) {
+        problems.push(`h${level} "${h.textContent.trim().slice(0, 50)}" follows h${prev}`);
+      }
+      prev = level;
+    }
+    return problems;
+  });
+}
+
+/** Every table has a caption and header cells. */
+export async function tablesHaveHeadersAndCaptions(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('table')].flatMap((t, i) => {
+      const name = `table ${i + 1} (${t.className || 'no class'})`;
+      const out = [];
+      if (!t.caption || !t.caption.textContent.trim()) out.push(`${name} has no caption`);
+      if (!t.querySelector('th')) out.push(`${name} has no th`);
+      const cols = t.querySelector('tr')?.children.length ?? 0;
+      const heads = t.querySelectorAll('thead th, tr > th[scope]').length;
+      if (cols > 1 && heads === 0) out.push(`${name}: header cells have no scope and no thead`);
+      return out;
+    }),
+  );
+}
+
+/**
+ * Text in the other language is marked with `lang`. Vietnamese is recognised
+ * by two or more lowercase words with Vietnamese letters (proper names such as
+ * "Huế" or "Nguyễn Văn A" are capitalised, and a single borrowed term such as
+ * "(Mai vàng)" is a name; neither needs marking); English by two or more
+ * English function words, which Vietnamese does not have.
+ */
+export async function languageChangesMarked(page, visit) {
+  return page.evaluate((want) => {
+    const problems = [];
+    const html = document.documentElement.lang;
+    if (want && html !== want) problems.push(`<html lang="${html}">, want "${want}"`);
+    const vietnamese = /[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]/;
+    const english = /\b(the|and|of|with|for|is|are|this|from|by|its)\b/g;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const seen = new Set();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      const text = node.textContent.replace(/\s+/g, ' ').trim();
+      if (!text || el.closest('script, style')) continue;
+      const lang = (el.closest('[lang]')?.lang || '').split('-')[0];
+      const words = text.split(/[\s,.;:()“”"'/–-]+/);
+      const vi = words.filter((w) => vietnamese.test(w) && w[0] === w[0].toLowerCase() && w[0] !== w[0].toUpperCase())
+        .length >= 2;
+      const enWords = new Set(text.match(english) || []);
+      let found = null;
+      if (lang !== 'vi' && vi) found = 'Vietnamese';
+      if (lang !== 'en' && enWords.size >= 2) found = 'English';
+      if (found && !seen.has(text)) {
+        seen.add(text);
+        problems.push(`${found} text under lang="${lang}" in <${el.tagName.toLowerCase()}>: "${text.slice(0, 70)}"`);
+      }
+    }
+    const sw = document.querySelector('.lang-switch');
+    if (sw && sw.lang !== sw.hreflang) problems.push(`language switch lang="${sw.lang}" but hreflang="${sw.hreflang}"`);
+    return problems.slice(0, 10);
+  }, visit.lang);
+}
+
+/** Sizes of what a page's main content offers, to compare runs with and without JS. */
+export async function mainStats(page) {
+  return page.evaluate(() => {
+    const main = document.querySelector('main');
+    if (!main) return { main: false, links: 0, text: 0, forms: 0, hrefs: [] };
+    const links = [...main.querySelectorAll('a[href]')].filter((a) => a.checkVisibility());
+    return {
+      main: true,
+      links: links.length,
+      hrefs: [...new Set(links.map((a) => a.getAttribute('href')))],
+      text: main.innerText.trim().length,
+      forms: main.querySelectorAll('form').length,
+    };
+  });
+}
+
+/**
+ * Keyboard: the skip link is the first Tab stop, is visible when focused and
+ * moves focus to main; then every focused element shows an outline.
+ */
+export async function keyboard(page, visit) {
+  const problems = [];
+  await visit.reload();
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement;
+    const s = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    return {
+      tag: el.tagName.toLowerCase(),
+      cls: el.className,
+      text: (el.textContent || '').trim().slice(0, 40),
+      inMain: Boolean(el.closest('main')),
+      isMain: el.tagName === 'MAIN',
+      outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && s.outlineColor !== 'rgba(0, 0, 0, 0)',
+      onScreen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.left < innerWidth && r.top < innerHeight,
+    };
+  });
+  const stops = [];
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused();
+    if (f.tag === 'body') break;
+    stops.push(f);
+    const name = `Tab stop ${i + 1} <${f.tag} class="${f.cls}"> "${f.text}"`;
+    if (!f.outline) problems.push(`${name} shows no focus outline`);
+    if (!f.onScreen) problems.push(`${name} is not on screen when focused`);
+  }
+  if (visit.entry.chrome === false) {
+    if (!stops.length || !stops[0].inMain) problems.push('first Tab stop is not in main');
+    return problems;
+  }
+  if (!stops.length || stops[0].cls !== 'skip') {
+    problems.push(`first Tab stop is ${stops[0] ? `<${stops[0].tag} class="${stops[0].cls}">` : 'nothing'}, want the skip link`);
+    return problems;
+  }
+  await visit.reload();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  const after = await focused();
+  if (!after.isMain) problems.push(`the skip link moves focus to <${after.tag}>, want main`);
+  await page.keyboard.press('Tab');
+  const next = await focused();
+  if (!next.inMain) problems.push(`after the skip link, Tab goes to <${next.tag}> outside main`);
+  return problems;
+}
+
+/**
+ * At a phone's width nothing scrolls sideways (a phone also widens its layout
+ * viewport to fit content that sticks out); names what sticks out.
+ */
+export async function noSidewaysScroll(page, screen) {
+  return page.evaluate((screen) => {
+    const width = Math.max(document.scrollingElement.scrollWidth, innerWidth);
+    if (width <= screen) return [];
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > screen + 1)
+      .filter((el) => !el.parentElement || el.parentElement.getBoundingClientRect().right <= screen + 1)
+      .slice(0, 5)
+      .map((el) => `<${el.tagName.toLowerCase()} class="${el.className}"> right=${Math.round(el.getBoundingClientRect().right)}`);
+    return [`page is ${width} px wide on a ${screen} px screen: ${wide.join('; ') || 'no viewport meta?'}`];
+  }, screen);
+}
+
+/**
+ * Tap targets are at least 24×24 CSS px, or (the WCAG spacing exception) a
+ * 24 px circle centred on a smaller one touches no other target.
+ */
+export async function tapTargets(page) {
+  return page.evaluate(({ sel, px }) => {
+    const all = [...document.querySelectorAll(sel)]
+      .filter((el) => el.checkVisibility() && !el.classList.contains('skip'))
+      .map((el) => ({ el, r: el.getBoundingClientRect() }))
+      .filter((t) => t.r.width > 0 && t.r.height > 0);
+    const centre = (r) => [r.left + r.width / 2, r.top + r.height / 2];
+    const small = (t) => t.r.width < px || t.r.height < px;
+    const distance = (r, [x, y]) => Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
+    const problems = [];
+    for (const t of all.filter(small)) {
+      const c = centre(t.r);
+      const clash = all.find((o) => o !== t && !o.el.contains(t.el) && !t.el.contains(o.el)
+        && (distance(o.r, c) < px / 2 || (small(o) && Math.hypot(c[0] - centre(o.r)[0], c[1] - centre(o.r)[1]) < px)));
+      if (clash) {
+        const what = (el) => `<${el.tagName.toLowerCase()}> "${(el.textContent || el.id).trim().slice(0, 30)}"`;
+        problems.push(`${what(t.el)} is ${Math.round(t.r.width)}×${Math.round(t.r.height)} px and close to ${what(clash.el)}`);
+      }
+    }
+    return problems.slice(0, 10);
+  }, { sel: TARGETS, px: TARGET_PX });
+}
+
+/**
+ * Print: no site chrome, the URL after every link in main, task cards and
+ * table rows kept whole.
+ */
+export async function print(page) {
+  await page.emulateMedia({ media: 'print' });
+  try {
+    return await page.evaluate(() => {
+      const problems = [];
+      const chrome = ['.site-header', '.site-footer', '.skip', 'nav.breadcrumb', 'body > header nav',
+        'main input', 'main select', 'main button', 'main fieldset'];
+      for (const sel of chrome) {
+        for (const el of document.querySelectorAll(sel)) {
+          if (el.checkVisibility()) problems.push(`${sel}${el.id ? `#${el.id}` : ''} is printed`);
+        }
+      }
+      const links = [...document.querySelectorAll('main a[href]')].filter((a) => a.checkVisibility());
+      const bare = links.filter((a) => {
+        const href = a.getAttribute('href');
+        if (href.startsWith('#')) return false;
+        return !getComputedStyle(a, '::after').content.includes(href);
+      });
+      if (bare.length) problems.push(`${bare.length} of ${links.length} links in main print without their URL, e.g. ${bare[0].getAttribute('href')}`);
+      const whole = [...document.querySelectorAll('main .task, main .plan-card, main tr')];
+      const cut = whole.filter((el) => getComputedStyle(el).breakInside !== 'avoid');
+      if (cut.length) problems.push(`${cut.length} task cards or table rows may break across pages (e.g. <${cut[0].tagName.toLowerCase()} class="${cut[0].className}">)`);
+      return problems;
+    });
+  } finally {
+    await page.emulateMedia({ media: 'screen' });
+  }
+}
+
+/** With JS off, main is there, has its text and every link it has with JS on. */
+export function sameWithoutJs(withJs, withoutJs, entry) {
+  const problems = [];
+  if (!withoutJs.main) return ['no <main> without JavaScript'];
+  if (withoutJs.text < 20) problems.push(`main has ${withoutJs.text} characters of text without JavaScript`);
+  if (entry.jsEnhanced) {
+    if (!withoutJs.links && !withoutJs.forms) problems.push('without JavaScript main offers no link and no form');
+    return problems;
+  }
+  if (withoutJs.links === 0) problems.push('main has no links without JavaScript');
+  const missing = withJs.hrefs.filter((h) => !withoutJs.hrefs.includes(h));
+  if (missing.length) problems.push(`${missing.length} links missing without JavaScript, e.g. ${missing[0]}`);
+  if (Math.abs(withJs.text - withoutJs.text) > 0) {
+    problems.push(`main text is ${withoutJs.text} characters without JavaScript, ${withJs.text} with it`);
+  }
+  return problems;
+}
+
+// Checks for one page type, named by an entry's `extra`.
+
+/** With JS, the landing page sends each reader to their language's home. */
+async function landingRedirect(visit) {
+  const problems = [];
+  for (const [locale, lang] of [['vi-VN', 'vi'], ['en-US', 'en'], ['fr-FR', 'vi']]) {
+    const ctx = await visit.newContext({ locale });
+    const page = await ctx.newPage();
+    try {
+      await page.goto(visit.url);
+      await page.waitForURL(`${visit.base}${lang}/`, { timeout: 10000 });
+    } catch {
+      problems.push(`a ${locale} reader lands on ${page.url()}, want ${visit.base}${lang}/`);
+    } finally {
+      await ctx.close();
+    }
+  }
+  return problems;
+}
+
+/** The agency page's role filter works with CSS alone: tapping a label shows only that role. */
+async function roleFilterWithoutJs(visit) {
+  const page = visit.noJsPage;
+  const shown = () => page.evaluate(() => {
+    const n = (role) => [...document.querySelectorAll(`.task[data-role="${role}"]`)].filter((el) => el.checkVisibility()).length;
+    return { lead: n('lead'), support: n('support') };
+  });
+  const problems = [];
+  const all = await shown();
+  if (!all.lead || !all.support) return [`sample agency should lead and support tasks: ${JSON.stringify(all)}`];
+  await page.click('label:has(#role-lead)');
+  const lead = await shown();
+  if (lead.support || lead.lead !== all.lead) problems.push(`"lead" filter shows ${JSON.stringify(lead)}`);
+  await page.click('label:has(#role-support)');
+  const support = await shown();
+  if (support.lead || support.support !== all.support) problems.push(`"support" filter shows ${JSON.stringify(support)}`);
+  return problems;
+}
+
+/** Typing a query shows results, and the keyboard reaches them from the search box. */
+async function searchResultsReachable(visit) {
+  const page = visit.page;
+  await visit.reload();
+  const box = page.locator('main input[type=search], main input[name=q]').first();
+  if (!(await box.count())) return ['no search box (input[type=search] or name=q) in main'];
+  const before = (await mainStats(page)).hrefs;
+  await box.fill(visit.lang === 'vi' ? 'khoa hoc' : 'science');
+  const deadline = Date.now() + 10000;
+  let results = [];
+  while (Date.now() < deadline && !results.length) {
+    await page.waitForTimeout(200);
+    results = (await mainStats(page)).hrefs.filter((h) => !before.includes(h));
+  }
+  if (!results.length) return ['typing a query shows no result links'];
+  await box.focus();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const href = await page.evaluate(() => document.activeElement.getAttribute('href'));
+    if (href && results.includes(href)) return [];
+  }
+  return ['40 Tab presses from the search box reach no result'];
+}
+
+export const EXTRA = { landingRedirect, roleFilterWithoutJs, searchResultsReachable };

@@ -1,0 +1,65 @@
+// The page types the browser suite visits: one entry per type. A new page
+// type (or a new sample of one) is one more entry here; every check in
+// checks.mjs runs on it in each of its languages.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The plan with 70 tasks: the budget is measured on it. */
+export const BIG_PLAN = 'hue-2025-03-nq-cp';
+
+/** 150 KB of uncompressed HTML + CSS for a plan page with 70 tasks. */
+export const PLAN_BUDGET_BYTES = 150 * 1000;
+
+/**
+ * Fields: `type` (name in reports and screenshot files), `path(lang)`,
+ * `langs`, and optional:
+ * - `requires`: a file of the built site that must exist for the entry to run
+ *   (a page type still being built elsewhere is left out until it lands);
+ * - `chrome: false`: the page has no site header, skip link or footer;
+ * - `redirectsWithJs`: the page's script sends readers elsewhere, so the
+ *   checks look at it as it loads before its script runs (as without JS);
+ * - `jsEnhanced`: script adds content, so without JS the page must still
+ *   render its main content but may show fewer links;
+ * - `budget`: the most bytes of HTML + CSS the page may weigh;
+ * - `extra`: names of the type-specific checks in checks.mjs to run too.
+ */
+export const PAGE_TYPES = [
+  {
+    type: 'landing',
+    path: () => '/',
+    langs: ['vi'],
+    chrome: false,
+    redirectsWithJs: true,
+    extra: ['landingRedirect'],
+  },
+  { type: 'home', path: (l) => `/${l}/`, langs: ['vi', 'en'] },
+  {
+    type: 'plan',
+    path: (l) => `/${l}/plans/${BIG_PLAN}/`,
+    langs: ['vi', 'en'],
+    budget: PLAN_BUDGET_BYTES,
+  },
+  { type: 'task', path: (l) => `/${l}/plans/${BIG_PLAN}/tasks/1/`, langs: ['vi', 'en'] },
+  {
+    type: 'agency',
+    path: (l) => `/${l}/agencies/hue-so-khcn/`,
+    langs: ['vi', 'en'],
+    extra: ['roleFilterWithoutJs'],
+  },
+  { type: 'agencies', path: (l) => `/${l}/agencies/`, langs: ['vi', 'en'] },
+  { type: 'source', path: (l) => `/${l}/plans/${BIG_PLAN}/source/`, langs: ['vi', 'en'] },
+  {
+    type: 'search',
+    path: (l) => `/${l}/search/`,
+    langs: ['vi', 'en'],
+    requires: 'vi/search/index.html',
+    jsEnhanced: true,
+    extra: ['searchResultsReachable'],
+  },
+];
+
+/** The entries whose pages exist in the built site at `siteDir`. */
+export function pageTypesIn(siteDir) {
+  return PAGE_TYPES.filter((p) => !p.requires || existsSync(join(siteDir, p.requires)));
+}
