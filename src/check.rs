@@ -235,9 +235,7 @@ fn orphans(
     }
     pages
         .iter()
-        .filter(|(path, html)| {
-            !seen.contains(**path) && !html.contains("<meta name=\"robots\" content=\"noindex\">")
-        })
+        .filter(|(path, html)| !seen.contains(**path) && !crate::render::extras::is_noindex(html.as_bytes()))
         .map(|(path, _)| Problem {
             kind: "orphan",
             place: path.to_string(),

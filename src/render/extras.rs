@@ -75,7 +75,7 @@ pub fn sitemap(base_url: &str, files: &[OutputFile]) -> Vec<OutputFile> {
     let pages: Vec<&str> = files
         .iter()
         .filter(|f| f.path.starts_with("vi/") && f.path.ends_with("index.html"))
-        .filter(|f| !contains(&f.bytes, b"<meta name=\"robots\" content=\"noindex\">"))
+        .filter(|f| !is_noindex(&f.bytes))
         .map(|f| f.path.trim_start_matches("vi/").trim_end_matches("index.html"))
         .collect();
     let mut urls: Vec<String> = Vec::with_capacity(pages.len() * 2);
@@ -113,8 +113,12 @@ pub fn sitemap(base_url: &str, files: &[OutputFile]) -> Vec<OutputFile> {
     out
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+/// Whether a page asks not to be indexed (redirects, the 404 page). The
+/// meta element sits in the head, so only the first bytes are searched.
+pub fn is_noindex(html: &[u8]) -> bool {
+    const NEEDLE: &[u8] = b"<meta name=\"robots\" content=\"noindex\">";
+    let head = &html[..html.len().min(2048)];
+    head.windows(NEEDLE.len()).any(|w| w == NEEDLE)
 }
 
 /// A 16×16 icon in the theme's colour (a list on a dark-blue tile), as an
