@@ -2,6 +2,8 @@
 //! builds, and small readers for the output.
 #![allow(dead_code)]
 
+pub mod server;
+
 use plansite::build::{BuildOptions, BuildReport, Silent, build};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
