@@ -3,6 +3,11 @@
 mod cmd;
 
 use clap::Parser;
+
+/// Building allocates millions of small strings and values on two threads;
+/// mimalloc does that markedly faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
