@@ -212,11 +212,24 @@ fn task_record<'a>(p: &'a Plan, t: &'a Task, url: Urls) -> TaskRecord<'a> {
     }
 }
 
+/// `{ "version": 1, "<key>": [ … ] }`, written straight from the records
+/// (no intermediate JSON tree), fields in declaration order.
 fn json<T: Serialize>(path: &str, key: &str, items: &[T]) -> Result<OutputFile> {
-    let mut map = serde_json::Map::new();
-    map.insert("version".into(), VERSION.into());
-    map.insert(key.into(), serde_json::to_value(items).map_err(|e| Error::Other(format!("{path}: {e}")))?);
-    let mut bytes = serde_json::to_vec_pretty(&map).map_err(|e| Error::Other(format!("{path}: {e}")))?;
+    struct File<'a, T> {
+        key: &'a str,
+        items: &'a [T],
+    }
+    impl<T: Serialize> Serialize for File<'_, T> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = s.serialize_map(Some(2))?;
+            map.serialize_entry("version", &VERSION)?;
+            map.serialize_entry(self.key, self.items)?;
+            map.end()
+        }
+    }
+    let mut bytes =
+        serde_json::to_vec_pretty(&File { key, items }).map_err(|e| Error::Other(format!("{path}: {e}")))?;
     bytes.push(b'\n');
     Ok(OutputFile::new(path, bytes))
 }
