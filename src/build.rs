@@ -2,7 +2,7 @@
 //! nothing written unless every stage succeeded.
 
 use crate::error::{Error, Result};
-use crate::model::Status;
+use crate::model::{Site, Status};
 use crate::output::{self, OutputFile, WriteReport};
 use crate::render::{self, Theme};
 use crate::resolve::Resolved;
@@ -54,27 +54,44 @@ pub fn render_site(
     progress: &mut dyn Progress,
 ) -> Result<(Vec<OutputFile>, BuildReport)> {
     let started = Instant::now();
-    let mut clock = Instant::now();
-    let mut lap = |progress: &mut dyn Progress, name: &str, detail: String| {
-        progress.stage(name, &detail, clock.elapsed().as_secs_f64());
-        clock = Instant::now();
-    };
+    let site = prepare(load::load(&options.root)?, options)?;
+    let tasks: usize = site.plans.iter().map(|p| p.tasks.len()).sum();
+    progress.stage(
+        "load",
+        &format!("{} plans, {tasks} tasks, {} agencies", site.plans.len(), site.agencies.len()),
+        started.elapsed().as_secs_f64(),
+    );
+    render_prepared(&site, options, progress, started)
+}
 
-    let mut site = load::load(&options.root)?;
+/// Applies the options that change what is published: `--base-url`, and
+/// whether drafts are in.
+pub fn prepare(mut site: Site, options: &BuildOptions) -> Result<Site> {
     if let Some(url) = &options.base_url {
         site.config.base_url = check_base_url(url)?;
     }
     if !(options.drafts || site.config.publish_drafts) {
         site.plans.retain(|p| p.status != Status::Draft);
     }
-    let tasks: usize = site.plans.iter().map(|p| p.tasks.len()).sum();
-    lap(
-        progress,
-        "load",
-        format!("{} plans, {tasks} tasks, {} agencies", site.plans.len(), site.agencies.len()),
-    );
+    Ok(site)
+}
 
-    let mut resolved = Resolved::new(&site);
+/// Everything after loading: resolve, history, pages, data, search, in
+/// memory. `started` is when the build began, for the report.
+pub fn render_prepared(
+    site: &Site,
+    options: &BuildOptions,
+    progress: &mut dyn Progress,
+    started: Instant,
+) -> Result<(Vec<OutputFile>, BuildReport)> {
+    let mut clock = Instant::now();
+    let mut lap = |progress: &mut dyn Progress, name: &str, detail: String| {
+        progress.stage(name, &detail, clock.elapsed().as_secs_f64());
+        clock = Instant::now();
+    };
+    let tasks: usize = site.plans.iter().map(|p| p.tasks.len()).sum();
+
+    let mut resolved = Resolved::new(site);
     let theme = Theme::load(&options.root.join("themes").join(&site.config.theme))?;
     let previous = changes::Previous::read(&options.out)?;
     let (plan_records, task_records) = opendata::values(&resolved)?;

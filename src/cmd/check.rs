@@ -2,11 +2,12 @@
 //! translation coverage and deadlines that were not understood.
 
 use super::RootArg;
-use plansite::build::{BuildOptions, Silent, render_site};
+use plansite::build::{BuildOptions, Silent, prepare, render_prepared};
 use plansite::check::{Coverage, Problem, coverage, site_problems, unclear_deadlines, vanished_ids};
 use plansite::load::load;
 use plansite::render::base_path;
 use std::path::PathBuf;
+use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,30 +32,30 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let out = args.out.unwrap_or_else(|| root.join("public"));
     let options =
         BuildOptions { root: root.clone(), out: out.clone(), base_url: None, drafts: false, now: None };
-    let (files, _) = render_site(&options, &mut Silent)?;
+    let vanished = vanished_ids(&site, &out.join("data/tasks.json"))?;
+    let (plans, tasks, agencies) =
+        (site.plans.len(), site.plans.iter().map(|p| p.tasks.len()).sum::<usize>(), site.agencies.len());
+    // The content is loaded once: what `build` would publish is rendered
+    // from it in memory and checked.
+    let site = prepare(site, &options)?;
+    let (files, _) = render_prepared(&site, &options, &mut Silent, Instant::now())?;
     let mut problems = site_problems(&files, &base_path(&site.config.base_url));
-    problems.extend(vanished_ids(&site, &out.join("data/tasks.json"))?);
+    problems.extend(vanished);
     if args.json {
         let report = serde_json::json!({
             "ok": problems.is_empty(),
             "problems": problems,
-            "plans": site.plans.len(),
-            "tasks": site.plans.iter().map(|p| p.tasks.len()).sum::<usize>(),
-            "agencies": site.agencies.len(),
+            "plans": plans,
+            "tasks": tasks,
+            "agencies": agencies,
             "coverage": coverage,
             "unclear_deadlines": deadlines,
         });
         println!("{}", serde_json::to_string_pretty(&report)?);
         return verdict(&problems);
     }
-    let tasks: usize = site.plans.iter().map(|p| p.tasks.len()).sum();
     let verdict_word = if problems.is_empty() { "ok" } else { "problems found" };
-    println!(
-        "{verdict_word}: {} plans, {tasks} tasks, {} agencies, {} files",
-        site.plans.len(),
-        site.agencies.len(),
-        files.len()
-    );
+    println!("{verdict_word}: {plans} plans, {tasks} tasks, {agencies} agencies, {} files", files.len());
     println!("\nEnglish translation coverage:");
     for c in &coverage {
         print_coverage(c, args.all);
