@@ -140,8 +140,9 @@ pub struct Problem {
     pub hint: String,
 }
 
-/// Values of `attr="…"` in HTML, `&amp;` decoded.
-fn attr_values(html: &str, attr: &str) -> Vec<String> {
+/// Values of `attr="…"` in HTML, `&amp;` decoded (the link checker's
+/// scanner; the integration tests use it too).
+pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
     let needle = format!(" {attr}=\"");
     html.match_indices(&needle)
         .filter_map(|(i, _)| {

@@ -110,20 +110,8 @@ pub fn tree(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
         .collect()
 }
 
-/// Values of an attribute (`href="…"`) in HTML, entity `&amp;` decoded.
-pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
-    let needle = format!(" {attr}=\"");
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(&needle) {
-        rest = &rest[i + needle.len()..];
-        if let Some(end) = rest.find('"') {
-            out.push(rest[..end].replace("&amp;", "&"));
-            rest = &rest[end..];
-        }
-    }
-    out
-}
+#[allow(unused_imports)] // not every test file uses it
+pub use plansite::check::attr_values;
 
 /// The file a site-root URL path (`/vi/plans/x/`) is served from.
 pub fn file_for(out: &Path, url_path: &str) -> PathBuf {
