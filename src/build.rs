@@ -1,11 +1,13 @@
 //! The build: load → resolve → render → write, with the stages in order and
 //! nothing written unless every stage succeeded.
 
+use crate::changes::History;
 use crate::error::{Error, Result};
 use crate::model::{Site, Status};
 use crate::output::{self, OutputFile, WriteReport};
 use crate::render::{self, Theme};
 use crate::resolve::Resolved;
+use crate::scope::Scope;
 use crate::{changes, load, opendata, search};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -84,19 +86,76 @@ pub fn render_prepared(
     progress: &mut dyn Progress,
     started: Instant,
 ) -> Result<(Vec<OutputFile>, BuildReport)> {
+    let theme = Theme::load(&options.root.join("themes").join(&site.config.theme))?;
+    let resolved = Resolved::new(site);
+    let built =
+        render_scoped(resolved, &theme, options, &Scope::all(), &mut Memory::default(), progress, started)?;
+    Ok((built.files, built.report))
+}
+
+/// What a build can reuse from the previous build of the same session, and
+/// leaves for the next: per plan, its task cards, data-file fragments,
+/// records and search documents, and the change history.
+#[derive(Default)]
+pub struct Memory {
+    pub cards: render::Cards,
+    pub fragments: opendata::Fragments,
+    pub records: opendata::Records,
+    /// `None` until the first build, which reads it from the output folder.
+    pub history: Option<History>,
+    /// The sitemap, by a fingerprint of the pages it lists.
+    pub sitemap: Option<(u128, Vec<OutputFile>)>,
+}
+
+impl Memory {
+    /// The sitemap of `pages`, made again only if they changed.
+    fn sitemap(&mut self, base_url: &str, pages: &[&str]) -> Vec<OutputFile> {
+        let mut key = xxhash_rust::xxh3::Xxh3::new();
+        key.update(base_url.as_bytes());
+        for page in pages {
+            key.update(page.as_bytes());
+            key.update(b"\n");
+        }
+        let key = key.digest128();
+        match &self.sitemap {
+            Some((k, files)) if *k == key => files.clone(),
+            _ => {
+                let files = render::extras::sitemap_of(base_url, pages);
+                self.sitemap = Some((key, files.clone()));
+                files
+            }
+        }
+    }
+}
+
+/// A build in memory: the files it made, and the paths of the files it
+/// left as the previous build wrote them (outside its scope).
+pub struct Built {
+    pub files: Vec<OutputFile>,
+    pub kept: Vec<String>,
+    pub report: BuildReport,
+}
+
+/// Makes the outputs that `scope` covers, taking the rest of what they
+/// need from `memory`, and updates `memory` for the next build.
+pub fn render_scoped(
+    mut resolved: Resolved,
+    theme: &Theme,
+    options: &BuildOptions,
+    scope: &Scope,
+    memory: &mut Memory,
+    progress: &mut dyn Progress,
+    started: Instant,
+) -> Result<Built> {
     let mut clock = Instant::now();
     let mut lap = |progress: &mut dyn Progress, name: &str, detail: String| {
         progress.stage(name, &detail, clock.elapsed().as_secs_f64());
         clock = Instant::now();
     };
+    let site = resolved.site;
     let tasks: usize = site.plans.iter().map(|p| p.tasks.len()).sum();
-
-    let mut resolved = Resolved::new(site);
-    let theme = Theme::load(&options.root.join("themes").join(&site.config.theme))?;
-    let previous = changes::Previous::read(&options.out)?;
-    let (plan_records, task_records) = opendata::values(&resolved)?;
-    let now = options.now.clone().unwrap_or_else(changes::now);
-    resolved.history = changes::update(previous, &plan_records, &task_records, &now);
+    let records = opendata::records(&resolved, scope, &memory.records)?;
+    resolved.history = history(&resolved, scope, memory, &records, options)?;
     lap(
         progress,
         "resolve",
@@ -105,11 +164,13 @@ pub fn render_prepared(
 
     // Pages, data files and the search index only read the resolved site:
     // make them together.
+    let Memory { cards, fragments, .. } = memory;
+    let mut data_kept = Vec::new();
     let (pages, (data, (index, index_seconds))) = rayon::join(
-        || render::render(&resolved, &theme),
+        || render::render(&resolved, theme, scope, cards),
         || {
             rayon::join(
-                || opendata::files(&resolved),
+                || opendata::files(&resolved, scope, fragments, &mut data_kept),
                 || {
                     let clock = Instant::now();
                     (search::files(&resolved), clock.elapsed().as_secs_f64())
@@ -117,11 +178,13 @@ pub fn render_prepared(
             )
         },
     );
-    let mut files = pages?;
+    let render::Rendered { mut files, mut kept } = pages?;
+    kept.extend(data_kept);
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     files.extend(data?);
     files.extend(changes::files(&resolved, &resolved.history, theme.strings())?);
-    files.extend(render::extras::sitemap(&site.config.base_url, &files));
+    let sitemap = memory.sitemap(&site.config.base_url, &render::extras::indexable(&files, &kept));
+    files.extend(sitemap);
     let index = index?;
     let index_bytes: usize = index.iter().map(|f| f.bytes.len()).sum();
     progress.stage("search", &format!("{} index files, {index_bytes} bytes", index.len()), index_seconds);
@@ -131,17 +194,41 @@ pub fn render_prepared(
         return Err(Error::Other(format!("two outputs want the same path `{}`", pair[0].path)));
     }
     lap(progress, "render", format!("{pages} pages and open data"));
+    memory.records = records;
+    memory.history = Some(resolved.history.clone());
 
     let report = BuildReport {
         plans: site.plans.len(),
         tasks,
         agencies: site.agencies.len(),
-        pages,
-        files: files.len(),
+        pages: pages + kept.iter().filter(|p| p.ends_with(".html")).count(),
+        files: files.len() + kept.len(),
         write: WriteReport::default(),
         seconds: started.elapsed().as_secs_f64(),
     };
-    Ok((files, report))
+    Ok(Built { files, kept, report })
+}
+
+/// The change history after this build: a session compares only the plans
+/// that changed (or went) with the ones it remembers; a first build
+/// compares everything with the previous build's data in the output folder.
+fn history(
+    r: &Resolved,
+    scope: &Scope,
+    memory: &Memory,
+    records: &opendata::Records,
+    options: &BuildOptions,
+) -> Result<History> {
+    let now = options.now.clone().unwrap_or_else(changes::now);
+    match &memory.history {
+        Some(history) if !scope.is_all() => {
+            let mut only = scope.plan_ids(r.site);
+            only.extend(memory.records.keys().filter(|id| !records.contains_key(*id)).cloned());
+            let previous = changes::Previous::remembered(&memory.records, history.clone(), &only);
+            Ok(changes::update(previous, records, Some(&only), &now))
+        }
+        _ => Ok(changes::update(changes::Previous::read(&options.out)?, records, None, &now)),
+    }
 }
 
 /// Builds the site and writes it to `options.out`.

@@ -5,6 +5,7 @@
 //! adds nothing, so rebuilding stays byte-identical.
 
 use crate::error::{Error, Result};
+use crate::opendata::{PlanRecords, Records};
 use crate::output::OutputFile;
 use crate::render::escape;
 use crate::resolve::Resolved;
@@ -128,9 +129,28 @@ fn records(path: &Path, key: &str) -> Result<Option<BTreeMap<String, Value>>> {
     Ok(Some(list.iter().filter_map(|r| Some((r.get("id")?.as_str()?.to_string(), r.clone()))).collect()))
 }
 
+impl Previous {
+    /// The previous build of a session, from memory: its history, and the
+    /// records of the plans in `only` (the ones that may have changed).
+    pub fn remembered(records: &Records, history: History, only: &BTreeSet<String>) -> Previous {
+        let mine = || records.iter().filter(|(id, _)| only.contains(*id)).map(|(_, r)| r);
+        let by_id = |v: &Value| Some((v.get("id")?.as_str()?.to_string(), v.clone()));
+        Previous {
+            plans: Some(mine().filter_map(|r| by_id(&r.plan)).collect()),
+            tasks: Some(mine().flat_map(|r| &r.tasks).filter_map(by_id).collect()),
+            history,
+        }
+    }
+}
+
 /// The history after this build: the previous one, plus this build's
-/// change if it changed anything.
-pub fn update(previous: Previous, plans: &[Value], tasks: &[Value], now: &str) -> History {
+/// change if it changed anything. Only the plans in `only` are compared
+/// (all when `None`); the previous records must be limited the same way.
+pub fn update(previous: Previous, records: &Records, only: Option<&BTreeSet<String>>, now: &str) -> History {
+    let mine: Vec<&PlanRecords> =
+        records.iter().filter(|(id, _)| only.is_none_or(|o| o.contains(*id))).map(|(_, r)| &**r).collect();
+    let plans: Vec<Value> = mine.iter().map(|r| r.plan.clone()).collect();
+    let tasks: Vec<&Value> = mine.iter().flat_map(|r| &r.tasks).collect();
     let mut history = previous.history;
     history.version = VERSION;
     let (Some(old_plans), Some(old_tasks)) = (previous.plans, previous.tasks) else {
@@ -139,8 +159,8 @@ pub fn update(previous: Previous, plans: &[Value], tasks: &[Value], now: &str) -
     let change = Change {
         number: history.changes.first().map_or(1, |c| c.number + 1),
         date: now.to_string(),
-        plans: diff(&old_plans, plans),
-        tasks: diff(&old_tasks, tasks),
+        plans: diff(&old_plans, plans.iter()),
+        tasks: diff(&old_tasks, tasks.into_iter()),
     };
     if !(change.plans.is_empty() && change.tasks.is_empty()) {
         history.changes.insert(0, change);
@@ -151,9 +171,9 @@ pub fn update(previous: Previous, plans: &[Value], tasks: &[Value], now: &str) -
 /// Fields not compared: URLs follow `--base-url`, counts follow the tasks.
 const IGNORED: [&str; 2] = ["url", "task_count"];
 
-fn diff(old: &BTreeMap<String, Value>, new: &[Value]) -> Diff {
+fn diff<'a>(old: &BTreeMap<String, Value>, new: impl Iterator<Item = &'a Value>) -> Diff {
     let new: BTreeMap<String, &Value> =
-        new.iter().filter_map(|r| Some((r.get("id")?.as_str()?.to_string(), r))).collect();
+        new.filter_map(|r| Some((r.get("id")?.as_str()?.to_string(), r))).collect();
     let mut d = Diff::default();
     for (id, record) in &new {
         match old.get(id) {
@@ -376,7 +396,7 @@ mod tests {
             json!({"id": "p/1", "plan": "p", "title": {"vi": "a2"}, "lead": ["x"], "url": "u2"}),
             json!({"id": "p/3", "plan": "p", "title": {"vi": "c"}, "lead": ["z"], "support": ["x"]}),
         ];
-        let d = diff(&old, &new);
+        let d = diff(&old, new.iter());
         assert_eq!(d.modified.len(), 1);
         assert_eq!(d.modified[0].fields, vec!["title"], "urls are not compared");
         assert_eq!(d.added[0].id, "p/3");
@@ -384,17 +404,31 @@ mod tests {
         assert_eq!(d.removed[0].id, "p/2");
     }
 
+    fn records(title: &str) -> Records {
+        let plan = json!({"id": "p", "title": {"vi": "p"}});
+        let tasks = vec![json!({"id": "p/1", "plan": "p", "title": {"vi": title}})];
+        [("p".to_string(), std::sync::Arc::new(PlanRecords { plan, tasks }))].into_iter().collect()
+    }
+
     #[test]
     fn first_build_starts_an_empty_history_and_unchanged_builds_add_nothing() {
-        let tasks = vec![json!({"id": "p/1", "plan": "p", "title": {"vi": "a"}})];
-        let first = update(Previous::default(), &[], &tasks, "2026-01-01T00:00:00Z");
+        let first = update(Previous::default(), &records("a"), None, "2026-01-01T00:00:00Z");
         assert!(first.changes.is_empty());
-        let previous = Previous {
-            plans: Some(BTreeMap::new()),
-            tasks: Some(tasks.iter().map(|t| ("p/1".to_string(), t.clone())).collect()),
-            history: first,
-        };
-        let same = update(previous, &[], &tasks, "2026-01-02T00:00:00Z");
+        let only = ["p".to_string()].into_iter().collect();
+        let previous = Previous::remembered(&records("a"), first, &only);
+        let same = update(previous, &records("a"), Some(&only), "2026-01-02T00:00:00Z");
         assert!(same.changes.is_empty());
+    }
+
+    #[test]
+    fn a_session_compares_only_the_plans_that_changed() {
+        let only = ["p".to_string()].into_iter().collect();
+        let previous = Previous::remembered(&records("a"), History::default(), &only);
+        let changed = update(previous, &records("b"), Some(&only), "2026-01-02T00:00:00Z");
+        assert_eq!(changed.changes[0].tasks.modified[0].fields, ["title"]);
+        let elsewhere = ["q".to_string()].into_iter().collect();
+        let previous = Previous::remembered(&records("a"), History::default(), &elsewhere);
+        let ignored = update(previous, &records("b"), Some(&elsewhere), "2026-01-02T00:00:00Z");
+        assert!(ignored.changes.is_empty(), "plans outside `only` are not compared");
     }
 }

@@ -62,7 +62,7 @@ impl Counter {
 
 /// Translation coverage of every plan, then of the agency registry.
 pub fn coverage(site: &Site) -> Vec<Coverage> {
-    let mut all: Vec<Coverage> = site.plans.iter().map(plan_coverage).collect();
+    let mut all: Vec<Coverage> = site.plans.iter().map(|p| plan_coverage(p)).collect();
     let mut registry = Counter::default();
     for j in &site.jurisdictions {
         registry.field(|| format!("jurisdiction {}: name", j.id), &j.name);

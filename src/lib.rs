@@ -22,8 +22,10 @@ pub mod opendata;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod scope;
 pub mod search;
 pub mod serve;
+pub mod session;
 pub mod text;
 
 pub use error::{Diagnostic, Error, Result};

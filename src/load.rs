@@ -9,13 +9,42 @@ use crate::model::*;
 use crate::text::{Text, is_slug};
 use rayon::prelude::*;
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use toml::Spanned;
+
+/// Plans already checked by an earlier load of the same site, by file, so
+/// that a long-lived session re-parses only the plan files that changed.
+/// An entry is only valid while everything a plan is checked against
+/// (registries, glossary, seeds) is unchanged: whoever keeps a cache drops
+/// it when those change.
+#[derive(Debug, Default)]
+pub struct PlanCache {
+    plans: HashMap<PathBuf, (String, Arc<Plan>)>,
+}
+
+impl PlanCache {
+    fn get(&self, rel: &Path, text: &str) -> Option<Arc<Plan>> {
+        self.plans.get(rel).filter(|(t, _)| t == text).map(|(_, p)| Arc::clone(p))
+    }
+}
+
+/// A plan file: checked before and unchanged, or parsed now.
+enum PlanFile {
+    Cached(PathBuf, Arc<Plan>),
+    Parsed(Parsed<RawPlan>),
+}
 
 /// Loads and validates the site under `root`.
 pub fn load(root: &Path) -> Result<Site> {
+    load_cached(root, &mut PlanCache::default())
+}
+
+/// Loads like [`load`], taking unchanged plan files from `cache` and
+/// putting the newly checked ones in it.
+pub fn load_cached(root: &Path, cache: &mut PlanCache) -> Result<Site> {
     let mut diags = Vec::new();
     let content = root.join("content");
     if !content.is_dir() {
@@ -35,11 +64,11 @@ pub fn load(root: &Path) -> Result<Site> {
     let mut files = Files { root, diags: &mut diags };
     let config = files.site_config();
     let registries = files.parse_dir::<RawRegistry>("content/agencies");
-    let plans = files.parse_dir::<RawPlan>("content/plans");
+    let plan_files = files.plan_files(cache);
 
     let mut checker = Checker::new(root, &mut diags, &glossary);
     let (jurisdictions, agencies) = checker.registries(registries);
-    let plans: Vec<Plan> = plans.into_iter().filter_map(|file| checker.plan(file)).collect();
+    let plans = checker.plans(plan_files, cache);
 
     plan_aliases_are_unique(&plans, &mut diags);
     diags.sort();
@@ -251,6 +280,44 @@ impl Files<'_> {
 
     /// Every `*.toml` in `dir`, sorted by name, parsed; bad files become diagnostics.
     fn parse_dir<T: for<'de> Deserialize<'de> + Send>(&mut self, dir: &str) -> Vec<Parsed<T>> {
+        let root = self.root;
+        let rels = self.toml_files(dir);
+        // Parsing is most of loading and files are independent: in parallel.
+        let results: Vec<Result<Parsed<T>, Diagnostic>> =
+            rels.par_iter().map(|rel| parse(root, rel)).collect();
+        self.keep_ok(results)
+    }
+
+    /// The plan files, parsed unless `cache` has them with the same text.
+    fn plan_files(&mut self, cache: &PlanCache) -> Vec<PlanFile> {
+        let root = self.root;
+        let rels = self.toml_files("content/plans");
+        let results: Vec<Result<PlanFile, Diagnostic>> = rels
+            .par_iter()
+            .map(|rel| {
+                let text = read_text(root, rel)?;
+                match cache.get(rel, &text) {
+                    Some(plan) => Ok(PlanFile::Cached(rel.clone(), plan)),
+                    None => parse_text(rel, text).map(PlanFile::Parsed),
+                }
+            })
+            .collect();
+        self.keep_ok(results)
+    }
+
+    fn keep_ok<T>(&mut self, results: Vec<Result<T, Diagnostic>>) -> Vec<T> {
+        let mut kept = Vec::new();
+        for result in results {
+            match result {
+                Ok(p) => kept.push(p),
+                Err(d) => self.diags.push(d),
+            }
+        }
+        kept
+    }
+
+    /// Every `*.toml` in `dir`, relative to the root, sorted by name.
+    fn toml_files(&mut self, dir: &str) -> Vec<PathBuf> {
         let abs = self.root.join(dir);
         let mut paths: Vec<PathBuf> = match std::fs::read_dir(&abs) {
             Ok(entries) => entries
@@ -264,19 +331,7 @@ impl Files<'_> {
         };
         paths.sort();
         let root = self.root;
-        let rels: Vec<PathBuf> =
-            paths.iter().filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf)).collect();
-        // Parsing is most of loading and files are independent: in parallel.
-        let results: Vec<Result<Parsed<T>, Diagnostic>> =
-            rels.par_iter().map(|rel| parse(root, rel)).collect();
-        let mut parsed = Vec::new();
-        for result in results {
-            match result {
-                Ok(p) => parsed.push(p),
-                Err(d) => self.diags.push(d),
-            }
-        }
-        parsed
+        paths.iter().filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf)).collect()
     }
 
     fn parse<T: for<'de> Deserialize<'de> + Send>(&mut self, rel: &Path) -> Option<Parsed<T>> {
@@ -286,10 +341,17 @@ impl Files<'_> {
 
 /// Reads and parses one TOML file; a problem becomes a diagnostic.
 fn parse<T: for<'de> Deserialize<'de> + Send>(root: &Path, rel: &Path) -> Result<Parsed<T>, Diagnostic> {
+    parse_text(rel, read_text(root, rel)?)
+}
+
+fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
     let bytes =
         std::fs::read(root.join(rel)).map_err(|e| Diagnostic::new(rel, None, format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Diagnostic::new(rel, None, "not UTF-8 text").hint("save the file as UTF-8"))?;
+    String::from_utf8(bytes)
+        .map_err(|_| Diagnostic::new(rel, None, "not UTF-8 text").hint("save the file as UTF-8"))
+}
+
+fn parse_text<T: for<'de> Deserialize<'de>>(rel: &Path, text: String) -> Result<Parsed<T>, Diagnostic> {
     let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     match toml::from_str::<T>(&text) {
         Ok(value) => Ok(Parsed { rel: rel.to_path_buf(), text, stem, value }),
@@ -485,6 +547,35 @@ impl<'a> Checker<'a> {
             Some((_, id)) => format!("did you mean `{id}`?"),
             None => "add the agency to a file in content/agencies/, or fix the id".to_string(),
         }
+    }
+
+    /// Checks the plans that were parsed now and caches those without
+    /// problems; takes the others from the cache as they were.
+    fn plans(&mut self, files: Vec<PlanFile>, cache: &mut PlanCache) -> Vec<Arc<Plan>> {
+        let mut plans = Vec::new();
+        let mut fresh = HashMap::new();
+        for file in files {
+            match file {
+                PlanFile::Cached(rel, plan) => {
+                    if let Some(entry) = cache.plans.remove(&rel) {
+                        fresh.insert(rel, entry);
+                    }
+                    plans.push(plan);
+                }
+                PlanFile::Parsed(parsed) => {
+                    let before = self.diags.len();
+                    let (rel, text) = (parsed.rel.clone(), parsed.text.clone());
+                    if let Some(plan) = self.plan(parsed).map(Arc::new) {
+                        if self.diags.len() == before {
+                            fresh.insert(rel, (text, Arc::clone(&plan)));
+                        }
+                        plans.push(plan);
+                    }
+                }
+            }
+        }
+        cache.plans = fresh; // files that are gone leave the cache
+        plans
     }
 
     fn plan(&mut self, file: Parsed<RawPlan>) -> Option<Plan> {
@@ -707,7 +798,7 @@ impl<'a> Checker<'a> {
 
 /// A plan alias keeps an old URL alive, so it may not be another plan's id
 /// or alias.
-fn plan_aliases_are_unique(plans: &[Plan], diags: &mut Vec<Diagnostic>) {
+fn plan_aliases_are_unique(plans: &[Arc<Plan>], diags: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<&str, &str> = plans.iter().map(|p| (p.id.as_str(), p.id.as_str())).collect();
     for plan in plans {
         for alias in &plan.aliases {

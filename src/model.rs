@@ -14,7 +14,7 @@ pub struct Site {
     pub config: SiteConfig,
     pub jurisdictions: Vec<Jurisdiction>,
     pub agencies: Vec<Agency>,
-    pub plans: Vec<Plan>,
+    pub plans: Vec<std::sync::Arc<Plan>>,
     pub glossary: Glossary,
 }
 
@@ -37,7 +37,7 @@ pub struct Jurisdiction {
 }
 
 /// A body that tasks are assigned to: one agency, or a collective group.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Agency {
     pub id: String,
     pub jurisdiction: String,
@@ -55,7 +55,7 @@ impl Agency {
 }
 
 /// Where an agency's work went after a merger or renaming.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Succession {
     pub agency: String,
     pub date: Date,
@@ -76,7 +76,7 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub id: String,
     pub number: Option<String>,
@@ -109,6 +109,49 @@ impl Plan {
         self.headings.iter().find(|h| h.number == number)
     }
 
+    /// Whether everything but the tasks is the same, so that pages showing
+    /// the plan only as context (task and agency pages) need not change.
+    /// Every field is named, so a new one cannot be forgotten here.
+    pub fn same_but_tasks(&self, other: &Plan) -> bool {
+        let Plan {
+            id,
+            number,
+            date,
+            jurisdiction,
+            issuer,
+            status,
+            source,
+            title,
+            implements,
+            signer,
+            sections,
+            objectives,
+            indicator_groups,
+            indicators,
+            headings,
+            tasks,
+            aliases,
+            glossary_filled: _,
+        } = self;
+        *id == other.id
+            && *number == other.number
+            && *date == other.date
+            && *jurisdiction == other.jurisdiction
+            && *issuer == other.issuer
+            && *status == other.status
+            && *source == other.source
+            && *title == other.title
+            && *implements == other.implements
+            && *signer == other.signer
+            && *sections == other.sections
+            && *objectives == other.objectives
+            && *indicator_groups == other.indicator_groups
+            && *indicators == other.indicators
+            && *headings == other.headings
+            && tasks.len() == other.tasks.len()
+            && *aliases == other.aliases
+    }
+
     /// The year a one-year plan's month ranges ("Tháng 1-12") refer to.
     pub fn year(&self) -> Option<i32> {
         self.date.map(|d| d.year)
@@ -116,21 +159,21 @@ impl Plan {
 }
 
 /// The original text of a plan, as received, for the line-anchored source page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceDoc {
     /// Relative to the site root, with `/` separators.
     pub path: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Signer {
     pub name: String,
     pub role: Text,
 }
 
 /// A prose part of the plan, kept as Markdown with the document's numbering.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Section {
     pub id: String,
     pub number: Option<String>,
@@ -139,21 +182,21 @@ pub struct Section {
     pub line: Option<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Objective {
     pub text: Text,
     pub line: Option<usize>,
 }
 
 /// A numbered heading that tasks or indicators are grouped under.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Heading {
     pub number: String,
     pub title: Text,
     pub line: Option<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
     pub number: String,
     pub group: Option<String>,
@@ -165,7 +208,7 @@ pub struct Indicator {
     pub line: Option<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Task {
     pub id: String,
     pub number: String,

@@ -5,8 +5,12 @@ use crate::error::{Error, Result};
 use crate::model::{Plan, Task};
 use crate::output::OutputFile;
 use crate::resolve::{Resolved, Role};
+use crate::scope::Scope;
 use crate::text::Text;
+use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 pub const VERSION: u32 = 1;
 
@@ -73,7 +77,16 @@ struct AgencyRecord<'a> {
     tasks: AgencyTasks,
 }
 
-/// The open-data files of the site.
+/// A plan's records as JSON values: its own, and its tasks'.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRecords {
+    pub plan: serde_json::Value,
+    pub tasks: Vec<serde_json::Value>,
+}
+
+/// Every plan's records, by plan id.
+pub type Records = BTreeMap<String, Arc<PlanRecords>>;
+
 fn urls(r: &Resolved, path: &str) -> Urls {
     let base = &r.site.config.base_url;
     Urls { vi: format!("{base}vi/{path}"), en: format!("{base}en/{path}") }
@@ -98,29 +111,84 @@ fn plan_records<'a>(r: &'a Resolved) -> Vec<PlanRecord<'a>> {
         .collect()
 }
 
-fn task_records<'a>(r: &'a Resolved) -> Vec<TaskRecord<'a>> {
-    r.site
-        .plans
+fn task_records<'a>(r: &'a Resolved, plan: &'a Plan) -> Vec<TaskRecord<'a>> {
+    plan.tasks
         .iter()
-        .flat_map(|p| p.tasks.iter().map(move |t| (p, t)))
-        .map(|(p, t)| task_record(p, t, urls(r, &format!("plans/{}/tasks/{}/", p.id, t.id))))
+        .map(|t| task_record(plan, t, urls(r, &format!("plans/{}/tasks/{}/", plan.id, t.id))))
         .collect()
 }
 
-/// Plans and tasks as the JSON records of `plans.json` and `tasks.json`,
-/// for comparing one build with the previous one.
-pub fn values(r: &Resolved) -> Result<(Vec<serde_json::Value>, Vec<serde_json::Value>)> {
+/// Each plan's records as JSON values, by plan id, for comparing one build
+/// with the previous one; plans outside `scope` are taken from `cache`.
+pub fn records(r: &Resolved, scope: &Scope, cache: &Records) -> Result<Records> {
     let err = |e: serde_json::Error| Error::Other(format!("open data: {e}"));
-    let plans = plan_records(r).iter().map(serde_json::to_value).collect::<Result<_, _>>().map_err(err)?;
-    let tasks = task_records(r).iter().map(serde_json::to_value).collect::<Result<_, _>>().map_err(err)?;
-    Ok((plans, tasks))
+    let plans = plan_records(r);
+    r.site
+        .plans
+        .par_iter()
+        .zip(plans.par_iter())
+        .enumerate()
+        .map(|(p, (plan, record))| {
+            if let Some(done) = cache.get(&plan.id).filter(|_| !scope.plan(p)) {
+                return Ok((plan.id.clone(), Arc::clone(done)));
+            }
+            let tasks = task_records(r, plan).iter().map(serde_json::to_value).collect::<Result<_, _>>();
+            let plan_record =
+                PlanRecords { plan: serde_json::to_value(record).map_err(err)?, tasks: tasks.map_err(err)? };
+            Ok((plan.id.clone(), Arc::new(plan_record)))
+        })
+        .collect()
 }
 
-pub fn files(r: &Resolved) -> Result<Vec<OutputFile>> {
+/// A plan's share of the site-wide data files, kept between the builds of
+/// a session: `tasks.json` items, `tasks.csv` and `indicators.csv` rows.
+#[derive(Debug, Default)]
+pub struct Fragments {
+    plans: HashMap<String, Arc<PlanFragments>>,
+}
+
+#[derive(Debug)]
+struct PlanFragments {
+    tasks_json: Vec<Vec<u8>>,
+    tasks_csv: Vec<u8>,
+    indicators_csv: Vec<u8>,
+}
+
+impl PlanFragments {
+    fn new(r: &Resolved, plan: &Plan) -> Result<PlanFragments> {
+        let tasks = task_records(r, plan);
+        let tasks_json = tasks.iter().map(|t| json_item(t, "data/tasks.json")).collect::<Result<_>>()?;
+        Ok(PlanFragments {
+            tasks_json,
+            tasks_csv: csv_rows(tasks.iter().map(task_row))?,
+            indicators_csv: csv_rows(indicator_rows(plan))?,
+        })
+    }
+}
+
+/// The open-data files; the data of plans outside `scope` comes from
+/// `cache`, and agencies outside it keep their CSV file as it was (its path
+/// goes to `kept`).
+pub fn files(
+    r: &Resolved,
+    scope: &Scope,
+    cache: &mut Fragments,
+    kept: &mut Vec<String>,
+) -> Result<Vec<OutputFile>> {
     let site = r.site;
     let url = |path: &str| urls(r, path);
+    let parts: Vec<Arc<PlanFragments>> = site
+        .plans
+        .par_iter()
+        .enumerate()
+        .map(|(p, plan)| match cache.plans.get(&plan.id).filter(|_| !scope.plan(p)) {
+            Some(done) => Ok(Arc::clone(done)),
+            None => PlanFragments::new(r, plan).map(Arc::new),
+        })
+        .collect::<Result<_>>()?;
+    cache.plans = site.plans.iter().map(|p| p.id.clone()).zip(parts.iter().cloned()).collect();
+
     let plans = plan_records(r);
-    let tasks = task_records(r);
     let agencies: Vec<AgencyRecord> = site
         .agencies
         .iter()
@@ -137,17 +205,42 @@ pub fn files(r: &Resolved) -> Result<Vec<OutputFile>> {
             tasks: AgencyTasks { lead: r.task_ids(i, Role::Lead), support: r.task_ids(i, Role::Support) },
         })
         .collect();
+    let task_items = parts.iter().flat_map(|f| f.tasks_json.iter());
     let mut files = vec![
         json("data/plans.json", "plans", &plans)?,
-        json("data/tasks.json", "tasks", &tasks)?,
+        OutputFile::new("data/tasks.json", json_file("tasks", task_items)),
         json("data/agencies.json", "agencies", &agencies)?,
-        OutputFile::new("data/tasks.csv", tasks_csv(&tasks)?),
-        OutputFile::new("data/indicators.csv", indicators_csv(&site.plans)?),
+        OutputFile::new(
+            "data/tasks.csv",
+            concat(
+                csv_rows([TASKS_HEADER.map(str::to_string).to_vec()].into_iter())?,
+                parts.iter().map(|f| &f.tasks_csv),
+            ),
+        ),
+        OutputFile::new(
+            "data/indicators.csv",
+            concat(
+                csv_rows([INDICATORS_HEADER.map(str::to_string).to_vec()].into_iter())?,
+                parts.iter().map(|f| &f.indicators_csv),
+            ),
+        ),
     ];
     for (i, agency) in site.agencies.iter().enumerate() {
-        files.push(OutputFile::new(format!("data/agencies/{}.csv", agency.id), agency_csv(r, i, &url)?));
+        let path = format!("data/agencies/{}.csv", agency.id);
+        if scope.agency(i) {
+            files.push(OutputFile::new(path, agency_csv(r, i, &url)?));
+        } else {
+            kept.push(path);
+        }
     }
     Ok(files)
+}
+
+fn concat<'a>(mut head: Vec<u8>, parts: impl Iterator<Item = &'a Vec<u8>>) -> Vec<u8> {
+    for part in parts {
+        head.extend_from_slice(part);
+    }
+    head
 }
 
 /// An agency's dated tasks, soonest first, with its role in each.
@@ -234,14 +327,49 @@ fn json<T: Serialize>(path: &str, key: &str, items: &[T]) -> Result<OutputFile> 
     Ok(OutputFile::new(path, bytes))
 }
 
-fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
+/// CSV lines for `rows`, without a header: files are a header line and
+/// then each plan's rows, so a plan's rows can be kept between builds.
+fn csv_rows(rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| Error::Other(format!("writing CSV: {e}"));
-    w.write_record(header).map_err(err)?;
     for row in rows {
         w.write_record(&row).map_err(err)?;
     }
     w.into_inner().map_err(|e| Error::Other(format!("writing CSV: {e}")))
+}
+
+fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
+    let head = csv_rows(std::iter::once(header.iter().map(|h| h.to_string()).collect()))?;
+    Ok(concat(head, std::iter::once(&csv_rows(rows)?)))
+}
+
+/// One item of a `{ "version": 1, "<key>": [ … ] }` file, pretty-printed
+/// and indented to sit in the array, as [`json`] would print it.
+fn json_item<T: Serialize>(item: &T, path: &str) -> Result<Vec<u8>> {
+    let bytes = serde_json::to_vec_pretty(item).map_err(|e| Error::Other(format!("{path}: {e}")))?;
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 8);
+    out.extend_from_slice(b"    ");
+    for b in bytes {
+        out.push(b);
+        if b == b'\n' {
+            // Newlines inside strings are escaped, so every raw one is layout.
+            out.extend_from_slice(b"    ");
+        }
+    }
+    Ok(out)
+}
+
+/// A `{ "version": 1, "<key>": [ … ] }` file from items made by [`json_item`].
+fn json_file<'a>(key: &str, items: impl Iterator<Item = &'a Vec<u8>>) -> Vec<u8> {
+    let mut out = format!("{{\n  \"version\": {VERSION},\n  \"{key}\": [").into_bytes();
+    let mut first = true;
+    for item in items {
+        out.extend_from_slice(if first { b"\n" } else { b",\n" });
+        out.extend_from_slice(item);
+        first = false;
+    }
+    out.extend_from_slice(if first { b"]\n}\n" } else { b"\n  ]\n}\n" });
+    out
 }
 
 fn en(t: Option<&Text>) -> String {
@@ -252,87 +380,106 @@ fn vi(t: Option<&Text>) -> String {
     t.map(|t| t.vi.clone()).unwrap_or_default()
 }
 
-fn tasks_csv(tasks: &[TaskRecord]) -> Result<Vec<u8>> {
-    let header = [
-        "id",
-        "plan",
-        "number",
-        "title_vi",
-        "title_en",
-        "lead",
-        "support",
-        "output_vi",
-        "output_en",
-        "deadline_vi",
-        "deadline_en",
-        "due_start",
-        "due_end",
-        "ongoing",
-        "recurring",
-        "url_vi",
-        "url_en",
-    ];
-    csv_bytes(
-        &header,
-        tasks.iter().map(|t| {
-            let due = t.due.as_ref();
-            vec![
-                t.id.clone(),
-                t.plan.to_string(),
-                t.number.to_string(),
-                t.title.vi.clone(),
-                en(Some(t.title)),
-                t.lead.join(";"),
-                t.support.join(";"),
-                vi(t.output),
-                en(t.output),
-                vi(due.map(|d| d.text)),
-                en(due.map(|d| d.text)),
-                due.and_then(|d| d.start.clone()).unwrap_or_default(),
-                due.and_then(|d| d.end.clone()).unwrap_or_default(),
-                due.is_some_and(|d| d.ongoing).to_string(),
-                due.and_then(|d| d.recurring).unwrap_or_default().to_string(),
-                t.url.vi.clone(),
-                t.url.en.clone(),
-            ]
-        }),
-    )
+const TASKS_HEADER: [&str; 17] = [
+    "id",
+    "plan",
+    "number",
+    "title_vi",
+    "title_en",
+    "lead",
+    "support",
+    "output_vi",
+    "output_en",
+    "deadline_vi",
+    "deadline_en",
+    "due_start",
+    "due_end",
+    "ongoing",
+    "recurring",
+    "url_vi",
+    "url_en",
+];
+
+fn task_row(t: &TaskRecord) -> Vec<String> {
+    let due = t.due.as_ref();
+    vec![
+        t.id.clone(),
+        t.plan.to_string(),
+        t.number.to_string(),
+        t.title.vi.clone(),
+        en(Some(t.title)),
+        t.lead.join(";"),
+        t.support.join(";"),
+        vi(t.output),
+        en(t.output),
+        vi(due.map(|d| d.text)),
+        en(due.map(|d| d.text)),
+        due.and_then(|d| d.start.clone()).unwrap_or_default(),
+        due.and_then(|d| d.end.clone()).unwrap_or_default(),
+        due.is_some_and(|d| d.ongoing).to_string(),
+        due.and_then(|d| d.recurring).unwrap_or_default().to_string(),
+        t.url.vi.clone(),
+        t.url.en.clone(),
+    ]
 }
 
-fn indicators_csv(plans: &[Plan]) -> Result<Vec<u8>> {
-    let header = [
-        "plan",
-        "number",
-        "group",
-        "name_vi",
-        "name_en",
-        "unit_vi",
-        "unit_en",
-        "target_vi",
-        "target_en",
-        "horizon_vi",
-        "horizon_en",
-        "monitors",
-    ];
-    csv_bytes(
-        &header,
-        plans.iter().flat_map(|p| {
-            p.indicators.iter().map(move |i| {
-                vec![
-                    p.id.clone(),
-                    i.number.clone(),
-                    i.group.clone().unwrap_or_default(),
-                    i.name.vi.clone(),
-                    en(Some(&i.name)),
-                    i.unit.vi.clone(),
-                    en(Some(&i.unit)),
-                    i.target.vi.clone(),
-                    en(Some(&i.target)),
-                    vi(i.horizon.as_ref()),
-                    en(i.horizon.as_ref()),
-                    i.monitors.join(";"),
-                ]
-            })
-        }),
-    )
+const INDICATORS_HEADER: [&str; 12] = [
+    "plan",
+    "number",
+    "group",
+    "name_vi",
+    "name_en",
+    "unit_vi",
+    "unit_en",
+    "target_vi",
+    "target_en",
+    "horizon_vi",
+    "horizon_en",
+    "monitors",
+];
+
+fn indicator_rows(p: &Plan) -> impl Iterator<Item = Vec<String>> + '_ {
+    p.indicators.iter().map(move |i| {
+        vec![
+            p.id.clone(),
+            i.number.clone(),
+            i.group.clone().unwrap_or_default(),
+            i.name.vi.clone(),
+            en(Some(&i.name)),
+            i.unit.vi.clone(),
+            en(Some(&i.unit)),
+            i.target.vi.clone(),
+            en(Some(&i.target)),
+            vi(i.horizon.as_ref()),
+            en(i.horizon.as_ref()),
+            i.monitors.join(";"),
+        ]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The files built from per-plan fragments are the ones a single
+    /// serialisation of every record would give.
+    #[test]
+    fn fragments_make_the_same_files_as_whole_records() {
+        let site =
+            crate::load::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).expect("content loads");
+        let r = Resolved::new(&site);
+        let files = files(&r, &Scope::all(), &mut Fragments::default(), &mut Vec::new()).expect("data");
+        let get = |path: &str| files.iter().find(|f| f.path == path).map(|f| f.bytes.clone());
+        let tasks: Vec<TaskRecord> = site.plans.iter().flat_map(|p| task_records(&r, p)).collect();
+        assert_eq!(
+            get("data/tasks.json"),
+            Some(json("data/tasks.json", "tasks", &tasks).expect("json").bytes)
+        );
+        let rows = tasks.iter().map(task_row);
+        assert_eq!(get("data/tasks.csv"), Some(csv_bytes(&TASKS_HEADER, rows).expect("csv")));
+        let rows = site.plans.iter().flat_map(|p| indicator_rows(p));
+        assert_eq!(get("data/indicators.csv"), Some(csv_bytes(&INDICATORS_HEADER, rows).expect("csv")));
+        let empty: Vec<TaskRecord> = Vec::new();
+        assert_eq!(json_file("tasks", std::iter::empty()), json("x", "tasks", &empty).expect("json").bytes);
+    }
 }

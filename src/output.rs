@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Result};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -64,6 +64,95 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport> {
     report.removed = count_removed(out, files);
     swap(&staging, out, &backup)?;
     Ok(report)
+}
+
+/// What a session last published: each file's fingerprint, so that a
+/// rebuild writes only the files whose bytes changed.
+#[derive(Debug, Default)]
+pub struct Published {
+    files: HashMap<String, u128>,
+}
+
+impl Published {
+    /// The fingerprints of a whole site just written by [`write`].
+    pub fn of(files: &[OutputFile]) -> Published {
+        Published { files: files.par_iter().map(|f| (f.path.clone(), fingerprint(&f.bytes))).collect() }
+    }
+}
+
+fn fingerprint(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+/// Updates a folder that [`write`] made, in place: writes the files whose
+/// bytes differ from what `published` says is there (each to a temporary
+/// file, then renamed over the old one, so a reader never sees half a
+/// file), deletes the files no longer built, and leaves the `kept` files
+/// alone. Meant for a session's rebuilds, where a staging copy of a large
+/// site would cost more than the rebuild.
+pub fn update(
+    out: &Path,
+    published: &mut Published,
+    files: &[OutputFile],
+    kept: &[String],
+) -> Result<WriteReport> {
+    check_replaceable(out)?;
+    for file in files {
+        safe_relative(&file.path)?;
+    }
+    let fresh: Vec<(&OutputFile, u128)> = files.par_iter().map(|f| (f, fingerprint(&f.bytes))).collect();
+    let changed: Vec<&OutputFile> = fresh
+        .iter()
+        .filter(|(f, hash)| published.files.get(&f.path) != Some(hash))
+        .map(|(f, _)| *f)
+        .collect();
+    changed.par_iter().try_for_each(|file| replace(out, file))?;
+    let mut live: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    live.extend(kept.iter().map(String::as_str));
+    let gone: Vec<String> = published.files.keys().filter(|p| !live.contains(p.as_str())).cloned().collect();
+    for path in &gone {
+        remove(out, path)?;
+        published.files.remove(path);
+    }
+    let report = WriteReport {
+        written: changed.len(),
+        unchanged: files.len() - changed.len() + kept.len(),
+        removed: gone.len(),
+    };
+    for (file, hash) in fresh {
+        published.files.insert(file.path.clone(), hash);
+    }
+    Ok(report)
+}
+
+/// Writes one file beside its place and renames it over the old one.
+fn replace(out: &Path, file: &OutputFile) -> Result<()> {
+    let target = out.join(&file.path);
+    if let Some(dir) = target.parent() {
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = target.with_file_name(format!(".{name}.plansite-new"));
+    fs::write(&temp, &file.bytes).map_err(|e| Error::io(&temp, e))?;
+    fs::rename(&temp, &target).map_err(|e| Error::io(&target, e))
+}
+
+/// Deletes a file no longer built, and its folders once they are empty.
+fn remove(out: &Path, path: &str) -> Result<()> {
+    let target = out.join(path);
+    match fs::remove_file(&target) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(&target, e)),
+    }
+    let mut dir = target.parent();
+    while let Some(d) = dir.filter(|d| *d != out) {
+        if fs::remove_dir(d).is_err() {
+            break; // not empty
+        }
+        dir = d.parent();
+    }
+    Ok(())
 }
 
 /// Creates every folder the files need, parents first, one call each.

@@ -3,8 +3,9 @@
 //! leaves the last good site being served (the atomic write guarantees it)
 //! and shows the error in an overlay on every open page.
 
-use crate::build::{BuildOptions, Progress, build};
+use crate::build::{BuildOptions, Progress};
 use crate::error::{Error, Result};
+use crate::session::Session;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -64,7 +65,8 @@ pub fn serve(
     stop: Arc<AtomicBool>,
 ) -> Result<()> {
     let status = Arc::new(Mutex::new(Status::default()));
-    rebuild(&options.build, progress, report, &status);
+    let mut session = Session::new(options.build.clone());
+    rebuild(&mut session, progress, report, &status);
     let listener = TcpListener::bind(("127.0.0.1", options.port))
         .map_err(|e| Error::Other(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
     let address = listener.local_addr().map_err(|e| Error::Other(e.to_string()))?;
@@ -96,7 +98,7 @@ pub fn serve(
             Ok(()) => {
                 // Editors save in bursts: wait for the burst to end.
                 while rx.recv_timeout(Duration::from_millis(150)).is_ok() {}
-                rebuild(&options.build, progress, report, &status);
+                rebuild(&mut session, progress, report, &status);
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
@@ -106,19 +108,19 @@ pub fn serve(
 }
 
 fn rebuild(
-    options: &BuildOptions,
+    session: &mut Session,
     progress: &mut dyn Progress,
     report: &mut dyn FnMut(std::result::Result<String, String>),
     status: &Mutex<Status>,
 ) {
-    let result = build(options, progress);
+    let result = session.rebuild(progress);
     let mut s = status.lock().unwrap_or_else(|p| p.into_inner());
     match result {
         Ok(r) => {
             s.version += 1;
             s.error = None;
             report(Ok(format!(
-                "built {} pages ({} written, {} unchanged, {} removed) in {:.2} s",
+                "built {} pages ({} written, {} unchanged, {} removed) in {:.3} s",
                 r.pages, r.write.written, r.write.unchanged, r.write.removed, r.seconds
             )));
         }

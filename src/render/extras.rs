@@ -71,15 +71,28 @@ pub fn redirects(r: &Resolved) -> Vec<(String, String)> {
 
 /// `sitemap.xml` listing every indexable page with its other-language
 /// alternate; split into several files plus an index past 50,000 URLs.
-pub fn sitemap(base_url: &str, files: &[OutputFile]) -> Vec<OutputFile> {
-    let pages: Vec<&str> = files
-        .iter()
-        .filter(|f| f.path.starts_with("vi/") && f.path.ends_with("index.html"))
-        .filter(|f| !is_noindex(&f.bytes))
-        .map(|f| f.path.trim_start_matches("vi/").trim_end_matches("index.html"))
+pub fn sitemap(base_url: &str, files: &[OutputFile], kept: &[String]) -> Vec<OutputFile> {
+    sitemap_of(base_url, &indexable(files, kept))
+}
+
+/// The paths (under a language folder) of the pages a sitemap lists:
+/// the ones made now that are not `noindex`, and the ones kept.
+pub fn indexable<'a>(files: &'a [OutputFile], kept: &'a [String]) -> Vec<&'a str> {
+    let page = |path: &str| path.starts_with("vi/") && path.ends_with("index.html");
+    let made = files.iter().filter(|f| page(&f.path) && !is_noindex(&f.bytes)).map(|f| f.path.as_str());
+    // Kept pages are plan, task and agency pages, never redirects.
+    let mut pages: Vec<&str> = made
+        .chain(kept.iter().map(String::as_str).filter(|p| page(p)))
+        .map(|p| p.trim_start_matches("vi/").trim_end_matches("index.html"))
         .collect();
+    pages.sort_unstable();
+    pages
+}
+
+/// The sitemap files listing `pages` ([`indexable`]).
+pub fn sitemap_of(base_url: &str, pages: &[&str]) -> Vec<OutputFile> {
     let mut urls: Vec<String> = Vec::with_capacity(pages.len() * 2);
-    for path in &pages {
+    for path in pages {
         for lang in Lang::ALL {
             let alternates: String = Lang::ALL
                 .iter()
@@ -171,7 +184,7 @@ mod tests {
             OutputFile::new("en/index.html", "<html>"),
             OutputFile::new("vi/plans/old/index.html", "<meta name=\"robots\" content=\"noindex\">"),
         ];
-        let map = sitemap("https://x.org/", &files);
+        let map = sitemap("https://x.org/", &files, &[]);
         let text = String::from_utf8(map[0].bytes.clone()).expect("utf-8");
         assert!(text.contains("<loc>https://x.org/vi/</loc>"));
         assert!(text.contains("<loc>https://x.org/en/</loc>"));

@@ -11,11 +11,14 @@ pub use markdown::{escape, to_html};
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::OutputFile;
 use crate::resolve::Resolved;
+use crate::resolve::TaskRef;
+use crate::scope::Scope;
 use crate::text::{Lang, fold};
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
+pub use views::Cards;
 use views::Views;
 
 /// The theme's i18n string tables, one per language.
@@ -191,10 +194,31 @@ impl Page {
             Page::Search => "search.html",
         }
     }
+
+    /// Whether the page shows something `scope` redoes. The site-wide pages
+    /// (home, agencies, changes, search) list everything: always redone.
+    fn in_scope(self, scope: &Scope) -> bool {
+        match self {
+            Page::Home | Page::Agencies | Page::Changes | Page::Search => true,
+            Page::Plan(p) | Page::Source(p) | Page::PlanChanges(p) => scope.plan(p),
+            Page::Task(plan, task) => scope.task(TaskRef { plan, task }),
+            Page::Agency(a) => scope.agency(a),
+        }
+    }
 }
 
-/// Renders every page of the site, plus the theme's assets.
-pub fn render(r: &Resolved, theme: &Theme) -> Result<Vec<OutputFile>> {
+/// The pages a build rendered, and the paths of the pages it kept as they
+/// were (outside its [`Scope`]).
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    pub kept: Vec<String>,
+}
+
+/// Renders the pages of the site that `scope` covers, plus the theme's
+/// assets and the site-wide pages; `cache` keeps each plan's task cards
+/// between the builds of a session.
+pub fn render(r: &Resolved, theme: &Theme, scope: &Scope, cache: &mut Cards) -> Result<Rendered> {
     let base = base_path(&r.site.config.base_url);
     let mut pages = vec![Page::Home, Page::Agencies, Page::Changes, Page::Search];
     for (p, plan) in r.site.plans.iter().enumerate() {
@@ -206,22 +230,29 @@ pub fn render(r: &Resolved, theme: &Theme) -> Result<Vec<OutputFile>> {
         pages.extend((0..plan.tasks.len()).map(|t| Page::Task(p, t)));
     }
     pages.extend((0..r.site.agencies.len()).map(Page::Agency));
+    let (pages, skipped): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|p| p.in_scope(scope));
 
-    let mut files = theme.assets.clone();
-    files.push(landing(r, theme, &base)?);
-    files.extend(extras::site_files(r, theme, &base)?);
+    let mut out = Rendered::default();
+    out.files = theme.assets.clone();
+    out.files.push(landing(r, theme, &base)?);
+    out.files.extend(extras::site_files(r, theme, &base)?);
     for lang in Lang::ALL {
-        let views = Views::new(r, lang, &base, &theme.strings, &theme.env)?;
+        let views = Views::new(r, lang, &base, &theme.strings, &theme.env, scope, cache)?;
         let common = Common::new(r, theme, &views);
         let rendered: Result<Vec<OutputFile>> =
             pages.par_iter().map(|&page| render_page(theme, &views, &common, page)).collect();
-        files.extend(rendered?);
-        files.extend((0..r.site.agencies.len()).map(|a| {
-            let path = format!("{}/agencies/{}/calendar.ics", lang.code(), r.site.agencies[a].id);
-            OutputFile::new(path, calendar::agency_calendar(r, a, lang, &theme.strings))
-        }));
+        out.files.extend(rendered?);
+        out.kept.extend(skipped.iter().map(|&page| page_file(r, lang, page)));
+        for (a, agency) in r.site.agencies.iter().enumerate() {
+            let path = format!("{}/agencies/{}/calendar.ics", lang.code(), agency.id);
+            if scope.agency(a) {
+                out.files.push(OutputFile::new(path, calendar::agency_calendar(r, a, lang, &theme.strings)));
+            } else {
+                out.kept.push(path);
+            }
+        }
     }
-    Ok(files)
+    Ok(out)
 }
 
 /// Context shared by every page of one language.
@@ -252,23 +283,42 @@ impl Common {
     }
 }
 
-fn render_page(theme: &Theme, views: &Views, common: &Common, page: Page) -> Result<OutputFile> {
-    let r = views.r;
-    let (path, data) = match page {
-        Page::Home => (String::new(), context! { plans => views.plans() }),
-        Page::Plan(p) => (format!("plans/{}/", r.site.plans[p].id), views.plan_page(p)),
+/// A page's path under its language folder: `plans/x/` (empty for home).
+fn page_path(r: &Resolved, page: Page) -> String {
+    match page {
+        Page::Home => String::new(),
+        Page::Plan(p) => format!("plans/{}/", r.site.plans[p].id),
         Page::Task(p, t) => {
             let plan = &r.site.plans[p];
-            (format!("plans/{}/tasks/{}/", plan.id, plan.tasks[t].id), views.task_page(p, t))
+            format!("plans/{}/tasks/{}/", plan.id, plan.tasks[t].id)
         }
-        Page::Source(p) => (format!("plans/{}/source/", r.site.plans[p].id), views.source_page(p)),
-        Page::Agencies => ("agencies/".to_string(), views.agencies_page()),
-        Page::Agency(a) => (format!("agencies/{}/", r.site.agencies[a].id), views.agency_page(a)),
-        Page::Changes => ("changes/".to_string(), views.changes_page(None)),
-        Page::PlanChanges(p) => {
-            (format!("plans/{}/changes/", r.site.plans[p].id), views.changes_page(Some(p)))
-        }
-        Page::Search => ("search/".to_string(), search_page(views)),
+        Page::Source(p) => format!("plans/{}/source/", r.site.plans[p].id),
+        Page::Agencies => "agencies/".to_string(),
+        Page::Agency(a) => format!("agencies/{}/", r.site.agencies[a].id),
+        Page::Changes => "changes/".to_string(),
+        Page::PlanChanges(p) => format!("plans/{}/changes/", r.site.plans[p].id),
+        Page::Search => "search/".to_string(),
+    }
+}
+
+/// The file a page is written to: `vi/plans/x/index.html`.
+fn page_file(r: &Resolved, lang: Lang, page: Page) -> String {
+    format!("{}/{}index.html", lang.code(), page_path(r, page))
+}
+
+fn render_page(theme: &Theme, views: &Views, common: &Common, page: Page) -> Result<OutputFile> {
+    let r = views.r;
+    let path = page_path(r, page);
+    let data = match page {
+        Page::Home => context! { plans => views.plans() },
+        Page::Plan(p) => views.plan_page(p),
+        Page::Task(p, t) => views.task_page(p, t),
+        Page::Source(p) => views.source_page(p),
+        Page::Agencies => views.agencies_page(),
+        Page::Agency(a) => views.agency_page(a),
+        Page::Changes => views.changes_page(None),
+        Page::PlanChanges(p) => views.changes_page(Some(p)),
+        Page::Search => search_page(views),
     };
     let lang = views.lang;
     let base_url = &r.site.config.base_url;
@@ -292,7 +342,7 @@ fn render_page(theme: &Theme, views: &Views, common: &Common, page: Page) -> Res
         data => data,
     };
     let html = theme.env.get_template(page.template())?.render(ctx)?;
-    Ok(OutputFile::new(format!("{}/{path}index.html", lang.code()), html))
+    Ok(OutputFile::new(page_file(r, lang, page), html))
 }
 
 /// The search page's filters and its no-JavaScript lists: plans, agencies

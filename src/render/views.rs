@@ -5,6 +5,7 @@ use super::Strings;
 use super::markdown::{escape, to_html};
 use crate::model::{Agency, Date, Plan, Task};
 use crate::resolve::{Assignment, Resolved, Role};
+use crate::scope::Scope;
 use crate::text::{Lang, Text};
 use minijinja::{Environment, Value, context};
 use rayon::prelude::*;
@@ -69,6 +70,19 @@ pub struct Views<'a> {
     cards: Vec<Vec<Value>>,
 }
 
+/// Each plan's task summaries and rendered cards per language, kept between
+/// the builds of a session: a plan that did not change keeps its own.
+#[derive(Default)]
+pub struct Cards {
+    plans: std::collections::HashMap<(Lang, String), PlanCards>,
+}
+
+#[derive(Clone)]
+struct PlanCards {
+    tasks: Vec<Value>,
+    cards: Vec<Value>,
+}
+
 impl<'a> Views<'a> {
     pub fn new(
         r: &'a Resolved<'a>,
@@ -76,6 +90,8 @@ impl<'a> Views<'a> {
         base: &'a str,
         strings: &'a Strings,
         env: &Environment,
+        scope: &Scope,
+        cache: &mut Cards,
     ) -> Result<Views<'a>, minijinja::Error> {
         let mut v = Views {
             r,
@@ -88,25 +104,38 @@ impl<'a> Views<'a> {
             cards: Vec::new(),
         };
         v.agencies = r.site.agencies.iter().map(|a| Value::from_serialize(v.agency_ref(a))).collect();
-        v.tasks = r
-            .site
-            .plans
-            .par_iter()
-            .map(|p| p.tasks.iter().map(|t| Value::from_serialize(v.task_summary(p, t))).collect())
-            .collect();
         v.plans = r.site.plans.iter().map(|p| Value::from_serialize(v.plan_summary(p))).collect();
         let card = env.get_template("task_card.html")?;
         let t = strings.value(lang);
-        v.cards = v
-            .tasks
+        let cached = |p: usize, plan: &Plan| {
+            Some(&cache.plans).filter(|_| !scope.plan(p)).and_then(|c| c.get(&(lang, plan.id.clone())))
+        };
+        let plans: Vec<PlanCards> = r
+            .site
+            .plans
             .par_iter()
-            .map(|tasks| {
-                tasks
-                    .iter()
-                    .map(|task| card.render(context! { t => t, task => task }).map(Value::from_safe_string))
-                    .collect()
+            .enumerate()
+            .map(|(p, plan)| match cached(p, plan) {
+                Some(done) => Ok(done.clone()),
+                None => {
+                    let tasks: Vec<Value> =
+                        plan.tasks.iter().map(|t| Value::from_serialize(v.task_summary(plan, t))).collect();
+                    let cards = tasks
+                        .iter()
+                        .map(|task| {
+                            card.render(context! { t => t, task => task }).map(Value::from_safe_string)
+                        })
+                        .collect::<Result<_, _>>()?;
+                    Ok(PlanCards { tasks, cards })
+                }
             })
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<_, minijinja::Error>>()?;
+        cache.plans.retain(|(l, _), _| *l != lang);
+        for (plan, cards) in r.site.plans.iter().zip(plans) {
+            v.tasks.push(cards.tasks.clone());
+            v.cards.push(cards.cards.clone());
+            cache.plans.insert((lang, plan.id.clone()), cards);
+        }
         Ok(v)
     }
 

@@ -1,0 +1,110 @@
+//! What a rebuild must redo. A full build redoes everything; a rebuild in a
+//! session (after a plan file changed, with the registry, glossary, seeds,
+//! theme and options as they were) redoes only the pages and pieces that
+//! show something that changed: the changed plans' pages, the pages of the
+//! tasks that changed, and the agencies whose task lists changed.
+
+use crate::model::{Plan, Site};
+use crate::resolve::{Resolved, TaskRef};
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+
+/// The outputs a build redoes; everything else is kept as it was.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    all: bool,
+    /// Plans (by index in the new site) with any change.
+    plans: BTreeSet<usize>,
+    /// Tasks whose own page or card changes.
+    tasks: BTreeSet<TaskRef>,
+    /// Agencies whose page, calendar or CSV changes.
+    agencies: BTreeSet<usize>,
+}
+
+impl Scope {
+    /// Everything: a full build.
+    pub fn all() -> Scope {
+        Scope { all: true, ..Scope::default() }
+    }
+
+    pub fn is_all(&self) -> bool {
+        self.all
+    }
+
+    /// Whether plan `p`'s own pages (plan, source, changes) are redone.
+    pub fn plan(&self, p: usize) -> bool {
+        self.all || self.plans.contains(&p)
+    }
+
+    pub fn task(&self, task: TaskRef) -> bool {
+        self.all || self.tasks.contains(&task)
+    }
+
+    pub fn agency(&self, a: usize) -> bool {
+        self.all || self.agencies.contains(&a)
+    }
+
+    /// Ids of the plans that changed (all plans for a full build).
+    pub fn plan_ids(&self, site: &Site) -> BTreeSet<String> {
+        site.plans
+            .iter()
+            .enumerate()
+            .filter(|(p, _)| self.plan(*p))
+            .map(|(_, plan)| plan.id.clone())
+            .collect()
+    }
+
+    /// What changed between the last build (its plans, and each agency's
+    /// [`listing`]) and this one, whose registry is the same.
+    pub fn between(old_plans: &[std::sync::Arc<Plan>], old_listings: &Listings, new: &Resolved) -> Scope {
+        let old: HashMap<&str, &Plan> = old_plans.iter().map(|p| (p.id.as_str(), &**p)).collect();
+        let mut scope = Scope::default();
+        for (p, plan) in new.site.plans.iter().enumerate() {
+            let tasks = (0..plan.tasks.len()).map(|t| TaskRef { plan: p, task: t });
+            match old.get(plan.id.as_str()) {
+                Some(before) if std::ptr::eq(*before, &**plan) || **before == **plan => {}
+                Some(before) if before.same_but_tasks(plan) => {
+                    scope.plans.insert(p);
+                    let by_id: HashMap<&str, _> = before.tasks.iter().map(|t| (t.id.as_str(), t)).collect();
+                    scope.tasks.extend(
+                        tasks.filter(|r| {
+                            by_id.get(plan.tasks[r.task].id.as_str()) != Some(&&plan.tasks[r.task])
+                        }),
+                    );
+                }
+                _ => {
+                    scope.plans.insert(p);
+                    scope.tasks.extend(tasks);
+                }
+            }
+        }
+        let listings = listings(new);
+        for (a, agency) in new.site.agencies.iter().enumerate() {
+            let moved = old_listings.get(&agency.id) != listings.get(&agency.id);
+            if moved || new.assignments[a].iter().any(|x| scope.tasks.contains(&x.task)) {
+                scope.agencies.insert(a);
+            }
+        }
+        scope
+    }
+}
+
+/// Per agency id, a fingerprint of its task list (which tasks, in what
+/// role, inherited from whom), to see whose list a rebuild changed.
+pub type Listings = HashMap<String, u64>;
+
+pub fn listings(r: &Resolved) -> Listings {
+    let site = r.site;
+    site.agencies
+        .iter()
+        .zip(&r.assignments)
+        .map(|(agency, list)| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for a in list {
+                let (plan, task) = r.task(a.task);
+                (plan.id.as_str(), task.id.as_str(), a.role.as_str(), a.inherited_from).hash(&mut h);
+            }
+            (agency.id.clone(), h.finish())
+        })
+        .collect()
+}

@@ -1,0 +1,166 @@
+//! A build session: the builds `plansite serve` makes one after another.
+//! It keeps what the last build made, so that after a plan file changes a
+//! rebuild parses only that file, renders only the pages that show what
+//! changed (see [`Scope`]) and writes only the files whose bytes changed.
+//! Anything else changing (site.toml, agencies, glossary, seeds, theme)
+//! makes the next build a full one.
+
+use crate::build::{self, BuildOptions, BuildReport, Memory, Progress};
+use crate::error::{Error, Result};
+use crate::load::{self, PlanCache};
+use crate::model::Plan;
+use crate::output::{self, Published};
+use crate::render::Theme;
+use crate::resolve::Resolved;
+use crate::scope::{self, Listings, Scope};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Builds that remember the previous one.
+pub struct Session {
+    options: BuildOptions,
+    /// Fingerprint of every input but the plan files; `None` before the first build.
+    inputs: Option<u128>,
+    plans: PlanCache,
+    theme: Option<Theme>,
+    memory: Memory,
+    last: Option<Last>,
+}
+
+/// What the last good build was made of and wrote.
+struct Last {
+    plans: Vec<Arc<Plan>>,
+    listings: Listings,
+    published: Published,
+}
+
+impl Session {
+    pub fn new(options: BuildOptions) -> Session {
+        Session {
+            options,
+            inputs: None,
+            plans: PlanCache::default(),
+            theme: None,
+            memory: Memory::default(),
+            last: None,
+        }
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    /// Builds the site again, redoing only what the changes since the last
+    /// build need. A failed build leaves the output as it was.
+    pub fn rebuild(&mut self, progress: &mut dyn Progress) -> Result<BuildReport> {
+        let started = Instant::now();
+        let inputs = inputs(&self.options)?;
+        if self.inputs != Some(inputs) {
+            self.forget();
+            self.plans = PlanCache::default();
+            self.inputs = Some(inputs);
+        }
+        let site = build::prepare(load::load_cached(&self.options.root, &mut self.plans)?, &self.options)?;
+        let tasks: usize = site.plans.iter().map(|p| p.tasks.len()).sum();
+        progress.stage(
+            "load",
+            &format!("{} plans, {tasks} tasks, {} agencies", site.plans.len(), site.agencies.len()),
+            started.elapsed().as_secs_f64(),
+        );
+        let result = self.render_and_write(&site, progress, started);
+        if result.is_err() {
+            // What the caches hold may now be ahead of what was published.
+            self.forget();
+        }
+        result
+    }
+
+    fn render_and_write(
+        &mut self,
+        site: &crate::model::Site,
+        progress: &mut dyn Progress,
+        started: Instant,
+    ) -> Result<BuildReport> {
+        if self.theme.is_none() {
+            self.theme = Some(Theme::load(&self.options.root.join("themes").join(&site.config.theme))?);
+        }
+        let theme = self.theme.as_ref().ok_or_else(|| Error::Other("theme not loaded".into()))?;
+        let resolved = Resolved::new(site);
+        let scope = match &self.last {
+            Some(last) => Scope::between(&last.plans, &last.listings, &resolved),
+            None => Scope::all(),
+        };
+        let listings = scope::listings(&resolved);
+        let built = build::render_scoped(
+            resolved,
+            theme,
+            &self.options,
+            &scope,
+            &mut self.memory,
+            progress,
+            started,
+        )?;
+        let mut report = built.report;
+        let clock = Instant::now();
+        let published = match self.last.take() {
+            Some(mut last) => {
+                report.write =
+                    output::update(&self.options.out, &mut last.published, &built.files, &built.kept)?;
+                last.published
+            }
+            None => {
+                report.write = output::write(&self.options.out, &built.files)?;
+                Published::of(&built.files)
+            }
+        };
+        let w = report.write;
+        progress.stage(
+            "write",
+            &format!("{} written, {} unchanged, {} removed", w.written, w.unchanged, w.removed),
+            clock.elapsed().as_secs_f64(),
+        );
+        self.last = Some(Last { plans: site.plans.clone(), listings, published });
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+
+    /// Drops what the last build left, so the next one is a full build.
+    fn forget(&mut self) {
+        self.theme = None;
+        self.memory = Memory::default();
+        self.last = None;
+    }
+}
+
+/// A fingerprint of everything a build reads except the plan files: the
+/// options, and the bytes of every other file under content/, themes/ and
+/// seeds/.
+fn inputs(options: &BuildOptions) -> Result<u128> {
+    let mut hash = xxhash_rust::xxh3::Xxh3::new();
+    let settings = format!("{:?}|{}|{}", options.base_url, options.drafts, options.out.display());
+    hash.update(settings.as_bytes());
+    for dir in ["content", "themes", "seeds"] {
+        let root = options.root.join(dir);
+        if !root.exists() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+            let entry = entry.map_err(|e| Error::Other(format!("{}: {e}", root.display())))?;
+            let rel = entry.path().strip_prefix(&options.root).unwrap_or(entry.path());
+            if !entry.file_type().is_file() || is_plan_file(rel) {
+                continue;
+            }
+            let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            hash.update(rel.to_string_lossy().as_bytes());
+            hash.update(&(bytes.len() as u64).to_le_bytes());
+            hash.update(&bytes);
+        }
+    }
+    Ok(hash.digest128())
+}
+
+/// `content/plans/*.toml`, which the plan cache follows file by file.
+fn is_plan_file(rel: &Path) -> bool {
+    rel.parent() == Some(Path::new("content/plans")) && rel.extension().is_some_and(|x| x == "toml")
+}
