@@ -32,7 +32,11 @@ pub struct BuildReport {
     pub plans: usize,
     pub tasks: usize,
     pub agencies: usize,
+    /// Pages in the site.
     pub pages: usize,
+    /// Pages rendered by this build: all of them, unless a session kept
+    /// the ones a change did not touch.
+    pub rendered: usize,
     pub files: usize,
     pub write: WriteReport,
     pub seconds: f64,
@@ -202,6 +206,7 @@ pub fn render_scoped(
         tasks,
         agencies: site.agencies.len(),
         pages: pages + kept.iter().filter(|p| p.ends_with(".html")).count(),
+        rendered: pages,
         files: files.len() + kept.len(),
         write: WriteReport::default(),
         seconds: started.elapsed().as_secs_f64(),

@@ -120,8 +120,8 @@ fn rebuild(
             s.version += 1;
             s.error = None;
             report(Ok(format!(
-                "built {} pages ({} written, {} unchanged, {} removed) in {:.3} s",
-                r.pages, r.write.written, r.write.unchanged, r.write.removed, r.seconds
+                "built {} pages ({} rendered; files: {} written, {} unchanged, {} removed) in {:.3} s",
+                r.pages, r.rendered, r.write.written, r.write.unchanged, r.write.removed, r.seconds
             )));
         }
         Err(e) => {
