@@ -6,6 +6,10 @@
 //! index, and [`output`] writes the result safely. [`build`] runs them in
 //! order.
 //!
+//! `plansite serve` keeps a [`session`]: after an edit it redoes only the
+//! outputs in the [`scope`] of the change, reusing the rest of the last
+//! build.
+//!
 //! Before all that, [`import`] turns a plan document as received (text from
 //! Word or PDF) into a plan file for `content/plans/`.
 
