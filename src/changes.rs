@@ -392,7 +392,7 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-        let new = vec![
+        let new = [
             json!({"id": "p/1", "plan": "p", "title": {"vi": "a2"}, "lead": ["x"], "url": "u2"}),
             json!({"id": "p/3", "plan": "p", "title": {"vi": "c"}, "lead": ["z"], "support": ["x"]}),
         ];

@@ -34,7 +34,7 @@ impl PlanCache {
 /// A plan file: checked before and unchanged, or parsed now.
 enum PlanFile {
     Cached(PathBuf, Arc<Plan>),
-    Parsed(Parsed<RawPlan>),
+    Parsed(Box<Parsed<RawPlan>>),
 }
 
 /// Loads and validates the site under `root`.
@@ -298,7 +298,7 @@ impl Files<'_> {
                 let text = read_text(root, rel)?;
                 match cache.get(rel, &text) {
                     Some(plan) => Ok(PlanFile::Cached(rel.clone(), plan)),
-                    None => parse_text(rel, text).map(PlanFile::Parsed),
+                    None => parse_text(rel, text).map(|p| PlanFile::Parsed(Box::new(p))),
                 }
             })
             .collect();
@@ -565,7 +565,7 @@ impl<'a> Checker<'a> {
                 PlanFile::Parsed(parsed) => {
                     let before = self.diags.len();
                     let (rel, text) = (parsed.rel.clone(), parsed.text.clone());
-                    if let Some(plan) = self.plan(parsed).map(Arc::new) {
+                    if let Some(plan) = self.plan(*parsed).map(Arc::new) {
                         if self.diags.len() == before {
                             fresh.insert(rel, (text, Arc::clone(&plan)));
                         }

@@ -232,8 +232,7 @@ pub fn render(r: &Resolved, theme: &Theme, scope: &Scope, cache: &mut Cards) -> 
     pages.extend((0..r.site.agencies.len()).map(Page::Agency));
     let (pages, skipped): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|p| p.in_scope(scope));
 
-    let mut out = Rendered::default();
-    out.files = theme.assets.clone();
+    let mut out = Rendered { files: theme.assets.clone(), kept: Vec::new() };
     out.files.push(landing(r, theme, &base)?);
     out.files.extend(extras::site_files(r, theme, &base)?);
     for lang in Lang::ALL {
