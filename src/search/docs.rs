@@ -49,92 +49,102 @@ impl Doc {
     }
 }
 
+/// Per task, every agency it is assigned to, inherited work included.
+pub type Assigned = BTreeMap<TaskRef, Vec<String>>;
+
+/// The assignments of the tasks of the plans at indices `plans` (sorted):
+/// what their documents' `agency` filter matches.
+pub fn assigned(r: &Resolved, plans: &[usize]) -> Assigned {
+    let mut assigned = Assigned::new();
+    for (i, list) in r.assignments.iter().enumerate() {
+        for a in list.iter().filter(|a| plans.binary_search(&a.task.plan).is_ok()) {
+            assigned.entry(a.task).or_default().push(r.site.agencies[i].id.clone());
+        }
+    }
+    assigned
+}
+
 /// Every document of the site in one language, in a stable order: each plan
 /// with its sections, indicators and tasks, then the agencies.
 pub fn collect(r: &Resolved, lang: Lang, base: &str) -> Vec<Doc> {
-    let site = r.site;
+    let all: Vec<usize> = (0..r.site.plans.len()).collect();
+    let assigned = assigned(r, &all);
+    let mut docs: Vec<Doc> = all.iter().flat_map(|&p| plan_docs(r, p, lang, base, &assigned)).collect();
+    docs.extend(agency_docs(r, lang, base));
+    docs
+}
+
+/// The documents of the plan at index `p`: the plan, its sections,
+/// indicators and tasks. `assigned` must cover its tasks.
+pub fn plan_docs(r: &Resolved, p: usize, lang: Lang, base: &str, assigned: &Assigned) -> Vec<Doc> {
+    let plan = &r.site.plans[p];
     let l = |t: &Text| t.get(lang).text.to_string();
     let url = |path: &str| format!("{base}{}/{path}", lang.code());
-    // Per task, every agency it is assigned to, inherited work included.
-    let mut assigned: BTreeMap<TaskRef, Vec<String>> = BTreeMap::new();
-    for (p, plan) in site.plans.iter().enumerate() {
-        for t in 0..plan.tasks.len() {
-            assigned.insert(TaskRef { plan: p, task: t }, Vec::new());
-        }
-    }
-    for (i, list) in r.assignments.iter().enumerate() {
-        for a in list {
-            if let Some(ids) = assigned.get_mut(&a.task) {
-                ids.push(site.agencies[i].id.clone());
-            }
-        }
-    }
-    let mut docs = Vec::new();
-    for (p, plan) in site.plans.iter().enumerate() {
-        let plan_url = url(&format!("plans/{}/", plan.id));
-        docs.push(plan_doc(r, plan, lang, &plan_url));
-        for s in &plan.sections {
-            let heading = match &s.number {
-                Some(n) => format!("{n}. {}", l(&s.heading)),
-                None => l(&s.heading),
-            };
-            docs.push(Doc {
-                url: format!("{plan_url}#{}", s.id),
-                title: heading.clone(),
-                kind: "section",
-                plan: Some(plan.id.clone()),
-                fields: [heading, plain(&l(&s.body)), plan.number.clone().unwrap_or_default()],
-                ..Doc::default()
-            });
-        }
-        for ind in &plan.indicators {
-            let horizon = ind.horizon.as_ref().map(l).unwrap_or_default();
-            let group =
-                ind.group.as_deref().and_then(|g| plan.indicator_groups.iter().find(|h| h.number == g));
-            docs.push(Doc {
-                url: format!("{plan_url}#indicators"),
-                title: l(&ind.name),
-                kind: "indicator",
-                plan: Some(plan.id.clone()),
-                agencies: ind.monitors.clone(),
-                filter_agencies: ind.monitors.clone(),
-                fields: [
-                    l(&ind.name),
-                    [l(&ind.target), l(&ind.unit), horizon].join(" · "),
-                    group.map(|h| l(&h.title)).unwrap_or_default(),
-                ],
-                ..Doc::default()
-            });
-        }
-        for (t, task) in plan.tasks.iter().enumerate() {
-            let url = url(&format!("plans/{}/tasks/{}/", plan.id, task.id));
-            docs.push(task_doc(
-                r,
-                p,
-                t,
-                lang,
-                &url,
-                assigned.get(&TaskRef { plan: p, task: t }).map_or(&[][..], Vec::as_slice),
-            ));
-        }
-    }
-    for agency in &site.agencies {
-        let jurisdiction = site.jurisdictions.iter().find(|j| j.id == agency.jurisdiction);
+    let plan_url = url(&format!("plans/{}/", plan.id));
+    let mut docs = vec![plan_doc(r, plan, lang, &plan_url)];
+    for s in &plan.sections {
+        let heading = match &s.number {
+            Some(n) => format!("{n}. {}", l(&s.heading)),
+            None => l(&s.heading),
+        };
         docs.push(Doc {
-            url: url(&format!("agencies/{}/", agency.id)),
-            title: l(&agency.name),
-            kind: "agency",
-            agencies: vec![agency.id.clone()],
-            filter_agencies: vec![agency.id.clone()],
+            url: format!("{plan_url}#{}", s.id),
+            title: heading.clone(),
+            kind: "section",
+            plan: Some(plan.id.clone()),
+            fields: [heading, plain(&l(&s.body)), plan.number.clone().unwrap_or_default()],
+            ..Doc::default()
+        });
+    }
+    for ind in &plan.indicators {
+        let horizon = ind.horizon.as_ref().map(l).unwrap_or_default();
+        let group = ind.group.as_deref().and_then(|g| plan.indicator_groups.iter().find(|h| h.number == g));
+        docs.push(Doc {
+            url: format!("{plan_url}#indicators"),
+            title: l(&ind.name),
+            kind: "indicator",
+            plan: Some(plan.id.clone()),
+            agencies: ind.monitors.clone(),
+            filter_agencies: ind.monitors.clone(),
             fields: [
-                l(&agency.name),
-                agency.aliases.join(" · "),
-                jurisdiction.map(|j| l(&j.name)).unwrap_or_default(),
+                l(&ind.name),
+                [l(&ind.target), l(&ind.unit), horizon].join(" · "),
+                group.map(|h| l(&h.title)).unwrap_or_default(),
             ],
             ..Doc::default()
         });
     }
+    for (t, task) in plan.tasks.iter().enumerate() {
+        let url = url(&format!("plans/{}/tasks/{}/", plan.id, task.id));
+        let assigned = assigned.get(&TaskRef { plan: p, task: t }).map_or(&[][..], Vec::as_slice);
+        docs.push(task_doc(r, p, t, lang, &url, assigned));
+    }
     docs
+}
+
+/// One document per agency, in registry order.
+pub fn agency_docs(r: &Resolved, lang: Lang, base: &str) -> Vec<Doc> {
+    let site = r.site;
+    let l = |t: &Text| t.get(lang).text.to_string();
+    site.agencies
+        .iter()
+        .map(|agency| {
+            let jurisdiction = site.jurisdictions.iter().find(|j| j.id == agency.jurisdiction);
+            Doc {
+                url: format!("{base}{}/agencies/{}/", lang.code(), agency.id),
+                title: l(&agency.name),
+                kind: "agency",
+                agencies: vec![agency.id.clone()],
+                filter_agencies: vec![agency.id.clone()],
+                fields: [
+                    l(&agency.name),
+                    agency.aliases.join(" · "),
+                    jurisdiction.map(|j| l(&j.name)).unwrap_or_default(),
+                ],
+                ..Doc::default()
+            }
+        })
+        .collect()
 }
 
 fn plan_doc(r: &Resolved, plan: &Plan, lang: Lang, url: &str) -> Doc {

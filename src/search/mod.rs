@@ -6,8 +6,13 @@
 pub mod analyzer;
 pub mod docs;
 pub mod format;
+mod incremental;
+mod part;
 pub mod query;
+mod terms;
 mod writer;
+
+pub use incremental::SearchCache;
 
 use crate::error::Result;
 use crate::output::OutputFile;
@@ -33,12 +38,17 @@ pub fn files(r: &Resolved) -> Result<Vec<OutputFile>> {
         || writer::write(Lang::Vi, &docs::collect(r, Lang::Vi, &base)),
         || writer::write(Lang::En, &docs::collect(r, Lang::En, &base)),
     );
+    Ok(with_client(vi, en))
+}
+
+/// Both languages' index files, then the client and its shared files.
+fn with_client(vi: Vec<OutputFile>, en: Vec<OutputFile>) -> Vec<OutputFile> {
     let mut files = vi;
     files.extend(en);
     files.push(OutputFile::new(CLIENT_PATH, compact(CLIENT)));
     files.push(OutputFile::new("search/plansite-stem.mjs", compact(CLIENT_STEMMER)));
     files.push(OutputFile::new("search/fold.json", fold_json()));
-    Ok(files)
+    files
 }
 
 /// The client as published: without comment lines and indentation, which

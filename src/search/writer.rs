@@ -3,14 +3,16 @@
 //! adds small integers, and splits the result into files small enough that
 //! a query downloads only the pieces it needs.
 
-use super::analyzer::{Analyzer, normalize};
 use super::docs::{Doc, FIELD_WEIGHTS};
 use super::format::{Entry, FORMAT, Postings, Target, encode_postings, encode_shard};
+use super::part::{FILTERS, Part, json};
+use super::terms::Vocab;
 use crate::output::OutputFile;
 use crate::text::Lang;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 /// A dictionary shard is closed once it reaches this many bytes.
 pub const SHARD_BYTES: usize = 1024;
@@ -36,94 +38,31 @@ struct Meta<'a> {
     shards: Vec<String>,
 }
 
-/// A document's terms with their counts per field, and its field lengths.
-struct Analysed {
-    terms: HashMap<String, [u32; 3]>,
-    lens: [u32; 3],
-    aliases: Vec<(String, String)>,
-}
-
-/// The terms of one document (docs/search.md, "Terms").
-fn analyse(a: &mut Analyzer, doc: &Doc) -> Analysed {
-    let mut out = Analysed { terms: HashMap::new(), lens: [0; 3], aliases: Vec::new() };
-    let mut key = String::new();
-    let mut prev = String::new();
-    for (f, text) in doc.fields.iter().enumerate() {
-        let terms = &mut out.terms;
-        let mut len = 0;
-        prev.clear();
-        a.each_word(&normalize(text), |w| {
-            len += 1;
-            bump(terms, w.loose, f);
-            if w.exact != w.folded {
-                key.clear();
-                key.push('=');
-                key.push_str(w.exact);
-                bump(terms, &key, f);
-            }
-            if w.joined {
-                key.clear();
-                key.push('~');
-                key.push_str(&prev);
-                key.push(' ');
-                key.push_str(w.loose);
-                bump(terms, &key, f);
-            }
-            prev.clear();
-            prev.push_str(w.loose);
-        });
-        out.lens[f] = len;
-    }
-    out.aliases =
-        a.take_new_stems().into_iter().map(|(folded, loose)| (format!("^{folded}"), loose)).collect();
-    out
-}
-
-/// Counts one occurrence of `term` in field `f`, allocating only for a new term.
-fn bump(terms: &mut HashMap<String, [u32; 3]>, term: &str, f: usize) {
-    match terms.get_mut(term) {
-        Some(tf) => tf[f] += 1,
-        None => {
-            let mut tf = [0; 3];
-            tf[f] = 1;
-            terms.insert(term.to_string(), tf);
-        }
-    }
-}
-
-/// Per term, its documents with their counts per field.
-type TermCounts<'a> = Vec<(&'a str, Vec<(u32, [u32; 3])>)>;
-
-/// A fragment row: `[url, title, kind, plan, agencies, text]`.
-type Row<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, &'a [String], String);
-
-/// A term's postings before quantisation.
+/// A term's postings, scored and encoded, before its scale is known.
 struct Scored {
-    term: String,
-    docs: Vec<u32>,
-    raw: Vec<f64>,
+    id: u32,
+    df: usize,
+    /// The term's highest score.
+    max: f64,
+    bytes: Vec<u8>,
 }
 
-/// The index files of one language, under `search/<lang>/`.
+/// The index files of one language, under `search/<lang>/`, with every
+/// document analysed afresh.
 pub fn write(lang: Lang, docs: &[Doc]) -> Vec<OutputFile> {
+    let mut vocab = Vocab::default();
+    let analysed = vocab.analyse(lang, &docs.iter().collect::<Vec<_>>());
+    let part = Part::new(docs, analysed, vocab.rank(), &mut Vec::new());
+    write_parts(lang, &vocab, &[&part])
+}
+
+/// The index files of one language from its documents in parts, in order,
+/// whose term numbers are `vocab`'s.
+pub fn write_parts(lang: Lang, vocab: &Vocab, parts: &[&Part]) -> Vec<OutputFile> {
     let dir = format!("search/{}", lang.code());
-    let analysed: Vec<Analysed> = docs.par_iter().map_init(|| Analyzer::new(lang), analyse).collect();
-    let scored = score(&analysed);
-    let global_max = scored.iter().flat_map(|s| s.raw.iter().copied()).fold(0.0_f64, f64::max);
-    let entries: Vec<(Entry, Vec<u8>)> = scored.par_iter().map(|s| quantise(s, global_max)).collect();
-
     let mut packer = Packer::default();
-    let mut dictionary: Vec<Entry> = entries.into_iter().map(|(e, bytes)| packer.place(e, bytes)).collect();
-    let aliases: BTreeMap<String, String> = analysed.into_iter().flat_map(|a| a.aliases).collect();
-    dictionary.extend(aliases.into_iter().map(|(term, to)| Entry {
-        term,
-        df: 0,
-        scale: 0,
-        target: Target::Alias(to),
-    }));
-    dictionary.sort_by(|a, b| a.term.cmp(&b.term));
-
-    let filters = filters(docs, &mut packer);
+    let dictionary = dictionary(vocab, parts, score(vocab, parts), &mut packer);
+    let filters = filters(parts, &mut packer);
     let mut files = packer.finish(&dir);
     let mut shards = Vec::new();
     let mut start = 0;
@@ -135,76 +74,176 @@ pub fn write(lang: Lang, docs: &[Doc]) -> Vec<OutputFile> {
         shards.push(dictionary[start].term.clone());
         start = end;
     }
-    for (i, chunk) in docs.chunks(FRAGMENT_DOCS).enumerate() {
+    let rows: Vec<&[u8]> = parts.iter().flat_map(|p| p.rows.iter().map(Vec::as_slice)).collect();
+    for (i, chunk) in rows.chunks(FRAGMENT_DOCS).enumerate() {
         files.push(OutputFile::new(format!("{dir}/f/{i}.json"), fragment(chunk)));
     }
     let meta =
-        Meta { format: FORMAT, lang: lang.code(), docs: docs.len(), fragment_docs: FRAGMENT_DOCS, shards };
+        Meta { format: FORMAT, lang: lang.code(), docs: rows.len(), fragment_docs: FRAGMENT_DOCS, shards };
     files.push(OutputFile::new(format!("{dir}/meta.json"), json(&meta)));
     files.push(OutputFile::new(format!("{dir}/filters.json"), json(&filters)));
     files
 }
 
-/// BM25 with field weights (docs/search.md, "Scores"), for every term.
-fn score(analysed: &[Analysed]) -> Vec<Scored> {
-    let n = analysed.len().max(1) as f64;
+/// The dictionary in term order: the terms that occur, their postings
+/// placed by `packer`, and the aliases of the documents' word forms.
+fn dictionary(vocab: &Vocab, parts: &[&Part], scored: Vec<Scored>, packer: &mut Packer) -> Vec<Entry> {
+    let global_max = scored.iter().map(|s| s.max).fold(0.0_f64, f64::max);
+    let mut aliased = vec![false; vocab.len()];
+    for a in parts.iter().flat_map(|p| p.aliases.iter().flatten()) {
+        aliased[*a as usize] = true;
+    }
+    let mut scored = scored.into_iter().peekable();
+    let mut dictionary = Vec::new();
+    for &id in vocab.order() {
+        if let Some(to) = vocab.alias_of(id).filter(|_| aliased[id as usize]) {
+            let target = Target::Alias(vocab.name(to).to_string());
+            dictionary.push(Entry { term: vocab.name(id).to_string(), df: 0, scale: 0, target });
+        } else if let Some(s) = scored.next_if(|s| s.id == id) {
+            let scale =
+                if global_max > 0.0 { (s.max / global_max * MAX_SCALE).round().max(1.0) } else { 1.0 };
+            let entry = Entry {
+                term: vocab.name(id).to_string(),
+                df: s.df,
+                scale: scale as u32,
+                target: Target::Inline(Vec::new()),
+            };
+            dictionary.push(packer.place(entry, s.bytes));
+        }
+    }
+    dictionary
+}
+
+/// Per term with postings, in term order: its number, document frequency
+/// and its runs of postings, a range of `runs`.
+type Runs<'a> = (Vec<(u32, usize, Range<usize>)>, Vec<Run<'a>>);
+
+/// One part's postings of a term: the part's first document number, and
+/// `(document in the part, counts per field)`.
+type Run<'a> = (u32, &'a [(u32, [u32; 3])]);
+
+/// Which parts' postings make up each term's, parts in order.
+fn runs<'a>(vocab: &Vocab, parts: &[&'a Part]) -> Runs<'a> {
+    let mut df = vec![0usize; vocab.len()];
+    let mut next = vec![0usize; vocab.len()];
+    for part in parts {
+        for g in 0..part.groups.len() {
+            let (term, postings) = part.group(g);
+            df[term as usize] += postings.len();
+            next[term as usize] += 1;
+        }
+    }
+    let mut terms = Vec::new();
+    let mut total = 0;
+    for &id in vocab.order() {
+        let count = next[id as usize];
+        if count > 0 {
+            next[id as usize] = total;
+            terms.push((id, df[id as usize], total..total + count));
+            total += count;
+        }
+    }
+    let mut runs: Vec<Run> = vec![(0, &[]); total];
+    let mut first = 0;
+    for part in parts {
+        for g in 0..part.groups.len() {
+            let (term, postings) = part.group(g);
+            let at = &mut next[term as usize];
+            runs[*at] = (first, postings);
+            *at += 1;
+        }
+        first += part.len() as u32;
+    }
+    (terms, runs)
+}
+
+/// BM25 with field weights (docs/search.md, "Scores"), for every term,
+/// and each posting's impact.
+fn score(vocab: &Vocab, parts: &[&Part]) -> Vec<Scored> {
+    let lens = || parts.iter().flat_map(|p| &p.lens);
+    let n = lens().count().max(1) as f64;
     let mut avg = [0.0_f64; 3];
-    for a in analysed {
-        for (f, len) in a.lens.iter().enumerate() {
+    for doc in lens() {
+        for (f, len) in doc.iter().enumerate() {
             avg[f] += f64::from(*len) / n;
         }
     }
-    let mut postings: HashMap<&str, Vec<(u32, [u32; 3])>> = HashMap::new();
-    for (d, a) in analysed.iter().enumerate() {
-        for (term, tf) in &a.terms {
-            postings.entry(term.as_str()).or_default().push((d as u32, *tf));
-        }
-    }
-    let mut terms: TermCounts = postings.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let norms: Vec<Norms> = lens().map(|l| Norms::new(l, &avg)).collect();
+    let (terms, runs) = runs(vocab, parts);
     terms
-        .into_par_iter()
-        .map(|(term, mut list)| {
-            list.sort_unstable_by_key(|p| p.0);
-            let df = list.len() as f64;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            let raw = list
-                .iter()
-                .map(|(d, tf)| {
-                    let lens = analysed[*d as usize].lens;
-                    (0..3)
-                        .filter(|&f| tf[f] > 0)
-                        .map(|f| {
-                            let tf = f64::from(tf[f]);
-                            let norm = 1.0 - B + B * f64::from(lens[f]) / avg[f].max(1.0);
-                            FIELD_WEIGHTS[f] * tf * (K1 + 1.0) / (tf + K1 * norm)
-                        })
-                        .sum::<f64>()
-                        * idf
-                })
-                .collect();
-            Scored { term: term.to_string(), docs: list.into_iter().map(|p| p.0).collect(), raw }
+        .par_iter()
+        .with_min_len(8)
+        .map_init(Vec::new, |raw, (id, df, range)| {
+            let idf = (1.0 + (n - *df as f64 + 0.5) / (*df as f64 + 0.5)).ln();
+            let mut docs = Vec::with_capacity(*df);
+            raw.clear();
+            for &(first, postings) in &runs[range.clone()] {
+                for (d, tf) in postings {
+                    let d = first + d;
+                    docs.push(d);
+                    raw.push(norms[d as usize].weighted(tf) * idf);
+                }
+            }
+            let max = raw.iter().copied().fold(0.0_f64, f64::max);
+            let impacts = raw.iter().map(|&r| impact(r, max)).collect();
+            Scored { id: *id, df: *df, max, bytes: encode_postings(&Postings { docs, impacts }) }
         })
         .collect()
 }
 
-/// A term's scale and 4-bit impacts, and its encoded postings.
-fn quantise(s: &Scored, global_max: f64) -> (Entry, Vec<u8>) {
-    let max = s.raw.iter().copied().fold(0.0_f64, f64::max);
-    let scale = if global_max > 0.0 { (max / global_max * MAX_SCALE).round().max(1.0) } else { 1.0 };
-    let impacts = s
-        .raw
-        .iter()
-        .map(|r| if max > 0.0 { (r / max * 15.0).round().clamp(1.0, 15.0) as u8 } else { 1 })
-        .collect();
-    let bytes = encode_postings(&Postings { docs: s.docs.clone(), impacts });
-    let entry = Entry {
-        term: s.term.clone(),
-        df: s.docs.len(),
-        scale: scale as u32,
-        target: Target::Inline(Vec::new()),
-    };
-    (entry, bytes)
+/// A document's field length normalisation, and what a word found once in
+/// each field adds to its score (the common case, so computed once).
+struct Norms {
+    norm: [f64; 3],
+    once: [f64; 3],
+}
+
+impl Norms {
+    fn new(lens: &[u32; 3], avg: &[f64; 3]) -> Norms {
+        let norm = std::array::from_fn(|f| 1.0 - B + B * f64::from(lens[f]) / avg[f].max(1.0));
+        let once = std::array::from_fn(|f| Norms::field(f, 1.0, &norm));
+        Norms { norm, once }
+    }
+
+    /// A word's term frequency part of BM25 in field `f`.
+    fn field(f: usize, tf: f64, norm: &[f64; 3]) -> f64 {
+        FIELD_WEIGHTS[f] * tf * (K1 + 1.0) / (tf + K1 * norm[f])
+    }
+
+    /// A posting's BM25 sum over the fields that have the word, before `idf`.
+    fn weighted(&self, tf: &[u32; 3]) -> f64 {
+        if tf.iter().all(|&n| n <= 1) {
+            // Without branches: an absent field adds 0.0, which changes no
+            // positive sum, so this is the sum below to the bit.
+            let [a, b, c] = tf.map(f64::from);
+            return self.once[0] * a + self.once[1] * b + self.once[2] * c;
+        }
+        (0..3)
+            .filter(|&f| tf[f] > 0)
+            .map(|f| if tf[f] == 1 { self.once[f] } else { Norms::field(f, f64::from(tf[f]), &self.norm) })
+            .sum::<f64>()
+    }
+}
+
+/// A posting's impact, `round(r / max × 15)` within 1–15 (docs/search.md,
+/// "Scores"). Multiplying by `15 / max` lands within 1e-14 of that
+/// quotient, so it rounds the same way unless it is that close to a half;
+/// then the division decides.
+fn impact(r: f64, max: f64) -> u8 {
+    if max <= 0.0 {
+        return 1;
+    }
+    let exact = || (r / max * 15.0).round().clamp(1.0, 15.0) as u8;
+    let approx = r * (15.0 / max);
+    if !(0.0..=15.5).contains(&approx) {
+        return exact();
+    }
+    let whole = approx as u8;
+    let frac = approx - f64::from(whole);
+    if (frac - 0.5).abs() < 1e-9 {
+        return exact();
+    }
+    (whole + u8::from(frac > 0.5)).clamp(1, 15)
 }
 
 /// Fills posting files in term order, keeping small lists inline.
@@ -248,38 +287,35 @@ impl Packer {
 /// Where one filter value's documents are: `[file, offset, length, count]`.
 type FilterLists = BTreeMap<&'static str, BTreeMap<String, [usize; 4]>>;
 
-/// The filter lists (plan, agency, year, kind), placed in posting files.
-fn filters(docs: &[Doc], packer: &mut Packer) -> FilterLists {
-    let mut sets: BTreeMap<&'static str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
-    for (d, doc) in docs.iter().enumerate() {
-        let d = d as u32;
-        let mut add = |filter: &'static str, value: String| {
-            let list = sets.entry(filter).or_default().entry(value).or_default();
-            if list.last() != Some(&d) {
-                list.push(d);
+/// The filter lists (agency, kind, plan, year), placed in posting files in
+/// filter then value order.
+fn filters(parts: &[&Part], packer: &mut Packer) -> FilterLists {
+    let mut lists = FilterLists::new();
+    for (f, filter) in FILTERS.into_iter().enumerate() {
+        let mut values: HashMap<&str, Vec<u32>> = HashMap::new();
+        let mut first = 0;
+        for part in parts {
+            for (value, docs) in &part.filters[f] {
+                values.entry(value).or_default().extend(docs.iter().map(|d| first + d));
             }
-        };
-        add("kind", doc.kind.to_string());
-        if let Some(plan) = &doc.plan {
-            add("plan", plan.clone());
+            first += part.len() as u32;
         }
-        doc.filter_agencies.iter().for_each(|a| add("agency", a.clone()));
-        doc.years.iter().for_each(|y| add("year", y.to_string()));
+        let mut values: Vec<(&str, Vec<u32>)> = values.into_iter().collect();
+        values.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let placed: BTreeMap<String, [usize; 4]> = values
+            .into_iter()
+            .map(|(value, docs)| {
+                let count = docs.len();
+                let bytes = encode_postings(&Postings { docs, impacts: Vec::new() });
+                let [file, offset, len] = packer.append(bytes);
+                (value.to_string(), [file, offset, len, count])
+            })
+            .collect();
+        if !placed.is_empty() {
+            lists.insert(filter, placed);
+        }
     }
-    sets.into_iter()
-        .map(|(filter, values)| {
-            let placed = values
-                .into_iter()
-                .map(|(value, docs)| {
-                    let count = docs.len();
-                    let bytes = encode_postings(&Postings { docs, impacts: Vec::new() });
-                    let [file, offset, len] = packer.append(bytes);
-                    (value, [file, offset, len, count])
-                })
-                .collect();
-            (filter, placed)
-        })
-        .collect()
+    lists
 }
 
 /// Where each dictionary shard ends: a shard is closed once its encoding
@@ -308,24 +344,49 @@ fn shard_ends(entries: &[Entry]) -> Vec<usize> {
 }
 
 /// A fragment file: per document `[url, title, kind, plan, agencies, text]`.
-fn fragment(docs: &[Doc]) -> Vec<u8> {
-    let rows: Vec<Row> = docs
-        .iter()
-        .map(|d| {
-            (
-                d.url.as_str(),
-                d.title.as_str(),
-                d.kind,
-                d.plan.as_deref(),
-                d.agencies.as_slice(),
-                normalize(&d.snippet_source()).into_owned(),
-            )
-        })
-        .collect();
-    json(&rows)
+fn fragment(rows: &[&[u8]]) -> Vec<u8> {
+    let mut out = vec![b'['];
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(row);
+    }
+    out.push(b']');
+    out
 }
 
-fn json<T: Serialize>(value: &T) -> Vec<u8> {
-    // Serialising plain maps, strings and numbers cannot fail.
-    serde_json::to_vec(value).unwrap_or_default()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// docs/search.md's definition, dividing.
+    fn defined(r: f64, max: f64) -> u8 {
+        if max > 0.0 { (r / max * 15.0).round().clamp(1.0, 15.0) as u8 } else { 1 }
+    }
+
+    proptest! {
+        #[test]
+        fn impacts_are_the_defined_ones(max in 1e-6f64..1e6, share in 0.0f64..=1.0) {
+            let r = max * share;
+            prop_assert_eq!(impact(r, max), defined(r, max));
+        }
+
+        #[test]
+        fn impacts_next_to_a_half_are_the_defined_ones(max in 1e-6f64..1e6, k in 0u32..=30, ulps in -4i64..=4) {
+            let r = f64::from_bits((max * f64::from(k) / 30.0).to_bits().saturating_add_signed(ulps)).min(max);
+            prop_assert_eq!(impact(r, max), defined(r, max));
+        }
+    }
+
+    #[test]
+    fn a_word_once_in_each_field_scores_as_the_sum_over_fields() {
+        let norms = Norms::new(&[4, 30, 7], &[5.0, 20.0, 6.0]);
+        for tf in [[1, 0, 0], [0, 1, 1], [1, 1, 1], [2, 0, 1], [0, 3, 0]] {
+            let defined: f64 =
+                (0..3).filter(|&f| tf[f] > 0).map(|f| Norms::field(f, f64::from(tf[f]), &norms.norm)).sum();
+            assert_eq!(norms.weighted(&tf).to_bits(), defined.to_bits(), "{tf:?}");
+        }
+    }
 }

@@ -1,0 +1,273 @@
+//! The search index of a `plansite serve` session, kept between builds: a
+//! rebuild collects and analyses again only the documents of plans that
+//! changed, then scores and writes the whole index from term numbers, which
+//! gives the bytes of a full build (every score depends on the whole site).
+
+use super::docs::{self, Doc};
+use super::part::Part;
+use super::terms::{Analysed, Vocab};
+use super::writer;
+use crate::error::Result;
+use crate::output::OutputFile;
+use crate::render::base_path;
+use crate::resolve::Resolved;
+use crate::text::Lang;
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+
+/// The search index kept between builds of one session, so that a rebuild
+/// re-analyses only the documents of plans that changed.
+///
+/// Between two calls only the plans named in `changed` may have changed
+/// content; anything else (site config, base URL, agencies, glossary,
+/// theme) needs a fresh cache. Plans may be added, removed or reordered.
+#[derive(Default)]
+pub struct SearchCache {
+    vi: LangCache,
+    en: LangCache,
+}
+
+impl SearchCache {
+    /// Every file `search::files(r)` would return, byte for byte, in the same order
+    /// (the tests compare them), re-collecting and re-analysing only the documents of
+    /// plans whose id is in `changed` or that the cache has not seen. Documents of
+    /// other plans are taken from the cache. Agencies' documents are collected on the first call only.
+    pub fn files(&mut self, r: &Resolved, changed: &BTreeSet<String>) -> Result<Vec<OutputFile>> {
+        let base = base_path(&r.site.config.base_url);
+        let SearchCache { vi, en } = self;
+        let (vi, en) =
+            rayon::join(|| vi.files(r, Lang::Vi, &base, changed), || en.files(r, Lang::En, &base, changed));
+        Ok(super::with_client(vi, en))
+    }
+}
+
+/// One language's documents in parts, and its terms.
+#[derive(Default)]
+struct LangCache {
+    vocab: Vocab,
+    /// Per plan, in the last build's order: its id, documents and part.
+    plans: Vec<(String, Stored)>,
+    /// `None` until the first build.
+    agencies: Option<Part>,
+}
+
+/// A plan's documents, kept to tell which ones changed, and its part.
+#[derive(Default)]
+struct Stored {
+    docs: Vec<Doc>,
+    part: Part,
+}
+
+impl LangCache {
+    fn files(&mut self, r: &Resolved, lang: Lang, base: &str, changed: &BTreeSet<String>) -> Vec<OutputFile> {
+        if self.agencies.is_none() {
+            let docs = docs::agency_docs(r, lang, base);
+            self.agencies = self.store(lang, vec![(docs, None)]).pop().map(|s| s.part);
+        }
+        self.update_plans(r, lang, base, changed);
+        let parts: Vec<&Part> =
+            self.plans.iter().map(|(_, s)| &s.part).chain(self.agencies.as_ref()).collect();
+        writer::write_parts(lang, &self.vocab, &parts)
+    }
+
+    /// Brings the plans' documents in line with the site: plans changed or
+    /// not seen are collected again, the others kept, removed ones dropped.
+    fn update_plans(&mut self, r: &Resolved, lang: Lang, base: &str, changed: &BTreeSet<String>) {
+        let plans = &r.site.plans;
+        let mut kept = unique(std::mem::take(&mut self.plans));
+        let in_site = unique(plans.iter().map(|p| (p.id.clone(), ())).collect());
+        let fresh: Vec<usize> = (0..plans.len())
+            .filter(|&p| {
+                let id = &plans[p].id;
+                changed.contains(id) || !kept.contains_key(id) || !in_site.contains_key(id)
+            })
+            .collect();
+        let assigned = docs::assigned(r, &fresh);
+        let collected: Vec<(Vec<Doc>, Option<Stored>)> = fresh
+            .par_iter()
+            .map(|&p| docs::plan_docs(r, p, lang, base, &assigned))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .zip(&fresh)
+            .map(|(docs, &p)| (docs, kept.remove(&plans[p].id)))
+            .collect();
+        let mut stored = self.store(lang, collected).into_iter();
+        let mut fresh = fresh.into_iter().peekable();
+        for (p, plan) in plans.iter().enumerate() {
+            let docs = match fresh.next_if_eq(&p) {
+                Some(_) => stored.next(),
+                None => kept.remove(&plan.id),
+            };
+            self.plans.push((plan.id.clone(), docs.unwrap_or_default()));
+        }
+    }
+
+    /// Makes a part of each group of documents, analysing only those whose
+    /// fields differ from every document the group had before.
+    fn store(&mut self, lang: Lang, groups: Vec<(Vec<Doc>, Option<Stored>)>) -> Vec<Stored> {
+        let mut analysed: Vec<Vec<Option<Analysed>>> = groups
+            .par_iter()
+            .map(|(docs, before)| {
+                let Some(before) = before else { return vec![None; docs.len()] };
+                let known: HashMap<&[String; 3], Analysed> =
+                    before.docs.iter().map(|d| &d.fields).zip(before.part.analysed()).collect();
+                docs.iter().map(|d| known.get(&d.fields).cloned()).collect()
+            })
+            .collect();
+        let missing: Vec<&Doc> = groups
+            .iter()
+            .zip(&analysed)
+            .flat_map(|((docs, _), a)| docs.iter().zip(a).filter(|(_, a)| a.is_none()).map(|(d, _)| d))
+            .collect();
+        let mut new = self.vocab.analyse(lang, &missing).into_iter();
+        analysed.iter_mut().flatten().filter(|a| a.is_none()).for_each(|a| *a = new.next());
+        let rank = self.vocab.rank();
+        groups
+            .into_par_iter()
+            .zip(analysed)
+            .map_init(Vec::new, |scratch, ((docs, _), analysed)| {
+                let analysed = analysed.into_iter().map(Option::unwrap_or_default).collect();
+                let part = Part::new(&docs, analysed, rank, scratch);
+                Stored { docs, part }
+            })
+            .collect()
+    }
+}
+
+/// Entries by id, without the ids that occur more than once (a cache
+/// cannot tell such plans apart, so they are always collected again).
+fn unique<T>(entries: Vec<(String, T)>) -> HashMap<String, T> {
+    let mut seen: HashMap<String, Option<T>> = HashMap::new();
+    for (id, value) in entries {
+        match seen.get_mut(&id) {
+            Some(slot) => *slot = None,
+            None => {
+                seen.insert(id, Some(value));
+            }
+        }
+    }
+    seen.into_iter().filter_map(|(id, v)| Some((id, v?))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::{BuildOptions, prepare};
+    use crate::model::{Plan, Site};
+    use std::path::Path;
+    use std::sync::Arc;
+
+    /// The repository's site, as a build publishes it.
+    fn repo_site() -> Site {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
+        let options =
+            BuildOptions { out: root.join("public"), root, base_url: None, drafts: false, now: None };
+        prepare(crate::load::load(&options.root).expect("load content/"), &options).expect("prepare")
+    }
+
+    fn plan(site: &mut Site, p: usize) -> &mut Plan {
+        Arc::make_mut(&mut site.plans[p])
+    }
+
+    /// Where two sets of index files first differ, if they do.
+    fn difference(got: &[OutputFile], want: &[OutputFile]) -> Option<String> {
+        let paths = |files: &[OutputFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+        if paths(got) != paths(want) {
+            return Some(format!("{} files instead of {}, or in another order", got.len(), want.len()));
+        }
+        let (g, w) = got.iter().zip(want).find(|(g, w)| g.bytes != w.bytes)?;
+        Some(format!(
+            "{} differs:\n  cached: {}\n  full:   {}",
+            g.path,
+            String::from_utf8_lossy(&g.bytes[..g.bytes.len().min(300)]),
+            String::from_utf8_lossy(&w.bytes[..w.bytes.len().min(300)])
+        ))
+    }
+
+    /// Runs `cache` on `site` with `changed` and checks it gives a full build's files.
+    fn rebuild(cache: &mut SearchCache, site: &Site, changed: &[&str], step: &str) -> Vec<OutputFile> {
+        let r = Resolved::new(site);
+        let changed: BTreeSet<String> = changed.iter().map(|s| s.to_string()).collect();
+        let got = cache.files(&r, &changed).expect("cached index");
+        let want = super::super::files(&r).expect("full index");
+        if let Some(diff) = difference(&got, &want) {
+            panic!("{step}: the cached index is not a full build's: {diff}");
+        }
+        got
+    }
+
+    #[test]
+    fn a_first_build_is_a_full_build() {
+        let site = repo_site();
+        let mut cache = SearchCache::default();
+        let first = rebuild(&mut cache, &site, &[], "first build");
+        assert!(first.iter().any(|f| f.path == "search/vi/meta.json"));
+        assert_eq!(rebuild(&mut cache, &site, &[], "nothing changed"), first);
+    }
+
+    #[test]
+    fn edits_in_one_plan_give_the_bytes_of_a_full_build() {
+        let mut site = repo_site();
+        let mut cache = SearchCache::default();
+        let first = rebuild(&mut cache, &site, &[], "first build");
+        let id = site.plans[1].id.clone();
+
+        // One task's title, with a word no other document has (a new term).
+        let title = site.plans[1].tasks[0].title.clone();
+        plan(&mut site, 1).tasks[0].title.vi = format!("{} xyzzyquux", title.vi);
+        let edited = rebuild(&mut cache, &site, &[&id], "a task title changed");
+        assert!(edited.iter().any(|f| String::from_utf8_lossy(&f.bytes).contains("xyzzyquux")));
+
+        // The word goes again, and with it its term.
+        plan(&mut site, 1).tasks[0].title = title;
+        assert_eq!(rebuild(&mut cache, &site, &[&id], "the title changed back"), first);
+
+        // A task added, and another's lead agency changed (the agency filter).
+        let mut extra = site.plans[1].tasks[0].clone();
+        extra.id = format!("{}-extra", extra.id);
+        extra.title.vi.push_str(" bổ sung");
+        plan(&mut site, 1).tasks.push(extra);
+        let lead = &site.plans[1].tasks[1].lead;
+        let other = site.agencies.iter().map(|a| a.id.clone()).find(|a| !lead.contains(a));
+        plan(&mut site, 1).tasks[1].lead = other.into_iter().collect();
+        rebuild(&mut cache, &site, &[&id], "a task added and a lead changed");
+    }
+
+    #[test]
+    fn plans_removed_added_and_reordered_give_the_bytes_of_a_full_build() {
+        let mut site = repo_site();
+        assert!(site.plans.len() >= 3, "the repository has several plans");
+        let mut cache = SearchCache::default();
+        rebuild(&mut cache, &site, &[], "first build");
+
+        // A plan removed: every later document's number shifts down.
+        let removed = site.plans.remove(0);
+        rebuild(&mut cache, &site, &[], "a plan removed");
+
+        // A copy of it under a new id, first: numbers shift up.
+        let mut copy = (*removed).clone();
+        copy.id = format!("{}-copy", copy.id);
+        site.plans.insert(0, Arc::new(copy));
+        rebuild(&mut cache, &site, &[], "a copy of a plan added");
+
+        // Plans reordered, then one id twice (which a cache cannot tell apart).
+        site.plans.reverse();
+        rebuild(&mut cache, &site, &[], "plans reordered");
+        site.plans.push(site.plans[0].clone());
+        rebuild(&mut cache, &site, &[], "an id twice");
+        site.plans.pop();
+        rebuild(&mut cache, &site, &[], "the id once again");
+    }
+
+    #[test]
+    fn plans_not_named_changed_come_from_the_cache() {
+        let mut site = repo_site();
+        let mut cache = SearchCache::default();
+        let first = rebuild(&mut cache, &site, &[], "first build");
+        plan(&mut site, 0).tasks[0].title.vi.push_str(" xyzzyquux");
+        let r = Resolved::new(&site);
+        let kept = cache.files(&r, &BTreeSet::new()).expect("cached index");
+        assert_eq!(kept, first, "the cache trusted that nothing changed");
+        assert_ne!(kept, super::super::files(&r).expect("full index"));
+    }
+}
