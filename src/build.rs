@@ -105,6 +105,7 @@ pub struct Memory {
     pub cards: render::Cards,
     pub fragments: opendata::Fragments,
     pub records: opendata::Records,
+    pub search: search::SearchCache,
     /// `None` until the first build, which reads it from the output folder.
     pub history: Option<History>,
     /// The sitemap, by a fingerprint of the pages it lists.
@@ -168,7 +169,11 @@ pub fn render_scoped(
 
     // Pages, data files and the search index only read the resolved site:
     // make them together.
-    let Memory { cards, fragments, .. } = memory;
+    if scope.is_all() {
+        memory.search = search::SearchCache::default();
+    }
+    let changed = scope.plan_ids(site);
+    let Memory { cards, fragments, search: index, .. } = memory;
     let mut data_kept = Vec::new();
     let (pages, (data, (index, index_seconds))) = rayon::join(
         || render::render(&resolved, theme, scope, cards),
@@ -177,7 +182,7 @@ pub fn render_scoped(
                 || opendata::files(&resolved, scope, fragments, &mut data_kept),
                 || {
                     let clock = Instant::now();
-                    (search::files(&resolved), clock.elapsed().as_secs_f64())
+                    (index.files(&resolved, &changed), clock.elapsed().as_secs_f64())
                 },
             )
         },
