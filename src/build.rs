@@ -102,6 +102,9 @@ pub fn render_prepared(
 /// records and search documents, and the change history.
 #[derive(Default)]
 pub struct Memory {
+    /// Whether to keep the pieces for a next build; a one-off build keeps
+    /// nothing, so its peak memory is not raised for nothing.
+    pub remember: bool,
     pub cards: render::Cards,
     pub fragments: opendata::Fragments,
     pub records: opendata::Records,
@@ -113,6 +116,11 @@ pub struct Memory {
 }
 
 impl Memory {
+    /// Memory for a session, which keeps the pieces between builds.
+    pub fn remembering() -> Memory {
+        Memory { remember: true, ..Memory::default() }
+    }
+
     /// The sitemap of `pages`, made again only if they changed.
     fn sitemap(&mut self, base_url: &str, pages: &[&str]) -> Vec<OutputFile> {
         let mut key = xxhash_rust::xxh3::Xxh3::new();
@@ -161,6 +169,7 @@ pub fn render_scoped(
     let tasks: usize = site.plans.iter().map(|p| p.tasks.len()).sum();
     let records = opendata::records(&resolved, scope, &memory.records)?;
     resolved.history = history(&resolved, scope, memory, &records, options)?;
+    memory.records = if memory.remember { records } else { opendata::Records::new() };
     lap(
         progress,
         "resolve",
@@ -173,16 +182,19 @@ pub fn render_scoped(
         memory.search = search::SearchCache::default();
     }
     let changed = scope.plan_ids(site);
+    let remember = memory.remember;
     let Memory { cards, fragments, search: index, .. } = memory;
     let mut data_kept = Vec::new();
     let (pages, (data, (index, index_seconds))) = rayon::join(
-        || render::render(&resolved, theme, scope, cards),
+        || render::render(&resolved, theme, scope, remember.then_some(cards)),
         || {
             rayon::join(
-                || opendata::files(&resolved, scope, fragments, &mut data_kept),
+                || opendata::files(&resolved, scope, remember.then_some(fragments), &mut data_kept),
                 || {
                     let clock = Instant::now();
-                    (index.files(&resolved, &changed), clock.elapsed().as_secs_f64())
+                    let files =
+                        if remember { index.files(&resolved, &changed) } else { search::files(&resolved) };
+                    (files, clock.elapsed().as_secs_f64())
                 },
             )
         },
@@ -203,7 +215,6 @@ pub fn render_scoped(
         return Err(Error::Other(format!("two outputs want the same path `{}`", pair[0].path)));
     }
     lap(progress, "render", format!("{pages} pages and open data"));
-    memory.records = records;
     memory.history = Some(resolved.history.clone());
 
     let report = BuildReport {

@@ -172,7 +172,7 @@ impl PlanFragments {
 pub fn files(
     r: &Resolved,
     scope: &Scope,
-    cache: &mut Fragments,
+    cache: Option<&mut Fragments>,
     kept: &mut Vec<String>,
 ) -> Result<Vec<OutputFile>> {
     let site = r.site;
@@ -181,12 +181,16 @@ pub fn files(
         .plans
         .par_iter()
         .enumerate()
-        .map(|(p, plan)| match cache.plans.get(&plan.id).filter(|_| !scope.plan(p)) {
-            Some(done) => Ok(Arc::clone(done)),
-            None => PlanFragments::new(r, plan).map(Arc::new),
+        .map(|(p, plan)| {
+            match cache.as_ref().and_then(|c| c.plans.get(&plan.id)).filter(|_| !scope.plan(p)) {
+                Some(done) => Ok(Arc::clone(done)),
+                None => PlanFragments::new(r, plan).map(Arc::new),
+            }
         })
         .collect::<Result<_>>()?;
-    cache.plans = site.plans.iter().map(|p| p.id.clone()).zip(parts.iter().cloned()).collect();
+    if let Some(cache) = cache {
+        cache.plans = site.plans.iter().map(|p| p.id.clone()).zip(parts.iter().cloned()).collect();
+    }
 
     let plans = plan_records(r);
     let agencies: Vec<AgencyRecord> = site
@@ -468,7 +472,7 @@ mod tests {
         let site =
             crate::load::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).expect("content loads");
         let r = Resolved::new(&site);
-        let files = files(&r, &Scope::all(), &mut Fragments::default(), &mut Vec::new()).expect("data");
+        let files = files(&r, &Scope::all(), None, &mut Vec::new()).expect("data");
         let get = |path: &str| files.iter().find(|f| f.path == path).map(|f| f.bytes.clone());
         let tasks: Vec<TaskRecord> = site.plans.iter().flat_map(|p| task_records(&r, p)).collect();
         assert_eq!(

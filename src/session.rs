@@ -42,7 +42,7 @@ impl Session {
             inputs: None,
             plans: PlanCache::default(),
             theme: None,
-            memory: Memory::default(),
+            memory: Memory::remembering(),
             last: None,
         }
     }
@@ -128,7 +128,7 @@ impl Session {
     /// Drops what the last build left, so the next one is a full build.
     fn forget(&mut self) {
         self.theme = None;
-        self.memory = Memory::default();
+        self.memory = Memory::remembering();
         self.last = None;
     }
 }

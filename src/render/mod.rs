@@ -218,7 +218,7 @@ pub struct Rendered {
 /// Renders the pages of the site that `scope` covers, plus the theme's
 /// assets and the site-wide pages; `cache` keeps each plan's task cards
 /// between the builds of a session.
-pub fn render(r: &Resolved, theme: &Theme, scope: &Scope, cache: &mut Cards) -> Result<Rendered> {
+pub fn render(r: &Resolved, theme: &Theme, scope: &Scope, mut cache: Option<&mut Cards>) -> Result<Rendered> {
     let base = base_path(&r.site.config.base_url);
     let mut pages = vec![Page::Home, Page::Agencies, Page::Changes, Page::Search];
     for (p, plan) in r.site.plans.iter().enumerate() {
@@ -236,7 +236,7 @@ pub fn render(r: &Resolved, theme: &Theme, scope: &Scope, cache: &mut Cards) -> 
     out.files.push(landing(r, theme, &base)?);
     out.files.extend(extras::site_files(r, theme, &base)?);
     for lang in Lang::ALL {
-        let views = Views::new(r, lang, &base, &theme.strings, &theme.env, scope, cache)?;
+        let views = Views::new(r, lang, &base, &theme.strings, &theme.env, scope, cache.as_deref_mut())?;
         let common = Common::new(r, theme, &views);
         let rendered: Result<Vec<OutputFile>> =
             pages.par_iter().map(|&page| render_page(theme, &views, &common, page)).collect();

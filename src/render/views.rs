@@ -91,7 +91,7 @@ impl<'a> Views<'a> {
         strings: &'a Strings,
         env: &Environment,
         scope: &Scope,
-        cache: &mut Cards,
+        mut cache: Option<&mut Cards>,
     ) -> Result<Views<'a>, minijinja::Error> {
         let mut v = Views {
             r,
@@ -107,8 +107,9 @@ impl<'a> Views<'a> {
         v.plans = r.site.plans.iter().map(|p| Value::from_serialize(v.plan_summary(p))).collect();
         let card = env.get_template("task_card.html")?;
         let t = strings.value(lang);
+        let known = cache.as_deref();
         let cached = |p: usize, plan: &Plan| {
-            Some(&cache.plans).filter(|_| !scope.plan(p)).and_then(|c| c.get(&(lang, plan.id.clone())))
+            known.filter(|_| !scope.plan(p)).and_then(|c| c.plans.get(&(lang, plan.id.clone())))
         };
         let plans: Vec<PlanCards> = r
             .site
@@ -130,11 +131,15 @@ impl<'a> Views<'a> {
                 }
             })
             .collect::<Result<_, minijinja::Error>>()?;
-        cache.plans.retain(|(l, _), _| *l != lang);
+        if let Some(cache) = cache.as_deref_mut() {
+            cache.plans.retain(|(l, _), _| *l != lang);
+        }
         for (plan, cards) in r.site.plans.iter().zip(plans) {
             v.tasks.push(cards.tasks.clone());
             v.cards.push(cards.cards.clone());
-            cache.plans.insert((lang, plan.id.clone()), cards);
+            if let Some(cache) = cache.as_deref_mut() {
+                cache.plans.insert((lang, plan.id.clone()), cards);
+            }
         }
         Ok(v)
     }
