@@ -86,6 +86,9 @@ impl Session {
             self.theme = Some(Theme::load(&self.options.root.join("themes").join(&site.config.theme))?);
         }
         let theme = self.theme.as_ref().ok_or_else(|| Error::Other("theme not loaded".into()))?;
+        if !self.options.out.join(output::MARKER).is_file() {
+            self.last = None; // the output folder went away: write it all again
+        }
         let resolved = Resolved::new(site);
         let scope = match &self.last {
             Some(last) => Scope::between(&last.plans, &last.listings, &resolved),

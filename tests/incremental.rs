@@ -176,3 +176,14 @@ fn files_a_rebuild_does_not_change_keep_their_mtime() {
     assert!(elsewhere.is_empty(), "a task title edit changed unrelated files: {elsewhere:?}");
     assert!(!after.keys().any(|p| p.contains(".plansite-new")), "no temporary files are left");
 }
+
+#[test]
+fn a_session_whose_output_folder_was_deleted_writes_it_all_again() {
+    let mut twins = Twins::new();
+    std::fs::remove_dir_all(twins.live.out()).expect("delete the output");
+    std::fs::remove_dir_all(twins.fresh.out()).expect("delete the output");
+    twins.step("a build after the output was deleted", |s| {
+        s.edit(PLAN, "vi = \"Sở Thông tin và Truyền thông chủ trì", "vi = \"Sở TT&TT chủ trì")
+    });
+    assert!(twins.live.out().join("vi/index.html").is_file());
+}
