@@ -9,13 +9,14 @@
 # not the disk; set BENCH_OUT=/some/disk/dir to include the disk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet --bin plansite --example synth
+cargo build --release --quiet --bin plansite --example synth --example incremental
 bin=target/release/plansite
 synth=target/release/examples/synth
+incremental=target/release/examples/incremental
 work=${BENCH_WORK:-$(mktemp -d)}
 out_base=${BENCH_OUT:-/dev/shm/plansite-bench}
 per_plan=200
-printf '%8s %8s %10s %10s %9s %12s\n' tasks pages build_s pages/s peak_MB rebuild_s
+printf '%8s %8s %10s %10s %9s %12s %10s\n' tasks pages build_s pages/s peak_MB rebuild_s edit_ms
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(5000 10000 20000)
 for tasks in "${sizes[@]}"; do
@@ -29,7 +30,10 @@ for tasks in "${sizes[@]}"; do
   pages=$(find "$out" -name '*.html' | wc -l)
   read -r secs kb <<<"$first"
   read -r secs2 _ <<<"$again"
-  awk -v t="$tasks" -v p="$pages" -v s="$secs" -v k="$kb" -v s2="$secs2" \
-    'BEGIN { printf "%8d %8d %10.2f %10.0f %9.0f %12.2f\n", t, p, s, p / s, k / 1024, s2 }'
+  # serve's rebuild after a one-task edit: the median of 7 edits.
+  rm -rf "$out"
+  edit=$("$incremental" --root "$root" --out "$out" --edits 7 | awk '/median/ { print $4 }')
+  awk -v t="$tasks" -v p="$pages" -v s="$secs" -v k="$kb" -v s2="$secs2" -v e="$edit" \
+    'BEGIN { printf "%8d %8d %10.2f %10.0f %9.0f %12.2f %10.0f\n", t, p, s, p / s, k / 1024, s2, e }'
   rm -rf "$out"
 done
