@@ -176,37 +176,15 @@ pub fn render_scoped(
         format!("agencies, successions, theme; {} changes in the history", resolved.history.changes.len()),
     );
 
-    // Pages, data files and the search index only read the resolved site:
-    // make them together.
-    if scope.is_all() {
-        memory.search = search::SearchCache::default();
-    }
-    let changed = scope.plan_ids(site);
-    let remember = memory.remember;
-    let Memory { cards, fragments, search: index, .. } = memory;
-    let mut data_kept = Vec::new();
-    let (pages, (data, (index, index_seconds))) = rayon::join(
-        || render::render(&resolved, theme, scope, remember.then_some(cards)),
-        || {
-            rayon::join(
-                || opendata::files(&resolved, scope, remember.then_some(fragments), &mut data_kept),
-                || {
-                    let clock = Instant::now();
-                    let files =
-                        if remember { index.files(&resolved, &changed) } else { search::files(&resolved) };
-                    (files, clock.elapsed().as_secs_f64())
-                },
-            )
-        },
-    );
-    let render::Rendered { mut files, mut kept } = pages?;
+    let Made { pages, data, data_kept, index, index_seconds } =
+        make_in_parallel(&resolved, theme, scope, memory)?;
+    let render::Rendered { mut files, mut kept } = pages;
     kept.extend(data_kept);
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    files.extend(data?);
+    files.extend(data);
     files.extend(changes::files(&resolved, &resolved.history, theme.strings())?);
     let sitemap = memory.sitemap(&site.config.base_url, &render::extras::indexable(&files, &kept));
     files.extend(sitemap);
-    let index = index?;
     let index_bytes: usize = index.iter().map(|f| f.bytes.len()).sum();
     progress.stage("search", &format!("{} index files, {index_bytes} bytes", index.len()), index_seconds);
     files.extend(index);
@@ -228,6 +206,48 @@ pub fn render_scoped(
         seconds: started.elapsed().as_secs_f64(),
     };
     Ok(Built { files, kept, report })
+}
+
+/// Pages, data files and the search index only read the resolved site: they
+/// are made together, each reusing its pieces in `memory` outside `scope`.
+fn make_in_parallel(resolved: &Resolved, theme: &Theme, scope: &Scope, memory: &mut Memory) -> Result<Made> {
+    if scope.is_all() {
+        memory.search = search::SearchCache::default();
+    }
+    let changed = scope.plan_ids(resolved.site);
+    let remember = memory.remember;
+    let Memory { cards, fragments, search: index, .. } = memory;
+    let (pages, (data, index)) = rayon::join(
+        || render::render(resolved, theme, scope, remember.then_some(cards)),
+        || {
+            rayon::join(
+                || {
+                    let mut kept = Vec::new();
+                    opendata::files(resolved, scope, remember.then_some(fragments), &mut kept)
+                        .map(|f| (f, kept))
+                },
+                || {
+                    let clock = Instant::now();
+                    let files =
+                        if remember { index.files(resolved, &changed) } else { search::files(resolved) };
+                    (files, clock.elapsed().as_secs_f64())
+                },
+            )
+        },
+    );
+    let (data, data_kept) = data?;
+    let (index, index_seconds) = index;
+    Ok(Made { pages: pages?, data, data_kept, index: index?, index_seconds })
+}
+
+/// The outputs made in parallel.
+struct Made {
+    pages: render::Rendered,
+    data: Vec<OutputFile>,
+    /// Data files kept as they were (agencies outside the scope).
+    data_kept: Vec<String>,
+    index: Vec<OutputFile>,
+    index_seconds: f64,
 }
 
 /// The change history after this build: a session compares only the plans
@@ -258,16 +278,15 @@ pub fn build(options: &BuildOptions, progress: &mut dyn Progress) -> Result<Buil
     let (files, mut report) = render_site(options, progress)?;
     let clock = Instant::now();
     report.write = output::write(&options.out, &files)?;
-    progress.stage(
-        "write",
-        &format!(
-            "{} written, {} unchanged, {} removed",
-            report.write.written, report.write.unchanged, report.write.removed
-        ),
-        clock.elapsed().as_secs_f64(),
-    );
+    write_stage(progress, report.write, clock);
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Reports the write stage, which began at `clock`.
+pub fn write_stage(progress: &mut dyn Progress, w: WriteReport, clock: Instant) {
+    let detail = format!("{} written, {} unchanged, {} removed", w.written, w.unchanged, w.removed);
+    progress.stage("write", &detail, clock.elapsed().as_secs_f64());
 }
 
 /// A base URL must be absolute; it is kept with a trailing `/`.

@@ -8,7 +8,7 @@
 use crate::build::{self, BuildOptions, BuildReport, Memory, Progress};
 use crate::error::{Error, Result};
 use crate::load::{self, PlanCache};
-use crate::model::Plan;
+use crate::model::{Plan, Site};
 use crate::output::{self, Published};
 use crate::render::Theme;
 use crate::resolve::Resolved;
@@ -78,14 +78,14 @@ impl Session {
 
     fn render_and_write(
         &mut self,
-        site: &crate::model::Site,
+        site: &Site,
         progress: &mut dyn Progress,
         started: Instant,
     ) -> Result<BuildReport> {
-        if self.theme.is_none() {
-            self.theme = Some(Theme::load(&self.options.root.join("themes").join(&site.config.theme))?);
-        }
-        let theme = self.theme.as_ref().ok_or_else(|| Error::Other("theme not loaded".into()))?;
+        let theme = match &mut self.theme {
+            Some(theme) => theme,
+            slot => slot.insert(Theme::load(&self.options.root.join("themes").join(&site.config.theme))?),
+        };
         if !self.options.out.join(output::MARKER).is_file() {
             self.last = None; // the output folder went away: write it all again
         }
@@ -117,12 +117,7 @@ impl Session {
                 Published::of(&built.files)
             }
         };
-        let w = report.write;
-        progress.stage(
-            "write",
-            &format!("{} written, {} unchanged, {} removed", w.written, w.unchanged, w.removed),
-            clock.elapsed().as_secs_f64(),
-        );
+        build::write_stage(progress, report.write, clock);
         self.last = Some(Last { plans: site.plans.clone(), listings, published });
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
