@@ -108,3 +108,47 @@ pub fn listings(r: &Resolved) -> Listings {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn site() -> Site {
+        crate::load::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).expect("content loads")
+    }
+
+    /// The scope from `site` to `site` changed by `edit` on plan 0.
+    fn after(edit: impl Fn(&mut Plan)) -> (Scope, Site) {
+        let old = site();
+        let listings = listings(&Resolved::new(&old));
+        let mut new = old.clone();
+        edit(Arc::make_mut(&mut new.plans[0]));
+        let scope = Scope::between(&old.plans, &listings, &Resolved::new(&new));
+        (scope, new)
+    }
+
+    #[test]
+    fn a_task_edit_covers_that_task_its_plan_and_its_agencies() {
+        let (scope, new) = after(|p| p.tasks[2].title.vi.push_str(" (sửa)"));
+        assert_eq!(scope.tasks.iter().collect::<Vec<_>>(), [&TaskRef { plan: 0, task: 2 }]);
+        assert_eq!(scope.plans.iter().collect::<Vec<_>>(), [&0]);
+        let r = Resolved::new(&new);
+        let expected: BTreeSet<usize> = (0..new.agencies.len())
+            .filter(|&a| r.assignments[a].iter().any(|x| x.task == TaskRef { plan: 0, task: 2 }))
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(scope.agencies, expected);
+        assert!(!scope.plan(1) && !scope.task(TaskRef { plan: 0, task: 3 }));
+    }
+
+    #[test]
+    fn a_plan_edit_covers_all_its_tasks_and_nothing_else() {
+        let (scope, new) = after(|p| p.title.vi.push_str(" (sửa)"));
+        assert_eq!(scope.tasks.len(), new.plans[0].tasks.len());
+        assert!(scope.tasks.iter().all(|t| t.plan == 0));
+        assert_eq!(scope.plan_ids(&new).into_iter().collect::<Vec<_>>(), [new.plans[0].id.clone()]);
+        let (same, _) = after(|_| {});
+        assert!(same.plans.is_empty() && same.tasks.is_empty() && same.agencies.is_empty());
+    }
+}
