@@ -31,6 +31,11 @@ impl Scope {
         self.all
     }
 
+    /// Whether nothing is to be redone (no plan changed).
+    pub fn is_empty(&self) -> bool {
+        !self.all && self.plans.is_empty() && self.tasks.is_empty() && self.agencies.is_empty()
+    }
+
     /// Whether plan `p`'s own pages (plan, source, changes) are redone.
     pub fn plan(&self, p: usize) -> bool {
         self.all || self.plans.contains(&p)

@@ -9,7 +9,7 @@ use crate::build::{self, BuildOptions, BuildReport, Memory, Progress};
 use crate::error::{Error, Result};
 use crate::load::{self, PlanCache};
 use crate::model::{Plan, Site};
-use crate::output::{self, Published};
+use crate::output::{self, Published, WriteReport};
 use crate::render::Theme;
 use crate::resolve::Resolved;
 use crate::scope::{self, Listings, Scope};
@@ -31,6 +31,7 @@ pub struct Session {
 /// What the last good build was made of and wrote.
 struct Last {
     plans: Vec<Arc<Plan>>,
+    report: BuildReport,
     listings: Listings,
     published: Published,
 }
@@ -94,6 +95,15 @@ impl Session {
             Some(last) => Scope::between(&last.plans, &last.listings, &resolved),
             None => Scope::all(),
         };
+        if let Some(last) = self.last.as_ref().filter(|l| scope.is_empty() && same_ids(&l.plans, &site.plans))
+        {
+            // Saved without a change: the site would be the same bytes.
+            let mut report = last.report.clone();
+            (report.rendered, report.write) =
+                (0, WriteReport { unchanged: report.files, ..WriteReport::default() });
+            report.seconds = started.elapsed().as_secs_f64();
+            return Ok(report);
+        }
         let listings = scope::listings(&resolved);
         let built = build::render_scoped(
             resolved,
@@ -118,7 +128,7 @@ impl Session {
             }
         };
         build::write_stage(progress, report.write, clock);
-        self.last = Some(Last { plans: site.plans.clone(), listings, published });
+        self.last = Some(Last { plans: site.plans.clone(), report: report.clone(), listings, published });
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
     }
@@ -129,6 +139,11 @@ impl Session {
         self.memory = Memory::remembering();
         self.last = None;
     }
+}
+
+/// Whether two builds have the same plans in the same order.
+fn same_ids(a: &[Arc<Plan>], b: &[Arc<Plan>]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.id == b.id)
 }
 
 /// A fingerprint of everything a build reads except the plan files: the

@@ -119,6 +119,7 @@ fn a_session_publishes_what_a_full_build_publishes_after_every_kind_of_edit() {
     });
     let unchanged = twins.step("nothing", |_| {});
     assert_eq!(unchanged.write.written, 0, "a rebuild without changes writes nothing");
+    assert_eq!(unchanged.rendered, 0, "a rebuild without changes renders nothing");
 }
 
 #[test]
