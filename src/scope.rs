@@ -59,9 +59,14 @@ impl Scope {
             .collect()
     }
 
-    /// What changed between the last build (its plans, and each agency's
-    /// [`listing`]) and this one, whose registry is the same.
-    pub fn between(old_plans: &[std::sync::Arc<Plan>], old_listings: &Listings, new: &Resolved) -> Scope {
+    /// What changed between the last build (its plans and [`listings`]) and
+    /// this one (`new`, with `new_listings`), whose registry is the same.
+    pub fn between(
+        old_plans: &[std::sync::Arc<Plan>],
+        old_listings: &Listings,
+        new: &Resolved,
+        new_listings: &Listings,
+    ) -> Scope {
         let old: HashMap<&str, &Plan> = old_plans.iter().map(|p| (p.id.as_str(), &**p)).collect();
         let mut scope = Scope::default();
         for (p, plan) in new.site.plans.iter().enumerate() {
@@ -83,9 +88,8 @@ impl Scope {
                 }
             }
         }
-        let listings = listings(new);
         for (a, agency) in new.site.agencies.iter().enumerate() {
-            let moved = old_listings.get(&agency.id) != listings.get(&agency.id);
+            let moved = old_listings.get(&agency.id) != new_listings.get(&agency.id);
             if moved || new.assignments[a].iter().any(|x| scope.tasks.contains(&x.task)) {
                 scope.agencies.insert(a);
             }
@@ -129,7 +133,8 @@ mod tests {
         let listings = listings(&Resolved::new(&old));
         let mut new = old.clone();
         edit(Arc::make_mut(&mut new.plans[0]));
-        let scope = Scope::between(&old.plans, &listings, &Resolved::new(&new));
+        let r = Resolved::new(&new);
+        let scope = Scope::between(&old.plans, &listings, &r, &super::listings(&r));
         (scope, new)
     }
 

@@ -91,8 +91,9 @@ impl Session {
             self.last = None; // the output folder went away: write it all again
         }
         let resolved = Resolved::new(site);
+        let listings = scope::listings(&resolved);
         let scope = match &self.last {
-            Some(last) => Scope::between(&last.plans, &last.listings, &resolved),
+            Some(last) => Scope::between(&last.plans, &last.listings, &resolved, &listings),
             None => Scope::all(),
         };
         if let Some(last) = self.last.as_ref().filter(|l| scope.is_empty() && same_ids(&l.plans, &site.plans))
@@ -104,7 +105,6 @@ impl Session {
             report.seconds = started.elapsed().as_secs_f64();
             return Ok(report);
         }
-        let listings = scope::listings(&resolved);
         let built = build::render_scoped(
             resolved,
             theme,
