@@ -152,10 +152,53 @@ impl Plan {
             && *aliases == other.aliases
     }
 
+    /// Each indicator's anchor on the plan page, in order: `indicator-i-3`
+    /// for number 3 of group I. A repeated one gets `-2`, `-3`… so every
+    /// anchor is unique; search results link to them.
+    pub fn indicator_anchors(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        self.indicators
+            .iter()
+            .enumerate()
+            .map(|(k, ind)| {
+                let parts = [ind.group.as_deref().unwrap_or(""), ind.number.as_str()];
+                let mut base = String::from("indicator");
+                for part in parts.iter().map(|p| anchor_part(p)).filter(|p| !p.is_empty()) {
+                    base.push('-');
+                    base.push_str(&part);
+                }
+                if base == "indicator" {
+                    base = format!("indicator-{}", k + 1);
+                }
+                let mut anchor = base.clone();
+                let mut n = 1;
+                while !seen.insert(anchor.clone()) {
+                    n += 1;
+                    anchor = format!("{base}-{n}");
+                }
+                anchor
+            })
+            .collect()
+    }
+
     /// The year a one-year plan's month ranges ("Tháng 1-12") refer to.
     pub fn year(&self) -> Option<i32> {
         self.date.map(|d| d.year)
     }
+}
+
+/// `8.9` → `8-9`, `II` → `ii`: ASCII letters and digits, the rest as
+/// single hyphens.
+fn anchor_part(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
 }
 
 /// The original text of a plan, as received, for the line-anchored source page.
@@ -295,5 +338,48 @@ mod tests {
         assert_eq!(d("2025-12-31").next_day(), d("2026-01-01"));
         assert_eq!(d("2024-02-28").next_day(), d("2024-02-29"));
         assert_eq!(d("2025-04-30").next_day(), d("2025-05-01"));
+    }
+
+    #[test]
+    fn indicator_anchors_are_readable_and_unique() {
+        let indicator = |group: Option<&str>, number: &str| Indicator {
+            number: number.into(),
+            group: group.map(str::to_string),
+            name: Text::vi("x"),
+            unit: Text::vi("%"),
+            target: Text::vi("1"),
+            horizon: None,
+            monitors: Vec::new(),
+            line: None,
+        };
+        let plan = Plan {
+            id: "p".into(),
+            number: None,
+            date: None,
+            jurisdiction: "j".into(),
+            issuer: Text::vi("x"),
+            status: Status::Issued,
+            source: None,
+            title: Text::vi("x"),
+            implements: Vec::new(),
+            signer: None,
+            sections: Vec::new(),
+            objectives: Vec::new(),
+            indicator_groups: Vec::new(),
+            indicators: vec![
+                indicator(Some("I"), "8.9"),
+                indicator(None, "3"),
+                indicator(Some("I"), "8.9"),
+                indicator(None, "—"),
+            ],
+            headings: Vec::new(),
+            tasks: Vec::new(),
+            aliases: Vec::new(),
+            glossary_filled: 0,
+        };
+        assert_eq!(
+            plan.indicator_anchors(),
+            ["indicator-i-8-9", "indicator-3", "indicator-i-8-9-2", "indicator-4"]
+        );
     }
 }

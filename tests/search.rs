@@ -139,6 +139,39 @@ fn the_expected_pages_are_in_the_top_five() {
     }
 }
 
+/// Every result the index can return leads to a page of the built site, and
+/// to the exact place on it: indicators to their own row.
+#[test]
+fn every_result_url_resolves_to_its_page_and_anchor() {
+    let site = built();
+    let out = site.out();
+    let mut seen = 0;
+    let mut indicators = std::collections::BTreeSet::new();
+    for lang in ["vi", "en"] {
+        let fragments = out.join("search").join(lang).join("f");
+        for entry in std::fs::read_dir(&fragments).expect("fragments") {
+            let rows: Value =
+                serde_json::from_slice(&std::fs::read(entry.expect("entry").path()).expect("read"))
+                    .expect("json");
+            for row in rows.as_array().expect("rows") {
+                let url = row[0].as_str().expect("url");
+                let page = common::file_for(&out, url);
+                let html = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{url}: {e}"));
+                if let Some((_, anchor)) = url.split_once('#') {
+                    let ids = common::attr_values(&html, "id");
+                    assert!(ids.iter().any(|id| id == anchor), "{url}: no element with id `{anchor}`");
+                    if row[2] == "indicator" {
+                        assert!(indicators.insert(url.to_string()), "two indicators share {url}");
+                    }
+                }
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 500, "only {seen} results in the index");
+    assert!(indicators.len() > 40, "indicators link to their own rows ({})", indicators.len());
+}
+
 #[test]
 fn diacritics_are_optional_and_exact_ones_rank_first() {
     let site = built();

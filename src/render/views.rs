@@ -305,8 +305,9 @@ impl<'a> Views<'a> {
 
     fn indicator_groups(&self, plan: &Plan) -> Vec<Value> {
         let mut groups: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
-        for ind in &plan.indicators {
+        for (ind, anchor) in plan.indicators.iter().zip(plan.indicator_anchors()) {
             let row = context! {
+                anchor => anchor,
                 number => ind.number, name => self.l(&ind.name), unit => self.l(&ind.unit),
                 target => self.l(&ind.target), horizon => ind.horizon.as_ref().map(|h| self.l(h)),
                 monitors => self.refs(&ind.monitors),

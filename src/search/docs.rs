@@ -96,11 +96,11 @@ pub fn plan_docs(r: &Resolved, p: usize, lang: Lang, base: &str, assigned: &Assi
             ..Doc::default()
         });
     }
-    for ind in &plan.indicators {
+    for (ind, anchor) in plan.indicators.iter().zip(plan.indicator_anchors()) {
         let horizon = ind.horizon.as_ref().map(l).unwrap_or_default();
         let group = ind.group.as_deref().and_then(|g| plan.indicator_groups.iter().find(|h| h.number == g));
         docs.push(Doc {
-            url: format!("{plan_url}#indicators"),
+            url: format!("{plan_url}#{anchor}"),
             title: l(&ind.name),
             kind: "indicator",
             plan: Some(plan.id.clone()),
