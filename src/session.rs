@@ -15,7 +15,7 @@ use crate::resolve::Resolved;
 use crate::scope::{self, Listings, Scope};
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 /// Builds that remember the previous one.
 pub struct Session {
@@ -34,6 +34,9 @@ struct Last {
     report: BuildReport,
     listings: Listings,
     published: Published,
+    /// Which output folder it wrote: another build (`plansite build` run
+    /// beside the server) swaps in a new folder.
+    folder: Option<Folder>,
 }
 
 impl Session {
@@ -87,8 +90,9 @@ impl Session {
             Some(theme) => theme,
             slot => slot.insert(Theme::load(&self.options.root.join("themes").join(&site.config.theme))?),
         };
-        if !self.options.out.join(output::MARKER).is_file() {
-            self.last = None; // the output folder went away: write it all again
+        if self.last.as_ref().is_some_and(|l| l.folder.is_none() || l.folder != folder(&self.options.out)) {
+            // The output folder went away or another build replaced it.
+            self.last = None;
         }
         let resolved = Resolved::new(site);
         let listings = scope::listings(&resolved);
@@ -128,7 +132,9 @@ impl Session {
             }
         };
         build::write_stage(progress, report.write, clock);
-        self.last = Some(Last { plans: site.plans.clone(), report: report.clone(), listings, published });
+        let folder = folder(&self.options.out);
+        self.last =
+            Some(Last { plans: site.plans.clone(), report: report.clone(), listings, published, folder });
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
     }
@@ -139,6 +145,19 @@ impl Session {
         self.memory = Memory::remembering();
         self.last = None;
     }
+}
+
+/// What tells one output folder from another at the same path: its inode
+/// (a full build swaps a new folder in), with its marker file's time.
+type Folder = (u64, SystemTime);
+
+fn folder(out: &Path) -> Option<Folder> {
+    let marker = std::fs::metadata(out.join(output::MARKER)).and_then(|m| m.modified()).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(out).ok()?);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((inode, marker))
 }
 
 /// Whether two builds have the same plans in the same order.

@@ -188,3 +188,15 @@ fn a_session_whose_output_folder_was_deleted_writes_it_all_again() {
     });
     assert!(twins.live.out().join("vi/index.html").is_file());
 }
+
+#[test]
+fn a_session_writes_everything_again_after_another_build_replaced_its_output() {
+    let mut twins = Twins::new();
+    let other = BuildOptions { base_url: Some("https://elsewhere.example/".into()), ..options(&twins.live) };
+    build(&other, &mut Silent).expect("a build beside the server");
+    twins.step("an edit after another build", |s| {
+        s.edit(PLAN, "vi = \"Sở Thông tin và Truyền thông chủ trì", "vi = \"Sở TT&TT chủ trì")
+    });
+    let sitemap = std::fs::read_to_string(twins.live.out().join("sitemap.xml")).expect("sitemap");
+    assert!(!sitemap.contains("elsewhere.example"), "nothing of the other build is left");
+}
