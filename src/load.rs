@@ -37,6 +37,13 @@ enum PlanFile {
     Parsed(Box<Parsed<RawPlan>>),
 }
 
+/// Files that are never content, whatever folder they are in: hidden
+/// files, and the swap, backup and lock files editors leave beside the
+/// file being edited (`.plan.toml.swp`, `plan.toml~`, `#plan.toml#`).
+pub fn is_scratch_file(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('#') || name.ends_with('~')
+}
+
 /// Loads and validates the site under `root`.
 pub fn load(root: &Path) -> Result<Site> {
     load_cached(root, &mut PlanCache::default())
@@ -323,6 +330,7 @@ impl Files<'_> {
             Ok(entries) => entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .filter(|p| !p.file_name().is_some_and(|n| is_scratch_file(&n.to_string_lossy())))
                 .collect(),
             Err(e) => {
                 self.diags.push(Diagnostic::new(dir, None, format!("cannot read the folder: {e}")));

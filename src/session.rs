@@ -51,10 +51,6 @@ impl Session {
         }
     }
 
-    pub fn options(&self) -> &BuildOptions {
-        &self.options
-    }
-
     /// Builds the site again, redoing only what the changes since the last
     /// build need. A failed build leaves the output as it was.
     pub fn rebuild(&mut self, progress: &mut dyn Progress) -> Result<BuildReport> {
@@ -167,7 +163,8 @@ fn same_ids(a: &[Arc<Plan>], b: &[Arc<Plan>]) -> bool {
 
 /// A fingerprint of everything a build reads except the plan files: the
 /// options, and the bytes of every other file under content/, themes/ and
-/// seeds/.
+/// seeds/, leaving out editors' scratch files, so that saving a plan in
+/// an editor that writes a swap file beside it stays an incremental build.
 fn inputs(options: &BuildOptions) -> Result<u128> {
     let mut hash = xxhash_rust::xxh3::Xxh3::new();
     let settings = format!("{:?}|{}|{}", options.base_url, options.drafts, options.out.display());
@@ -180,7 +177,8 @@ fn inputs(options: &BuildOptions) -> Result<u128> {
         for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
             let entry = entry.map_err(|e| Error::Other(format!("{}: {e}", root.display())))?;
             let rel = entry.path().strip_prefix(&options.root).unwrap_or(entry.path());
-            if !entry.file_type().is_file() || is_plan_file(rel) {
+            let scratch = load::is_scratch_file(&entry.file_name().to_string_lossy());
+            if !entry.file_type().is_file() || scratch || is_plan_file(rel) {
                 continue;
             }
             let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;

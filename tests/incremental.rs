@@ -200,3 +200,14 @@ fn a_session_writes_everything_again_after_another_build_replaced_its_output() {
     let sitemap = std::fs::read_to_string(twins.live.out().join("sitemap.xml")).expect("sitemap");
     assert!(!sitemap.contains("elsewhere.example"), "nothing of the other build is left");
 }
+
+#[test]
+fn editor_scratch_files_are_not_content_and_do_not_force_a_full_rebuild() {
+    let mut twins = Twins::new();
+    let report = twins.step("an editor's swap and lock files beside a plan", |s| {
+        s.write("content/plans/.hue-261-kh-ubnd-2024.toml.swp", "binary swap data");
+        s.write("content/plans/.#hue-261-kh-ubnd-2024.toml", "lock");
+        s.write("content/agencies/hue.toml~", "backup");
+    });
+    assert_eq!(report.rendered, 0, "scratch files change nothing");
+}

@@ -104,7 +104,8 @@ fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::Other(format!("{}: {e}", dir.display())))?;
-        if entry.file_type().is_file() {
+        if entry.file_type().is_file() && !crate::load::is_scratch_file(&entry.file_name().to_string_lossy())
+        {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
             files.push((rel.to_string_lossy().replace('\\', "/"), bytes));
