@@ -214,19 +214,10 @@ pub fn files(
         json("data/plans.json", "plans", &plans)?,
         OutputFile::new("data/tasks.json", json_file("tasks", task_items)),
         json("data/agencies.json", "agencies", &agencies)?,
-        OutputFile::new(
-            "data/tasks.csv",
-            concat(
-                csv_rows([TASKS_HEADER.map(str::to_string).to_vec()].into_iter())?,
-                parts.iter().map(|f| &f.tasks_csv),
-            ),
-        ),
+        OutputFile::new("data/tasks.csv", csv_file(&TASKS_HEADER, parts.iter().map(|f| &f.tasks_csv))?),
         OutputFile::new(
             "data/indicators.csv",
-            concat(
-                csv_rows([INDICATORS_HEADER.map(str::to_string).to_vec()].into_iter())?,
-                parts.iter().map(|f| &f.indicators_csv),
-            ),
+            csv_file(&INDICATORS_HEADER, parts.iter().map(|f| &f.indicators_csv))?,
         ),
     ];
     for (i, agency) in site.agencies.iter().enumerate() {
@@ -238,13 +229,6 @@ pub fn files(
         }
     }
     Ok(files)
-}
-
-fn concat<'a>(mut head: Vec<u8>, parts: impl Iterator<Item = &'a Vec<u8>>) -> Vec<u8> {
-    for part in parts {
-        head.extend_from_slice(part);
-    }
-    head
 }
 
 /// An agency's dated tasks, soonest first, with its role in each.
@@ -342,9 +326,17 @@ fn csv_rows(rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
     w.into_inner().map_err(|e| Error::Other(format!("writing CSV: {e}")))
 }
 
+/// A CSV file: the header line, then the rows made by [`csv_rows`].
+fn csv_file<'a>(header: &[&str], parts: impl Iterator<Item = &'a Vec<u8>>) -> Result<Vec<u8>> {
+    let mut file = csv_rows(std::iter::once(header.iter().map(|h| h.to_string()).collect()))?;
+    for part in parts {
+        file.extend_from_slice(part);
+    }
+    Ok(file)
+}
+
 fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
-    let head = csv_rows(std::iter::once(header.iter().map(|h| h.to_string()).collect()))?;
-    Ok(concat(head, std::iter::once(&csv_rows(rows)?)))
+    csv_file(header, std::iter::once(&csv_rows(rows)?))
 }
 
 /// One item of a `{ "version": 1, "<key>": [ … ] }` file, pretty-printed
