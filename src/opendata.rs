@@ -7,7 +7,6 @@ use crate::output::OutputFile;
 use crate::resolve::{Resolved, Role};
 use crate::scope::Scope;
 use crate::text::Text;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -123,21 +122,19 @@ fn task_records<'a>(r: &'a Resolved, plan: &'a Plan) -> Vec<TaskRecord<'a>> {
 pub fn records(r: &Resolved, scope: &Scope, cache: &Records) -> Result<Records> {
     let err = |e: serde_json::Error| Error::Other(format!("open data: {e}"));
     let plans = plan_records(r);
-    r.site
-        .plans
-        .par_iter()
-        .zip(plans.par_iter())
-        .enumerate()
-        .map(|(p, (plan, record))| {
-            if let Some(done) = cache.get(&plan.id).filter(|_| !scope.plan(p)) {
-                return Ok((plan.id.clone(), Arc::clone(done)));
-            }
+    let made = scope.per_plan(
+        r.site,
+        |id| cache.get(id).cloned(),
+        |p, plan| {
             let tasks = task_records(r, plan).iter().map(serde_json::to_value).collect::<Result<_, _>>();
-            let plan_record =
-                PlanRecords { plan: serde_json::to_value(record).map_err(err)?, tasks: tasks.map_err(err)? };
-            Ok((plan.id.clone(), Arc::new(plan_record)))
-        })
-        .collect()
+            let plan_record = PlanRecords {
+                plan: serde_json::to_value(&plans[p]).map_err(err)?,
+                tasks: tasks.map_err(err)?,
+            };
+            Ok::<_, Error>(Arc::new(plan_record))
+        },
+    )?;
+    Ok(r.site.plans.iter().map(|p| p.id.clone()).zip(made).collect())
 }
 
 /// A plan's share of the site-wide data files, kept between the builds of
@@ -177,17 +174,11 @@ pub fn files(
 ) -> Result<Vec<OutputFile>> {
     let site = r.site;
     let url = |path: &str| urls(r, path);
-    let parts: Vec<Arc<PlanFragments>> = site
-        .plans
-        .par_iter()
-        .enumerate()
-        .map(|(p, plan)| {
-            match cache.as_ref().and_then(|c| c.plans.get(&plan.id)).filter(|_| !scope.plan(p)) {
-                Some(done) => Ok(Arc::clone(done)),
-                None => PlanFragments::new(r, plan).map(Arc::new),
-            }
-        })
-        .collect::<Result<_>>()?;
+    let parts: Vec<Arc<PlanFragments>> = scope.per_plan(
+        site,
+        |id| cache.as_ref().and_then(|c| c.plans.get(id).cloned()),
+        |_, plan| PlanFragments::new(r, plan).map(Arc::new),
+    )?;
     if let Some(cache) = cache {
         cache.plans = site.plans.iter().map(|p| p.id.clone()).zip(parts.iter().cloned()).collect();
     }

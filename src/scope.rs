@@ -6,6 +6,7 @@
 
 use crate::model::{Plan, Site};
 use crate::resolve::{Resolved, TaskRef};
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
@@ -47,6 +48,26 @@ impl Scope {
 
     pub fn agency(&self, a: usize) -> bool {
         self.all || self.agencies.contains(&a)
+    }
+
+    /// One value per plan of the site, in order: taken from the last build
+    /// (`kept`, by plan id) for plans outside the scope, made by `make`, in
+    /// parallel, for the others and for any the last build did not have.
+    /// The one place that decides which per-plan pieces may be reused.
+    pub fn per_plan<T: Send, E: Send>(
+        &self,
+        site: &Site,
+        kept: impl Fn(&str) -> Option<T> + Sync,
+        make: impl Fn(usize, &Plan) -> Result<T, E> + Sync,
+    ) -> Result<Vec<T>, E> {
+        site.plans
+            .par_iter()
+            .enumerate()
+            .map(|(p, plan)| match Some(&plan.id).filter(|_| !self.plan(p)).and_then(|id| kept(id)) {
+                Some(value) => Ok(value),
+                None => make(p, plan),
+            })
+            .collect()
     }
 
     /// Ids of the plans that changed (all plans for a full build).

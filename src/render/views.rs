@@ -8,7 +8,6 @@ use crate::resolve::{Assignment, Resolved, Role};
 use crate::scope::Scope;
 use crate::text::{Lang, Text};
 use minijinja::{Environment, Value, context};
-use rayon::prelude::*;
 use serde::Serialize;
 
 /// Text in the page's language, with its markup ready: English pages show a
@@ -108,29 +107,19 @@ impl<'a> Views<'a> {
         let card = env.get_template("task_card.html")?;
         let t = strings.value(lang);
         let known = cache.as_deref();
-        let cached = |p: usize, plan: &Plan| {
-            known.filter(|_| !scope.plan(p)).and_then(|c| c.plans.get(&(lang, plan.id.clone())))
-        };
-        let plans: Vec<PlanCards> = r
-            .site
-            .plans
-            .par_iter()
-            .enumerate()
-            .map(|(p, plan)| match cached(p, plan) {
-                Some(done) => Ok(done.clone()),
-                None => {
-                    let tasks: Vec<Value> =
-                        plan.tasks.iter().map(|t| Value::from_serialize(v.task_summary(plan, t))).collect();
-                    let cards = tasks
-                        .iter()
-                        .map(|task| {
-                            card.render(context! { t => t, task => task }).map(Value::from_safe_string)
-                        })
-                        .collect::<Result<_, _>>()?;
-                    Ok(PlanCards { tasks, cards })
-                }
-            })
-            .collect::<Result<_, minijinja::Error>>()?;
+        let plans: Vec<PlanCards> = scope.per_plan(
+            r.site,
+            |id| known.and_then(|c| c.plans.get(&(lang, id.to_string())).cloned()),
+            |_, plan| {
+                let tasks: Vec<Value> =
+                    plan.tasks.iter().map(|t| Value::from_serialize(v.task_summary(plan, t))).collect();
+                let cards = tasks
+                    .iter()
+                    .map(|task| card.render(context! { t => t, task => task }).map(Value::from_safe_string))
+                    .collect::<Result<_, _>>()?;
+                Ok::<_, minijinja::Error>(PlanCards { tasks, cards })
+            },
+        )?;
         if let Some(cache) = cache.as_deref_mut() {
             cache.plans.retain(|(l, _), _| *l != lang);
         }
