@@ -45,6 +45,9 @@ pub struct BuildReport {
 /// Progress of a build, reported as each stage finishes.
 pub trait Progress {
     fn stage(&mut self, name: &str, detail: &str, seconds: f64);
+    /// Something the user should know while waiting (another writer holds
+    /// the output).
+    fn note(&mut self, _message: &str) {}
 }
 
 /// Progress that goes nowhere (`--quiet`, tests).
@@ -275,6 +278,9 @@ fn history(
 /// Builds the site and writes it to `options.out`.
 pub fn build(options: &BuildOptions, progress: &mut dyn Progress) -> Result<BuildReport> {
     let started = Instant::now();
+    let options = &BuildOptions { out: output::target(&options.root, &options.out)?, ..options.clone() };
+    // Held from the reading of the last build's history to the swap.
+    let _lock = output::OutputLock::acquire(&options.out, "plansite build", &mut |m| progress.note(m))?;
     let (files, mut report) = render_site(options, progress)?;
     let clock = Instant::now();
     report.write = output::write(&options.out, &files)?;

@@ -40,8 +40,10 @@ impl fmt::Display for Diagnostic {
 /// Everything that can stop a build.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    /// The OS error is part of the message and deliberately not a
+    /// `source`, or `error: {e:#}` would print it twice.
+    #[error("{}: {cause}", path.display())]
+    Io { path: PathBuf, cause: std::io::Error },
 
     #[error("{}", numbered(.0))]
     Invalid(Vec<Diagnostic>),
@@ -55,7 +57,7 @@ pub enum Error {
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io { path: path.into(), cause: source }
     }
 }
 

@@ -55,6 +55,7 @@ impl Session {
     /// build need. A failed build leaves the output as it was.
     pub fn rebuild(&mut self, progress: &mut dyn Progress) -> Result<BuildReport> {
         let started = Instant::now();
+        self.options.out = output::target(&self.options.root, &self.options.out)?;
         let inputs = inputs(&self.options)?;
         if self.inputs != Some(inputs) {
             self.forget();
@@ -82,6 +83,9 @@ impl Session {
         progress: &mut dyn Progress,
         started: Instant,
     ) -> Result<BuildReport> {
+        // Held while this rebuild compares with and writes the output.
+        let _lock =
+            output::OutputLock::acquire(&self.options.out, "plansite serve", &mut |m| progress.note(m))?;
         let theme = match &mut self.theme {
             Some(theme) => theme,
             slot => slot.insert(Theme::load(&self.options.root.join("themes").join(&site.config.theme))?),

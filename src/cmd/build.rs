@@ -29,6 +29,10 @@ impl Progress for Stderr {
     fn stage(&mut self, name: &str, detail: &str, seconds: f64) {
         eprintln!("{name:>8}  {detail} ({:.0} ms)", seconds * 1000.0);
     }
+
+    fn note(&mut self, message: &str) {
+        eprintln!("{message}");
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {

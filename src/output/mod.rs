@@ -1,8 +1,14 @@
 //! Puts a rendered site on disk safely: everything is written into a staging
-//! folder beside the output, which then replaces the output in one step. A
-//! failed build never touches the published folder, and a file whose bytes
-//! did not change keeps its inode and mtime (so rsync and caches see no
-//! change).
+//! folder beside the output, which then takes the output's place in one
+//! atomic exchange. A failed or killed build never touches the published
+//! folder, and a file whose bytes did not change keeps its inode and mtime
+//! (so rsync and caches see no change). Callers hold an [`OutputLock`], so
+//! there is one writer at a time.
+
+mod lock;
+mod swap;
+
+pub use lock::OutputLock;
 
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -35,24 +41,21 @@ pub struct WriteReport {
 /// Marks a folder as plansite output, so a mistyped `--out` is never replaced.
 pub const MARKER: &str = ".plansite-output";
 
-/// Writes `files` as the new content of `out`.
+/// Writes `files` as the new content of `out`. The caller holds the
+/// output's [`OutputLock`].
 pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport> {
     check_replaceable(out)?;
-    let staging = sibling(out, "staging");
-    let backup = sibling(out, "old");
-    for stale in [&staging, &backup] {
-        if stale.exists() {
-            fs::remove_dir_all(stale).map_err(|e| Error::io(stale, e))?;
-        }
-    }
+    swap::recover(out)?;
     let marker = OutputFile::new(MARKER, "built by plansite; this folder is replaced on every build\n");
     let all: Vec<&OutputFile> = files.iter().chain([&marker]).collect();
     for file in &all {
         safe_relative(&file.path)?;
     }
-    create_dirs(&staging, &all)?;
+    let staging = swap::Staging::new(out)?;
+    create_dirs(staging.path(), &all)?;
     // Files are independent once their folders exist: write in parallel.
-    let kept: Vec<bool> = all.par_iter().map(|file| place(out, &staging, file)).collect::<Result<_>>()?;
+    let kept: Vec<bool> =
+        all.par_iter().map(|file| place(out, staging.path(), file)).collect::<Result<_>>()?;
     let mut report = WriteReport::default();
     for (file, kept) in all.iter().zip(kept) {
         match (file.path == MARKER, kept) {
@@ -62,8 +65,53 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport> {
         }
     }
     report.removed = count_removed(out, files);
-    swap(&staging, out, &backup)?;
+    staging.publish(out)?;
     Ok(report)
+}
+
+/// Folders of the root that hold sources: an output there (or an output
+/// that contains the root) would be replaced with the sources inside.
+const SOURCES: [&str; 5] = ["content", "seeds", "themes", "src", ".git"];
+
+/// Checks `--out` against the root and returns it as an absolute path, so
+/// that `.` or a symlink names the folder it really is.
+pub fn target(root: &Path, out: &Path) -> Result<PathBuf> {
+    let root = fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+    let out = absolute(out)?;
+    let refuse = |what: &str| {
+        Err(Error::Other(format!(
+            "--out {} {what}; a build replaces its output folder, so choose a folder of its own, like {}",
+            out.display(),
+            root.join("public").display()
+        )))
+    };
+    if root.starts_with(&out) {
+        return refuse(&format!("contains the site's root {}", root.display()));
+    }
+    if let Some(dir) = SOURCES.iter().map(|d| root.join(d)).find(|d| out.starts_with(d)) {
+        return refuse(&format!("is inside the site's sources ({})", dir.display()));
+    }
+    Ok(out)
+}
+
+/// `out` made absolute with symlinks resolved, also when it does not exist
+/// yet (then its nearest existing ancestor is resolved).
+fn absolute(out: &Path) -> Result<PathBuf> {
+    let out = std::path::absolute(out).map_err(|e| Error::io(out, e))?;
+    let mut missing = Vec::new();
+    let mut existing = out.as_path();
+    loop {
+        match fs::canonicalize(existing) {
+            Ok(real) => return Ok(missing.iter().rev().fold(real, |p: PathBuf, part| p.join(part))),
+            Err(_) => match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    missing.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => return Err(Error::Other(format!("--out {}: no such folder", out.display()))),
+            },
+        }
+    }
 }
 
 /// What a session last published: each file's fingerprint, so that a
@@ -248,24 +296,6 @@ fn count_removed(out: &Path, files: &[OutputFile]) -> usize {
         .filter_map(|e| e.path().strip_prefix(out).ok().map(|p| p.to_string_lossy().replace('\\', "/")))
         .filter(|p| !new.contains(p.as_str()))
         .count()
-}
-
-/// Moves the old output aside, the staging folder into place, and deletes
-/// the old one; if the second step fails the old output is put back.
-fn swap(staging: &Path, out: &Path, backup: &Path) -> Result<()> {
-    if out.exists() {
-        fs::rename(out, backup).map_err(|e| Error::io(out, e))?;
-    }
-    if let Err(e) = fs::rename(staging, out) {
-        if backup.exists() {
-            let _ = fs::rename(backup, out);
-        }
-        return Err(Error::io(out, e));
-    }
-    if backup.exists() {
-        fs::remove_dir_all(backup).map_err(|e| Error::io(backup, e))?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
