@@ -776,7 +776,16 @@ impl<'a> Checker<'a> {
 
     fn source(&mut self, at: &At, s: &Spanned<String>) -> Option<SourceDoc> {
         let path = s.get_ref();
-        let abs = self.root.join(path);
+        let abs = match confined_source(self.root, path) {
+            Ok(abs) => abs,
+            Err(problem) => {
+                self.diags.push(at.diag(s.span(), format!("the source document `{path}` {problem}")).hint(
+                    "source is a file in the site's seeds/ folder, written relative to the root, \
+                     like seeds/002_….txt; only files there are published",
+                ));
+                return None;
+            }
+        };
         match std::fs::read(&abs) {
             Ok(bytes) => Some(SourceDoc {
                 path: path.replace('\\', "/"),
@@ -802,6 +811,33 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// The real path of a plan's `source`, which must be a file inside the
+/// root's `seeds/` once symlinks are resolved: the source page publishes
+/// the file, so a path out of the root (`/etc/passwd`, `../`, a symlink)
+/// would publish whatever it names.
+fn confined_source(root: &Path, path: &str) -> std::result::Result<PathBuf, String> {
+    let rel = Path::new(path);
+    if rel.is_absolute() || path.starts_with(['/', '\\']) {
+        return Err("is an absolute path".into());
+    }
+    if rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+        return Err("contains `..` or `.`".into());
+    }
+    if !rel.starts_with("seeds") {
+        return Err("is not in seeds/".into());
+    }
+    let seeds =
+        std::fs::canonicalize(root.join("seeds")).map_err(|e| format!("cannot be read: seeds/: {e}"))?;
+    let real = std::fs::canonicalize(root.join(rel)).map_err(|e| format!("cannot be read: {e}"))?;
+    if !real.starts_with(&seeds) {
+        return Err(format!("leads out of seeds/ (to {})", real.display()));
+    }
+    if !real.is_file() {
+        return Err("is not a file".into());
+    }
+    Ok(real)
 }
 
 /// A plan alias keeps an old URL alive, so it may not be another plan's id

@@ -176,3 +176,36 @@ fn out_dot_from_inside_the_output_folder_rebuilds_it_in_place() {
     assert_whole(&site.out(), files, "after --out . from inside public/");
     assert!(!site.out().join("public").exists() && !site.out().join(".public.staging").exists());
 }
+
+#[test]
+fn a_source_outside_seeds_is_a_content_error_and_nothing_is_published() {
+    let site = TempSite::copy_of_repo();
+    let name = format!("secret-{}.txt", std::process::id());
+    let secret = site.root().parent().expect("parent").join(&name);
+    std::fs::write(&secret, "CI_TOKEN=hunter2\n").expect("secret");
+    std::os::unix::fs::symlink(&secret, site.path("seeds/link.txt")).expect("symlink");
+    std::os::unix::fs::symlink(site.root().parent().expect("parent"), site.path("seeds/up"))
+        .expect("dir link");
+    let original = "source = \"seeds/002_cbe0290e39b6ed9a.txt\"";
+    for (source, says) in [
+        ("/etc/passwd", "is an absolute path"),
+        ("../secret.txt", "contains `..`"),
+        ("seeds/../content/site.toml", "contains `..`"),
+        ("content/site.toml", "is not in seeds/"),
+        ("seeds/link.txt", "leads out of seeds/"),
+        (&*format!("seeds/up/{name}"), "leads out of seeds/"),
+        ("seeds", "is not a file"),
+    ] {
+        site.edit(&site.plan_file(), original, &format!("source = {source:?}"));
+        let run = site.cli(&["build"]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success(), "source = {source} was published");
+        assert!(stderr.contains("content/plans/hue-2025-03-nq-cp.toml:6: the source document"), "{stderr}");
+        assert!(stderr.contains(says), "{source}: {stderr}");
+        assert!(!site.out().exists(), "nothing is published");
+        site.edit(&site.plan_file(), &format!("source = {source:?}"), original);
+    }
+    let _ = std::fs::remove_file(&secret);
+    site.build().expect("the real source builds");
+    assert!(!site.read("public/en/plans/hue-2025-03-nq-cp/source/index.html").contains("hunter2"));
+}
