@@ -312,7 +312,10 @@ fn csv_rows(rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| Error::Other(format!("writing CSV: {e}"));
     for row in rows {
-        w.write_record(&row).map_err(err)?;
+        for cell in &row {
+            w.write_field(crate::text::spreadsheet_cell(cell).as_bytes()).map_err(err)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(err)?;
     }
     w.into_inner().map_err(|e| Error::Other(format!("writing CSV: {e}")))
 }

@@ -187,3 +187,105 @@ mod fold_tests {
         assert_eq!(super::fold("ĐƯỜNG"), "duong");
     }
 }
+
+/// A cell made safe for spreadsheets (OWASP's advice on CSV injection): text
+/// that Excel, LibreOffice or Sheets would run as a formula (it begins with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, which
+/// they show as text. Plain numbers ("-5", "+2.5%") and a lone sign stay as
+/// they are: they cannot run anything.
+pub fn spreadsheet_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if !risky || is_plain_number(cell) || matches!(cell, "-" | "+") {
+        return std::borrow::Cow::Borrowed(cell);
+    }
+    std::borrow::Cow::Owned(format!("'{cell}"))
+}
+
+/// `-5`, `+2.5`, `-3,2%`: a sign, digits with one decimal mark, maybe `%`.
+fn is_plain_number(cell: &str) -> bool {
+    let body = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let body = body.strip_suffix('%').unwrap_or(body);
+    let mut parts = body.splitn(2, ['.', ',']);
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    parts.next().is_some_and(digits) && parts.next().is_none_or(digits)
+}
+
+#[cfg(test)]
+mod spreadsheet_tests {
+    use super::spreadsheet_cell;
+
+    #[test]
+    fn formulas_become_text_and_numbers_stay_numbers() {
+        for (cell, safe) in [
+            ("=HYPERLINK(\"http://evil\",\"x\")", "'=HYPERLINK(\"http://evil\",\"x\")"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "'\r=1+1"),
+            ("-5", "-5"),
+            ("+2.5%", "+2.5%"),
+            ("-3,2", "-3,2"),
+            ("-", "-"),
+            ("Sở Tài chính", "Sở Tài chính"),
+            ("", ""),
+            ("1-2", "1-2"),
+        ] {
+            assert_eq!(spreadsheet_cell(cell), safe, "{cell:?}");
+        }
+    }
+}
+
+/// A site's base URL, checked once for every place it goes (pages, feeds,
+/// sitemap, calendars): absolute http(s), a host, a path, and only
+/// characters that need escaping nowhere (no query, fragment, quote or
+/// `&`; percent-encode anything else), so it can never break out of an
+/// attribute, an XML element or an ICS line. Kept with a trailing `/`.
+pub fn base_url(url: &str) -> std::result::Result<String, String> {
+    let url = url.trim();
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let Some(rest) = rest else {
+        return Err(format!("`{}` is not an absolute http(s) URL", url.escape_debug()));
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') {
+        return Err(format!("`{}` has no host name", url.escape_debug()));
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-._~:/[]@%".contains(c);
+    if let Some(bad) = url.chars().find(|&c| !allowed(c)) {
+        return Err(format!(
+            "`{}` holds {:?}, which a URL cannot hold unescaped (percent-encode it)",
+            url.escape_debug(),
+            bad
+        ));
+    }
+    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+}
+
+#[cfg(test)]
+mod base_url_tests {
+    use super::base_url;
+
+    #[test]
+    fn only_plain_absolute_urls_pass() {
+        assert_eq!(base_url(" https://plans.example.org ").as_deref(), Ok("https://plans.example.org/"));
+        assert_eq!(
+            base_url("http://127.0.0.1:8000/ke-hoach/").as_deref(),
+            Ok("http://127.0.0.1:8000/ke-hoach/")
+        );
+        for bad in [
+            "plans.example.org",
+            "https://",
+            "https://x.org/\r\nX-Injected: 1",
+            "https://x.org/\"><script>",
+            "https://x.org/a b",
+            "https://x.org/\u{c}a",
+            "https://x.org/đ",
+            "https://x.org/?a=1&b=2",
+            "https://x.org/#top",
+            "javascript:alert(1)",
+        ] {
+            assert!(base_url(bad).is_err(), "{bad:?}");
+        }
+    }
+}
