@@ -295,13 +295,8 @@ pub fn write_stage(progress: &mut dyn Progress, w: WriteReport, clock: Instant) 
     progress.stage("write", &detail, clock.elapsed().as_secs_f64());
 }
 
-/// A base URL must be absolute; it is kept with a trailing `/`.
+/// A `--base-url`, checked as site.toml's is ([`crate::text::base_url`]).
 pub fn check_base_url(url: &str) -> Result<String> {
-    let url = url.trim();
-    if !(url.starts_with("http://") || url.starts_with("https://")) || url.contains(char::is_whitespace) {
-        return Err(Error::Other(format!(
-            "--base-url `{url}` is not an absolute http(s) URL; write it like https://plans.example.org/"
-        )));
-    }
-    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+    crate::text::base_url(url)
+        .map_err(|why| Error::Other(format!("--base-url {why}; write it like https://plans.example.org/")))
 }

@@ -1,6 +1,9 @@
 //! Reads `content/` into the validated [`Site`] model. Every problem in every
 //! file is collected, with its file and line, before anything is rejected.
 
+mod controls;
+mod depth;
+
 use crate::deadline::Context;
 use crate::deadline::Deadline;
 use crate::error::{Diagnostic, Error, Result, line_of};
@@ -266,16 +269,14 @@ impl Files<'_> {
     fn site_config(&mut self) -> Option<SiteConfig> {
         let parsed = self.parse::<RawSite>(Path::new("content/site.toml"))?;
         let raw = parsed.value;
-        let mut base_url = raw.base_url.trim().to_string();
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        let line = parsed.text.lines().position(|l| l.trim_start().starts_with("base_url")).map(|i| i + 1);
+        let base_url = crate::text::base_url(&raw.base_url).unwrap_or_else(|why| {
             self.diags.push(
-                Diagnostic::new(&parsed.rel, None, format!("base_url `{base_url}` is not an absolute URL"))
+                Diagnostic::new(&parsed.rel, line, format!("base_url {why}"))
                     .hint("write it like \"https://plans.example.org\""),
             );
-        }
-        if !base_url.ends_with('/') {
-            base_url.push('/');
-        }
+            String::new()
+        });
         Some(SiteConfig {
             title: raw.title,
             description: raw.description,
@@ -360,6 +361,9 @@ fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
 }
 
 fn parse_text<T: for<'de> Deserialize<'de>>(rel: &Path, text: String) -> Result<Parsed<T>, Diagnostic> {
+    if let Some(problem) = controls::check(rel, &text) {
+        return Err(problem);
+    }
     let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     match toml::from_str::<T>(&text) {
         Ok(value) => Ok(Parsed { rel: rel.to_path_buf(), text, stem, value }),
@@ -625,6 +629,7 @@ impl<'a> Checker<'a> {
 
         let mut seen = BTreeMap::new();
         for s in &raw.sections {
+            ok &= self.shallow(&at, s.span(), &s.get_ref().body, "this section's body");
             ok &= self.slug(&at, &s.get_ref().id, "section");
             ok &= self.unique(&at, &mut seen, &s.get_ref().id, "section");
         }
@@ -659,6 +664,9 @@ impl<'a> Checker<'a> {
             for alias in &t.aliases {
                 ok &= self.slug(&at, alias, "task alias");
                 ok &= self.unique(&at, &mut task_ids, alias, "task");
+            }
+            if let Some(detail) = &t.detail {
+                ok &= self.shallow(&at, raw_task.span(), detail, "this task's detail");
             }
             if t.lead.is_empty() {
                 self.diags.push(
@@ -767,6 +775,22 @@ impl<'a> Checker<'a> {
                 self.diags.push(
                     at.diag(n.span(), format!("unknown {what} `{}`", n.get_ref()))
                         .hint(format!("add a [[{table}]] entry with that number")),
+                );
+                false
+            }
+            _ => true,
+        }
+    }
+
+    /// Refuses Markdown nested deeper than [`depth::MAX_DEPTH`], which would
+    /// make rendering slow (see [`depth`]).
+    fn shallow(&mut self, at: &At, span: Range<usize>, text: &Text, what: &str) -> bool {
+        let deepest = [Some(&text.vi), text.en.as_ref()].into_iter().flatten().map(|t| depth::depth(t)).max();
+        match deepest {
+            Some(d) if d > depth::MAX_DEPTH => {
+                self.diags.push(
+                    at.diag(span, format!("{what} nests {d} levels deep (quotes, lists or HTML elements)"))
+                        .hint(format!("at most {} levels are allowed; flatten it", depth::MAX_DEPTH)),
                 );
                 false
             }
