@@ -76,8 +76,24 @@ fn ical_date(d: Date) -> String {
 }
 
 /// Escapes TEXT values: backslash, semicolon, comma and newlines.
+/// RFC 5545 TEXT: backslash, `;`, `,` and newlines escaped; a carriage
+/// return (alone or before a newline) and other control characters, which
+/// TEXT may not hold and which would split or corrupt the content line,
+/// are dropped.
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push(c),
+            c if c.is_control() => {}
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Appends a content line, folded at 75 octets without splitting a
@@ -113,5 +129,6 @@ mod tests {
     #[test]
     fn escapes_text() {
         assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+        assert_eq!(escape("a\r\nb\rc\u{c}d\u{85}e"), "a\\nbcde");
     }
 }
