@@ -14,7 +14,7 @@ use crate::render::Theme;
 use crate::resolve::Resolved;
 use crate::scope::{self, Listings, Scope};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::{Instant, SystemTime};
 
 /// Builds that remember the previous one.
@@ -26,6 +26,10 @@ pub struct Session {
     theme: Option<Theme>,
     memory: Memory,
     last: Option<Last>,
+    /// Held for writing while a rebuild renames its files into place; a
+    /// server holds it for reading while it answers, so no reader sees
+    /// half of a rebuild.
+    gate: Option<Arc<RwLock<()>>>,
 }
 
 /// What the last good build was made of and wrote.
@@ -48,7 +52,14 @@ impl Session {
             theme: None,
             memory: Memory::remembering(),
             last: None,
+            gate: None,
         }
+    }
+
+    /// Shares `gate` with a server (see [`output::update`]).
+    pub fn with_gate(mut self, gate: Arc<RwLock<()>>) -> Session {
+        self.gate = Some(gate);
+        self
     }
 
     /// Builds the site again, redoing only what the changes since the last
@@ -122,8 +133,13 @@ impl Session {
         let clock = Instant::now();
         let published = match self.last.take() {
             Some(mut last) => {
-                report.write =
-                    output::update(&self.options.out, &mut last.published, &built.files, &built.kept)?;
+                report.write = output::update(
+                    &self.options.out,
+                    &mut last.published,
+                    &built.files,
+                    &built.kept,
+                    self.gate.as_deref(),
+                )?;
                 last.published
             }
             None => {

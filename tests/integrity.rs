@@ -209,3 +209,13 @@ fn a_source_outside_seeds_is_a_content_error_and_nothing_is_published() {
     site.build().expect("the real source builds");
     assert!(!site.read("public/en/plans/hue-2025-03-nq-cp/source/index.html").contains("hunter2"));
 }
+
+#[test]
+fn an_os_error_is_printed_once_with_its_path() {
+    let missing = std::env::temp_dir().join(format!("plansite-no-such-root-{}", std::process::id()));
+    let run = plansite().args(["build", "--root"]).arg(&missing).output().expect("run");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success());
+    assert!(stderr.contains(&missing.display().to_string()), "{stderr}");
+    assert_eq!(stderr.matches("os error 2").count(), 1, "{stderr}");
+}

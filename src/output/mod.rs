@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::RwLock;
 
 /// One file of the built site, by its path under the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,16 +134,23 @@ fn fingerprint(bytes: &[u8]) -> u128 {
 }
 
 /// Updates a folder that [`write`] made, in place: writes the files whose
-/// bytes differ from what `published` says is there (each to a temporary
-/// file, then renamed over the old one, so a reader never sees half a
-/// file), deletes the files no longer built, and leaves the `kept` files
-/// alone. Meant for a session's rebuilds, where a staging copy of a large
-/// site would cost more than the rebuild.
+/// bytes differ from what `published` says is there, deletes the files no
+/// longer built, and leaves the `kept` files alone. Meant for a session's
+/// rebuilds, where a staging copy of a large site would cost more than the
+/// rebuild.
+///
+/// It goes in two steps so that readers never see a mix of two builds:
+/// every changed file is first written beside its place (a failure there,
+/// such as a full disk, removes them all and leaves the folder exactly as
+/// it was), then, holding `gate` for writing (the server holds it for
+/// reading while it answers), all are renamed into place and gone files
+/// deleted. The caller holds the output's [`OutputLock`].
 pub fn update(
     out: &Path,
     published: &mut Published,
     files: &[OutputFile],
     kept: &[String],
+    gate: Option<&RwLock<()>>,
 ) -> Result<WriteReport> {
     check_replaceable(out)?;
     for file in files {
@@ -154,12 +162,20 @@ pub fn update(
         .filter(|(f, hash)| published.files.get(&f.path) != Some(hash))
         .map(|(f, _)| *f)
         .collect();
-    changed.par_iter().try_for_each(|file| replace(out, file))?;
+    let staged = stage_all(out, &changed)?;
     let mut live: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     live.extend(kept.iter().map(String::as_str));
     let gone: Vec<String> = published.files.keys().filter(|p| !live.contains(p.as_str())).cloned().collect();
+    {
+        let _readers_wait = gate.map(|g| g.write().unwrap_or_else(|p| p.into_inner()));
+        for (temp, target) in &staged {
+            fs::rename(temp, target).map_err(|e| Error::io(target, e))?;
+        }
+        for path in &gone {
+            remove(out, path)?;
+        }
+    }
     for path in &gone {
-        remove(out, path)?;
         published.files.remove(path);
     }
     let report = WriteReport {
@@ -173,16 +189,42 @@ pub fn update(
     Ok(report)
 }
 
-/// Writes one file beside its place and renames it over the old one.
-fn replace(out: &Path, file: &OutputFile) -> Result<()> {
+/// Writes every changed file beside its place; if any fails, removes the
+/// ones written and returns the first error.
+fn stage_all(out: &Path, changed: &[&OutputFile]) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let results: Vec<Result<(PathBuf, PathBuf)>> = changed.par_iter().map(|file| stage(out, file)).collect();
+    if results.iter().all(Result::is_ok) {
+        return results.into_iter().collect();
+    }
+    let mut first = None;
+    for result in results {
+        match result {
+            Ok((temp, _)) => {
+                let _ = fs::remove_file(&temp);
+                remove_empty_parents(out, &temp);
+            }
+            Err(e) => {
+                first.get_or_insert(e);
+            }
+        }
+    }
+    Err(first.unwrap_or_else(|| Error::Other("writing the changed files failed".into())))
+}
+
+/// Writes one file beside its place, under a name no page has.
+fn stage(out: &Path, file: &OutputFile) -> Result<(PathBuf, PathBuf)> {
     let target = out.join(&file.path);
     if let Some(dir) = target.parent() {
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temp = target.with_file_name(format!(".{name}.plansite-new"));
-    fs::write(&temp, &file.bytes).map_err(|e| Error::io(&temp, e))?;
-    fs::rename(&temp, &target).map_err(|e| Error::io(&target, e))
+    if let Err(e) = fs::write(&temp, &file.bytes) {
+        let _ = fs::remove_file(&temp);
+        remove_empty_parents(out, &temp);
+        return Err(Error::io(&temp, e));
+    }
+    Ok((temp, target))
 }
 
 /// Deletes a file no longer built, and its folders once they are empty.
@@ -193,14 +235,19 @@ fn remove(out: &Path, path: &str) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(Error::io(&target, e)),
     }
-    let mut dir = target.parent();
-    while let Some(d) = dir.filter(|d| *d != out) {
+    remove_empty_parents(out, &target);
+    Ok(())
+}
+
+/// Removes the folders above `path` that are now empty, up to `out`.
+fn remove_empty_parents(out: &Path, path: &Path) {
+    let mut dir = path.parent();
+    while let Some(d) = dir.filter(|d| *d != out && d.starts_with(out)) {
         if fs::remove_dir(d).is_err() {
             break; // not empty
         }
         dir = d.parent();
     }
-    Ok(())
 }
 
 /// Creates every folder the files need, parents first, one call each.
@@ -301,6 +348,80 @@ fn count_removed(out: &Path, files: &[OutputFile]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn site(n: usize, version: &str) -> Vec<OutputFile> {
+        (0..n).map(|i| OutputFile::new(format!("p/{i}/index.html"), format!("{version} {i}"))).collect()
+    }
+
+    #[test]
+    fn a_failed_update_leaves_the_folder_exactly_as_it_was() {
+        let tmp = tempfile::tempdir().expect("dir");
+        let out = tmp.path().join("public");
+        let old = site(40, "old");
+        write(&out, &old).expect("write");
+        let before = snapshot(&out);
+        let mut published = Published::of(&old);
+        // One file cannot be written (as on a full disk): its temporary
+        // name is taken by a folder.
+        fs::create_dir_all(out.join("p/17/.index.html.plansite-new/x")).expect("block");
+        let mut new = site(40, "new");
+        new.push(OutputFile::new("q/new/index.html", "new page"));
+        assert!(update(&out, &mut published, &new, &[], None).is_err());
+        fs::remove_dir_all(out.join("p/17/.index.html.plansite-new")).expect("unblock");
+        assert_eq!(snapshot(&out), before, "no file new, none half-written, no temp left");
+    }
+
+    #[test]
+    fn readers_holding_the_gate_see_the_old_site_until_they_let_go() {
+        let tmp = tempfile::tempdir().expect("dir");
+        let out = tmp.path().join("public");
+        let old = site(10, "old");
+        write(&out, &old).expect("write");
+        let gate = std::sync::Arc::new(RwLock::new(()));
+        let reading = gate.read().expect("read");
+        let (out2, gate2) = (out.clone(), std::sync::Arc::clone(&gate));
+        let writer = std::thread::spawn(move || {
+            update(&out2, &mut Published::of(&old), &site(10, "new"), &[], Some(&gate2)).is_ok()
+        });
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let seen: Vec<String> = (0..10)
+            .map(|i| fs::read_to_string(out.join(format!("p/{i}/index.html"))).expect("read"))
+            .collect();
+        assert!(seen.iter().all(|s| s.starts_with("old")), "{seen:?}");
+        drop(reading);
+        assert!(writer.join().expect("join"));
+        assert_eq!(fs::read_to_string(out.join("p/3/index.html")).expect("read"), "new 3");
+    }
+
+    #[test]
+    fn a_failed_write_removes_its_staging_folder() {
+        let tmp = tempfile::tempdir().expect("dir");
+        let out = tmp.path().join("public");
+        write(&out, &site(3, "old")).expect("write");
+        let before = snapshot(&out);
+        // A file and a folder at the same path cannot both be written.
+        let clash = vec![OutputFile::new("a", "file"), OutputFile::new("a/b", "file below")];
+        assert!(write(&out, &clash).is_err());
+        assert_eq!(snapshot(&out), before);
+        let names: Vec<String> = fs::read_dir(tmp.path())
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["public".to_string()], "no staging folder left behind");
+    }
+
+    fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut all: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(|e| e.expect("walk"))
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).expect("prefix").to_string_lossy().into_owned();
+                (rel, if e.file_type().is_file() { fs::read(e.path()).expect("read") } else { Vec::new() })
+            })
+            .collect();
+        all.sort();
+        all
+    }
 
     #[test]
     fn rejects_escaping_paths() {
