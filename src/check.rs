@@ -25,6 +25,26 @@ impl Coverage {
     }
 }
 
+/// The tasks of one plan that the plan assigns to nobody (no lead).
+#[derive(Debug, Clone, Serialize)]
+pub struct WithoutLead {
+    pub plan: String,
+    pub tasks: Vec<String>,
+}
+
+/// Per plan, the tasks without a lead agency; plans where every task has
+/// one are left out.
+pub fn without_lead(site: &Site) -> Vec<WithoutLead> {
+    site.plans
+        .iter()
+        .map(|p| WithoutLead {
+            plan: p.id.clone(),
+            tasks: p.tasks.iter().filter(|t| t.lead.is_empty()).map(|t| t.id.clone()).collect(),
+        })
+        .filter(|w| !w.tasks.is_empty())
+        .collect()
+}
+
 /// A deadline whose text plansite did not understand (kept, never guessed).
 #[derive(Debug, Clone, Serialize)]
 pub struct UnclearDeadline {

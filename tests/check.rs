@@ -72,3 +72,28 @@ fn an_unknown_agency_fails() {
     assert!(stderr(&out).contains("unknown agency `hue-so-ttt`"), "{}", stderr(&out));
     assert!(stderr(&out).contains("content/plans/hue-2025-03-nq-cp.toml:"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_task_the_plan_assigns_to_nobody_is_published_and_counted() {
+    let site = TempSite::copy_of_repo();
+    site.edit(&site.plan_file(), "lead = [\"hue-so-tttt\"]", "lead = []");
+    let out = site.cli(&["check"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "Tasks the plan assigns to no lead agency (their pages say so):\n  hue-2025-03-nq-cp: 1 (1)"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&site.cli(&["check", "--json"]).stdout).expect("JSON");
+    assert_eq!(json["without_lead"], serde_json::json!([{ "plan": "hue-2025-03-nq-cp", "tasks": ["1"] }]));
+    site.build().expect("build");
+    for (lang, says) in
+        [("vi", "Kế hoạch không nêu cơ quan chủ trì"), ("en", "The plan names no lead agency")]
+    {
+        let page = site.read(&format!("public/{lang}/plans/hue-2025-03-nq-cp/tasks/1/index.html"));
+        assert!(page.contains(says), "{lang} task page");
+    }
+}

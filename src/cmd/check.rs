@@ -3,7 +3,9 @@
 
 use super::RootArg;
 use plansite::build::{BuildOptions, Silent, prepare, render_prepared};
-use plansite::check::{Coverage, Problem, coverage, site_problems, unclear_deadlines, vanished_ids};
+use plansite::check::{
+    Coverage, Problem, coverage, site_problems, unclear_deadlines, vanished_ids, without_lead,
+};
 use plansite::load::load;
 use plansite::render::base_path;
 use std::path::PathBuf;
@@ -29,6 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let site = load(&root)?;
     let coverage = coverage(&site);
     let deadlines = unclear_deadlines(&site);
+    let leadless = without_lead(&site);
     let out = args.out.unwrap_or_else(|| root.join("public"));
     let options =
         BuildOptions { root: root.clone(), out: out.clone(), base_url: None, drafts: false, now: None };
@@ -50,6 +53,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "agencies": agencies,
             "coverage": coverage,
             "unclear_deadlines": deadlines,
+            "without_lead": leadless,
         });
         println!("{}", serde_json::to_string_pretty(&report)?);
         return verdict(&problems);
@@ -66,6 +70,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
         for d in &deadlines {
             println!("  {}: {:?}", d.task, d.text);
+        }
+    }
+    if !leadless.is_empty() {
+        println!("\nTasks the plan assigns to no lead agency (their pages say so):");
+        for w in &leadless {
+            println!("  {}: {} ({})", w.plan, w.tasks.len(), w.tasks.join(", "));
         }
     }
     if !problems.is_empty() {
