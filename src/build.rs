@@ -3,7 +3,7 @@
 
 use crate::changes::History;
 use crate::error::{Error, Result};
-use crate::model::{Site, Status};
+use crate::model::{Date, Site, Status};
 use crate::output::{self, OutputFile, WriteReport};
 use crate::render::{self, Theme};
 use crate::resolve::Resolved;
@@ -24,6 +24,9 @@ pub struct BuildOptions {
     /// The time this build records in the change history (RFC 3339);
     /// `None` for now (or `SOURCE_DATE_EPOCH`).
     pub now: Option<String>,
+    /// The date the build describes ("as of"), which task states are
+    /// computed from: `--today`; `None` for `SOURCE_DATE_EPOCH` or the clock.
+    pub today: Option<Date>,
 }
 
 /// What a build did, for the summary line and for tests.
@@ -81,6 +84,15 @@ pub fn prepare(mut site: Site, options: &BuildOptions) -> Result<Site> {
     }
     if !(options.drafts || site.config.publish_drafts) {
         site.plans.retain(|p| p.status != Status::Draft);
+        let published: std::collections::BTreeSet<String> = site.plans.iter().map(|p| p.id.clone()).collect();
+        site.reports.retain(|r| published.contains(&r.plan));
+    }
+    if let Some(today) = options.today {
+        site.today = today;
+    }
+    let future = load::from_the_future(&site.reports, site.today);
+    if !future.is_empty() {
+        return Err(Error::Invalid(future));
     }
     Ok(site)
 }

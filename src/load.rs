@@ -3,6 +3,9 @@
 
 mod controls;
 mod depth;
+mod progress;
+
+pub use progress::from_the_future;
 
 use crate::deadline::Context;
 use crate::deadline::Deadline;
@@ -75,17 +78,20 @@ pub fn load_cached(root: &Path, cache: &mut PlanCache) -> Result<Site> {
     let config = files.site_config();
     let registries = files.parse_dir::<RawRegistry>("content/agencies");
     let plan_files = files.plan_files(cache);
+    let report_files = files.report_files();
 
     let mut checker = Checker::new(root, &mut diags, &glossary);
     let (jurisdictions, agencies) = checker.registries(registries);
     let plans = checker.plans(plan_files, cache);
+    let reports = checker.reports(report_files, &plans);
 
     plan_aliases_are_unique(&plans, &mut diags);
     diags.sort();
     diags.dedup();
     match config {
         Some(config) if diags.is_empty() => {
-            Ok(Site { root: root.to_path_buf(), config, jurisdictions, agencies, plans, glossary })
+            let today = Date::today();
+            Ok(Site { root: root.to_path_buf(), config, jurisdictions, agencies, plans, glossary, reports, today })
         }
         _ => Err(Error::Invalid(diags)),
     }

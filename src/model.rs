@@ -16,6 +16,11 @@ pub struct Site {
     pub agencies: Vec<Agency>,
     pub plans: Vec<std::sync::Arc<Plan>>,
     pub glossary: Glossary,
+    /// Progress reports, by plan, then date, then file name.
+    pub reports: Vec<Report>,
+    /// The date the build describes ("as of"): `--today`, else
+    /// `SOURCE_DATE_EPOCH`, else the clock; set by the build.
+    pub today: Date,
 }
 
 #[derive(Debug, Clone)]
@@ -267,6 +272,72 @@ pub struct Task {
     pub aliases: Vec<String>,
 }
 
+/// One progress report: as of a date, by an agency, from a document, how
+/// far tasks and indicators of one plan have got. Never invented: each is
+/// a file a publisher added (`content/progress/<plan>/<as-of>-<by>.toml`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub plan: String,
+    /// The file, relative to the root, for errors and provenance.
+    pub file: String,
+    pub as_of: Date,
+    /// The line of `as_of` in the file.
+    pub as_of_line: Option<usize>,
+    pub reported_by: Option<String>,
+    /// The document it comes from ("Báo cáo số 123/BC-SKHCN").
+    pub document: Option<String>,
+    /// Where that document is published.
+    pub url: Option<String>,
+    pub tasks: Vec<TaskUpdate>,
+    pub indicators: Vec<IndicatorValue>,
+}
+
+/// What a report says of one task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskUpdate {
+    pub task: String,
+    pub status: Reported,
+    pub percent: Option<u8>,
+    pub note: Option<Text>,
+    pub evidence: Option<String>,
+}
+
+/// A status as agencies report it (chưa triển khai, đang thực hiện, đã hoàn
+/// thành, không thực hiện).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reported {
+    NotStarted,
+    InProgress,
+    Done,
+    Cancelled,
+}
+
+impl Reported {
+    pub const ALL: [Reported; 4] = [Reported::NotStarted, Reported::InProgress, Reported::Done, Reported::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reported::NotStarted => "not_started",
+            Reported::InProgress => "in_progress",
+            Reported::Done => "done",
+            Reported::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Reported> {
+        Reported::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// A target's value as reported for a year ("Top 10", "55%").
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorValue {
+    /// The indicator's id in its plan: its anchor without `indicator-`.
+    pub indicator: String,
+    pub year: i32,
+    pub value: String,
+}
+
 /// A calendar date; plans only ever need days, so no time zones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -317,6 +388,50 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
+impl Date {
+    /// The date of a Unix time (UTC), for `SOURCE_DATE_EPOCH` and the clock.
+    pub fn from_unix(secs: i64) -> Date {
+        // Howard Hinnant's days-to-civil algorithm.
+        let z = secs.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// Today as the build sees it when no `--today` is given:
+    /// `SOURCE_DATE_EPOCH` (so that builds are reproducible), else the clock.
+    pub fn today() -> Date {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
+        let secs = epoch.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+        Date::from_unix(secs)
+    }
+
+    /// Days from `self` to `later` (negative if `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        later.day_number() - self.day_number()
+    }
+
+    fn day_number(self) -> i64 {
+        let (y, m) = if self.month <= 2 { (self.year as i64 - 1, self.month as i64 + 9) } else { (self.year as i64, self.month as i64 - 3) };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * m + 2) / 5 + self.day as i64 - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -338,6 +453,11 @@ mod tests {
         assert_eq!(d("2025-12-31").next_day(), d("2026-01-01"));
         assert_eq!(d("2024-02-28").next_day(), d("2024-02-29"));
         assert_eq!(d("2025-04-30").next_day(), d("2025-05-01"));
+        assert_eq!(Date::from_unix(0), d("1970-01-01"));
+        assert_eq!(Date::from_unix(1_782_777_599), d("2026-06-29"));
+        assert_eq!(Date::from_unix(951_782_400), d("2000-02-29"));
+        assert_eq!(d("2025-12-31").days_until(d("2026-03-31")), 90);
+        assert_eq!(d("2026-03-01").days_until(d("2026-02-28")), -1);
     }
 
     #[test]

@@ -161,7 +161,7 @@ mod tests {
     fn repo_site() -> Site {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
         let options =
-            BuildOptions { out: root.join("public"), root, base_url: None, drafts: false, now: None };
+            BuildOptions { out: root.join("public"), root, base_url: None, drafts: false, now: None, today: None };
         prepare(crate::load::load(&options.root).expect("load content/"), &options).expect("prepare")
     }
 

@@ -40,7 +40,7 @@ impl TempSite {
             out: self.out(),
             base_url: None,
             drafts: false,
-            now: None,
+            now: None, today: None,
         }
     }
 
