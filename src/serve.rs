@@ -17,7 +17,7 @@ use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{RecvTimeoutError, channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// What open pages poll for: a new version means reload, an error means
@@ -121,9 +121,13 @@ pub fn serve(
         TcpListener::bind(wanted).map_err(|e| Error::Other(format!("cannot listen on {wanted}: {e}")))?;
     let address = listener.local_addr().map_err(|e| Error::Other(e.to_string()))?;
     listener.set_nonblocking(true).map_err(|e| Error::Other(e.to_string()))?;
+    // Requests read files under `gate.read()`, so a rebuild that holds
+    // `gate.write()` while it commits is never seen half done.
+    let gate = Arc::new(RwLock::new(()));
     let server = Arc::new(Server {
         out: options.build.out.clone(),
         status: Arc::clone(&status),
+        gate,
         hosts: Hosts { bind, port: address.port() },
         limits: ServerLimits::default(),
         active: AtomicUsize::new(0),
@@ -191,6 +195,10 @@ fn rebuild(
 struct Server {
     out: PathBuf,
     status: Arc<Mutex<Status>>,
+    /// Held for reading while a file is resolved and read (not while it is
+    /// sent), so a rebuild holding it for writing while it commits is never
+    /// seen half done, and a slow client never holds up a rebuild.
+    gate: Arc<RwLock<()>>,
     hosts: Hosts,
     limits: ServerLimits,
     /// Connections being served now, at most `limits.connections`.
@@ -542,7 +550,10 @@ impl Server {
                 let json = serde_json::json!({ "version": s.version, "error": s.error });
                 Response { code: 200, kind: "application/json", body: json.to_string().into_bytes() }
             }
-            _ => file(&self.out, path),
+            _ => {
+                let _reading = self.gate.read().unwrap_or_else(|p| p.into_inner());
+                file(&self.out, path)
+            }
         }
     }
 }
@@ -776,6 +787,7 @@ mod tests {
         Server {
             out: out.to_path_buf(),
             status: Arc::default(),
+            gate: Arc::default(),
             hosts: localhost(port),
             limits,
             active: AtomicUsize::new(0),
@@ -916,6 +928,25 @@ mod tests {
         running.wait_active(1);
         running.wait_active(0);
         drop(stream);
+    }
+
+    #[test]
+    fn files_are_read_under_the_gate() {
+        let running = run(ServerLimits::default());
+        let committing = running.server.gate.write().expect("write lock");
+        let stream = running.connect();
+        let port = running.address.port();
+        let request = std::thread::spawn(move || {
+            let mut stream = stream;
+            write!(stream, "GET / HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").expect("send");
+            let mut response = String::new();
+            stream.read_to_string(&mut response).expect("read");
+            response
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(!request.is_finished(), "a page was served while a rebuild was committing");
+        drop(committing);
+        assert!(request.join().expect("request").starts_with("HTTP/1.1 200 OK\r\n"));
     }
 
     #[test]
