@@ -1,5 +1,6 @@
-//! `plansite serve`: build, serve the output on 127.0.0.1, rebuild when
-//! content, themes or seeds change, and reload open pages. A failed rebuild leaves the last good site being served (the
+//! `plansite serve`: build, serve the output (on 127.0.0.1 unless told
+//! otherwise), rebuild when content, themes or seeds change, and reload open
+//! pages. A failed rebuild leaves the last good site being served (the
 //! atomic write guarantees it) and shows the error in an overlay on every
 //! open page.
 //!
@@ -57,6 +58,8 @@ const LIVE_JS: &str = r#"(function () {
 /// Options for one serving session.
 pub struct ServeOptions {
     pub build: BuildOptions,
+    /// The address to listen on: 127.0.0.1 unless the user asked otherwise.
+    pub bind: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
 }
@@ -115,8 +118,7 @@ pub fn serve(
     let status = Arc::new(Mutex::new(Status::default()));
     let mut session = Session::new(options.build.clone());
     rebuild(&mut session, progress, report, &status);
-    let bind = IpAddr::from([127, 0, 0, 1]);
-    let wanted = SocketAddr::new(bind, options.port);
+    let wanted = SocketAddr::new(options.bind, options.port);
     let listener =
         TcpListener::bind(wanted).map_err(|e| Error::Other(format!("cannot listen on {wanted}: {e}")))?;
     let address = listener.local_addr().map_err(|e| Error::Other(e.to_string()))?;
@@ -128,7 +130,7 @@ pub fn serve(
         out: options.build.out.clone(),
         status: Arc::clone(&status),
         gate,
-        hosts: Hosts { bind, port: address.port() },
+        hosts: Hosts { bind: options.bind, port: address.port() },
         limits: ServerLimits::default(),
         active: AtomicUsize::new(0),
     });
