@@ -23,7 +23,7 @@ pub struct Args {
     /// Also publish draft plans
     #[arg(long)]
     drafts: bool,
-    /// Print only errors and the address
+    /// Print only errors, warnings and the address
     #[arg(long, short)]
     quiet: bool,
 }
