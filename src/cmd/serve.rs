@@ -1,9 +1,11 @@
-//! `plansite serve`: build, serve on 127.0.0.1, rebuild and reload on change.
+//! `plansite serve`: build, serve on 127.0.0.1 (or `--bind`), rebuild and
+//! reload on change.
 
 use super::RootArg;
 use super::build::Stderr;
 use plansite::build::{BuildOptions, Progress, Silent};
 use plansite::serve::{ServeOptions, serve};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -11,13 +13,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub struct Args {
     #[command(flatten)]
     root: RootArg,
-    /// Port on 127.0.0.1 [default: a free one, printed]
+    /// Port to listen on [default: a free one, printed]
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Address to listen on; anything but a loopback address lets other
+    /// machines read the previews (drafts too with --drafts)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    bind: IpAddr,
     /// Also publish draft plans
     #[arg(long)]
     drafts: bool,
-    /// Print only errors and the address
+    /// Print only errors, warnings and the address
     #[arg(long, short)]
     quiet: bool,
 }
@@ -36,10 +42,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Ok(_) => {}
         Err(e) => eprintln!("error: {e}\n(still serving the last good build)"),
     };
+    if !args.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}, not a loopback address: other machines on the network can read the site{}",
+            args.bind,
+            if args.drafts { ", drafts included" } else { "" }
+        );
+    }
     let mut ready = |url: &str| {
         println!("Serving {url} (Ctrl-C to stop)");
     };
-    serve(ServeOptions { build, port: args.port }, progress.as_mut(), &mut report, &mut ready, stop)?;
+    let options = ServeOptions { build, bind: args.bind, port: args.port };
+    serve(options, progress.as_mut(), &mut report, &mut ready, stop)?;
     eprintln!("stopped");
     Ok(())
 }
