@@ -1,6 +1,9 @@
 //! How close the importer comes to the reviewed content: each seed in
-//! seeds/ is imported and compared with the plan in content/plans/ that
-//! names it as its source. Tasks are matched by source line (a task may
+//! seeds/ is imported and compared with the reviewed plan that names it as
+//! its source, from the snapshot in tests/import/expected/ (not the live
+//! content/plans/, so publishers can edit the content freely; refresh the
+//! snapshot with `cp content/plans/*.toml tests/import/expected/` when a
+//! review of the content should raise the bar). Tasks are matched by source line (a task may
 //! start a line or two apart); then lead and supporting agencies, outputs
 //! and deadlines are compared. Precision and recall per field per document
 //! are printed (run with `--nocapture`) and must not fall below the floors
@@ -13,30 +16,32 @@ use std::fmt;
 use std::path::Path;
 
 /// The floors, in percent: (seed, field, precision, recall). They are what
-/// the importer measures now; raise them when it gets better.
+/// the importer measures now against the reviewed content in which every
+/// commitment is a task (recall is low where the importer still leaves
+/// prose items as prose); raise them when it gets better.
 const FLOORS: &[(&str, &str, f64, f64)] = &[
-    ("000", "tasks", 100.0, 100.0),
-    ("000", "lead", 100.0, 100.0),
-    ("000", "support", 100.0, 100.0),
+    ("000", "tasks", 100.0, 27.0),
+    ("000", "lead", 86.9, 74.0),
+    ("000", "support", 96.9, 91.3),
     ("000", "output", 100.0, 100.0),
     ("000", "deadline", 100.0, 100.0),
-    ("001", "tasks", 100.0, 100.0),
-    ("001", "lead", 100.0, 100.0),
-    ("001", "support", 100.0, 100.0),
-    ("002", "tasks", 100.0, 100.0),
-    ("002", "lead", 100.0, 100.0),
-    ("002", "support", 100.0, 100.0),
+    ("001", "tasks", 100.0, 45.0),
+    ("001", "lead", 100.0, 27.3),
+    ("001", "support", 100.0, 88.1),
+    ("002", "tasks", 100.0, 56.5),
+    ("002", "lead", 100.0, 93.7),
+    ("002", "support", 100.0, 94.5),
     ("002", "output", 100.0, 100.0),
-    ("002", "deadline", 100.0, 100.0),
-    ("003", "tasks", 100.0, 100.0),
-    ("003", "lead", 100.0, 100.0),
-    ("003", "support", 100.0, 100.0),
-    ("003", "deadline", 100.0, 100.0),
-    ("004", "tasks", 100.0, 100.0),
-    ("004", "lead", 100.0, 100.0),
-    ("004", "support", 97.7, 98.8),
-    ("004", "output", 98.5, 98.5),
-    ("004", "deadline", 100.0, 100.0),
+    ("002", "deadline", 100.0, 95.8),
+    ("003", "tasks", 100.0, 72.1),
+    ("003", "lead", 84.0, 77.8),
+    ("003", "support", 91.2, 53.1),
+    ("003", "deadline", 100.0, 59.0),
+    ("004", "tasks", 100.0, 85.3),
+    ("004", "lead", 100.0, 90.9),
+    ("004", "support", 97.6, 93.4),
+    ("004", "output", 98.4, 98.4),
+    ("004", "deadline", 100.0, 90.6),
 ];
 
 /// Tasks whose first lines are this far apart are the same task.
@@ -148,7 +153,8 @@ fn text_score(
 #[test]
 fn importing_the_seeds_matches_the_reviewed_content() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let site = plansite::load::load(root).expect("the reviewed content loads");
+    let snapshot = reviewed_site(root);
+    let site = plansite::load::load(snapshot.path()).expect("the reviewed snapshot loads");
     let registry = Registry::load(root).expect("registry");
     let mut seeds: Vec<_> = std::fs::read_dir(root.join("seeds"))
         .expect("seeds")
@@ -203,9 +209,11 @@ fn importing_the_seeds_matches_the_reviewed_content() {
                 ),
             ),
         ];
+        let differences = differences(&found, reviewed, &pairs);
         if std::env::var_os("IMPORT_ACCURACY_DETAIL").is_some() {
-            print_differences(&found, reviewed, &pairs);
+            differences.iter().for_each(|d| println!("{d}"));
         }
+        let mut below = false;
         let doc = format!("{} {}", &name[..3], reviewed.id);
         for (field, score) in scores {
             println!("{:<26} {:<9} {score}", doc.chars().take(26).collect::<String>(), field);
@@ -213,30 +221,44 @@ fn importing_the_seeds_matches_the_reviewed_content() {
             for &(s, f, p, r) in FLOORS.iter().filter(|(s, f, _, _)| *s == seed && *f == field) {
                 let (got_p, got_r) = (score.precision().unwrap_or(100.0), score.recall().unwrap_or(100.0));
                 if got_p + 1e-9 < p || got_r + 1e-9 < r {
+                    below = true;
                     failures.push(format!(
-                        "{s} {f}: precision {got_p:.1}% (floor {p}%), recall {got_r:.1}% (floor {r}%)"
+                        "{s} {reviewed_id} {f}: precision {got_p:.1}% (floor {p}%), recall {got_r:.1}% (floor {r}%)",
+                        reviewed_id = reviewed.id
                     ));
                 }
+            }
+        }
+        if below {
+            let shown = differences.len().min(40);
+            failures.extend(differences[..shown].iter().cloned());
+            if shown < differences.len() {
+                failures.push(format!(
+                    "  … and {} more (IMPORT_ACCURACY_DETAIL=1 lists all)",
+                    differences.len() - shown
+                ));
             }
         }
     }
     assert!(failures.is_empty(), "accuracy fell below the floors:\n{}", failures.join("\n"));
 }
 
-/// With IMPORT_ACCURACY_DETAIL set: every task and field that differs.
-fn print_differences(found: &[Task], reviewed: &Plan, pairs: &[(&Task, &plansite::model::Task)]) {
+/// Every task and field where the import differs from the review, naming
+/// the plan, the task and the field.
+fn differences(found: &[Task], reviewed: &Plan, pairs: &[(&Task, &plansite::model::Task)]) -> Vec<String> {
+    let mut out = Vec::new();
     let paired: BTreeSet<&str> = pairs.iter().map(|(f, _)| f.id.as_str()).collect();
     let paired_r: BTreeSet<&str> = pairs.iter().map(|(_, r)| r.id.as_str()).collect();
     for f in found.iter().filter(|f| !paired.contains(f.id.as_str())) {
-        println!("  {}: extra task {} (line {}): {:.60}", reviewed.id, f.id, f.line, f.title);
+        out.push(format!("  {}: extra task {} (line {}): {:.60}", reviewed.id, f.id, f.line, f.title));
     }
     for r in reviewed.tasks.iter().filter(|r| !paired_r.contains(r.id.as_str())) {
-        println!("  {}: missed task {} (line {:?}): {:.60}", reviewed.id, r.id, r.line, r.title.vi);
+        out.push(format!("  {}: missed task {} (line {:?}): {:.60}", reviewed.id, r.id, r.line, r.title.vi));
     }
     for (f, r) in pairs {
-        let diff = |what: &str, a: String, b: String| {
+        let mut diff = |what: &str, a: String, b: String| {
             if a != b {
-                println!("  {} task {} {what}: imported {a:?}, reviewed {b:?}", reviewed.id, r.id);
+                out.push(format!("  {} task {} {what}: imported {a:?}, reviewed {b:?}", reviewed.id, r.id));
             }
         };
         diff("lead", format!("{:?}", f.lead), format!("{:?}", r.lead));
@@ -255,4 +277,27 @@ fn print_differences(found: &[Task], reviewed: &Plan, pairs: &[(&Task, &plansite
             norm(r.deadline.as_ref().map_or("", |d| d.text.vi.as_str())),
         );
     }
+    out
+}
+
+/// A site made of the repository's registry, glossary and seeds with the
+/// reviewed plans of tests/import/expected/.
+fn reviewed_site(root: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let copy = |from: &Path, to: &Path| {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_file() {
+                std::fs::copy(&path, to.join(path.file_name().expect("name"))).expect("copy");
+            }
+        }
+    };
+    copy(&root.join("content/agencies"), &dir.path().join("content/agencies"));
+    copy(&root.join("seeds"), &dir.path().join("seeds"));
+    copy(&root.join("tests/import/expected"), &dir.path().join("content/plans"));
+    for file in ["site.toml", "glossary.toml"] {
+        std::fs::copy(root.join("content").join(file), dir.path().join("content").join(file)).expect("copy");
+    }
+    dir
 }
