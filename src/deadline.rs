@@ -28,6 +28,9 @@ pub enum DueKind {
     From(i32),
     /// Every year in a given month ("tháng 12 hằng năm").
     AnnualMonth(u32),
+    /// Every year by given days ("định kỳ … trước ngày 10/6 và 25/11",
+    /// "trước ngày 15/12 hằng năm").
+    AnnualDays(Days),
     /// Waits on something else ("Sau khi có hướng dẫn của Bộ …").
     Conditional,
     /// Several steps, each with its own time ("Trình trong năm 2026; Báo
@@ -35,6 +38,28 @@ pub enum DueKind {
     Milestones,
     /// Not understood: the printed text is all there is.
     Unknown,
+}
+
+/// Up to four days of the year, (month, day), in the order printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Days {
+    days: [(u32, u32); 4],
+    len: usize,
+}
+
+impl Days {
+    pub fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.days[..self.len].iter().copied()
+    }
+
+    /// The first of these days on or after `today`.
+    pub fn next(&self, today: Date) -> Option<Date> {
+        [today.year, today.year + 1]
+            .into_iter()
+            .flat_map(|y| self.iter().filter_map(move |(m, d)| Date::new(y, m, d)))
+            .filter(|d| *d >= today)
+            .min()
+    }
 }
 
 /// A task's deadline: the printed text and what it was understood to mean.
@@ -123,8 +148,20 @@ impl Deadline {
     }
 
     pub fn recurring(&self) -> Option<&'static str> {
-        let annual = |k: DueKind| matches!(k, DueKind::Annual | DueKind::AnnualMonth(_));
+        let annual =
+            |k: DueKind| matches!(k, DueKind::Annual | DueKind::AnnualMonth(_) | DueKind::AnnualDays(_));
         (annual(self.kind) || self.parts.iter().any(|p| annual(p.kind))).then_some("annual")
+    }
+
+    /// The next date the task is due on or after `today`: the next
+    /// occurrence of a yearly deadline, else the end of its range (which
+    /// may have passed); `None` for open-ended, ongoing or conditional ones.
+    pub fn next_due(&self, today: Date) -> Option<Date> {
+        if self.kind == DueKind::Milestones {
+            let ends: Vec<Date> = self.parts.iter().filter_map(|p| next_due(p.kind, today)).collect();
+            return ends.iter().copied().filter(|d| *d >= today).min().or_else(|| ends.into_iter().max());
+        }
+        next_due(self.kind, today)
     }
 
     /// The date a task is due by, to put the soonest first: the end of its
@@ -164,6 +201,43 @@ fn milestone(part: &str, ctx: &Context) -> Option<Milestone> {
         }
     }
     None
+}
+
+fn next_due(kind: DueKind, today: Date) -> Option<Date> {
+    match kind {
+        DueKind::AnnualDays(days) => days.next(today),
+        DueKind::AnnualMonth(m) => [today.year, today.year + 1]
+            .into_iter()
+            .filter_map(|y| Date::end_of_month(y, m))
+            .find(|d| *d >= today),
+        k => end(k),
+    }
+}
+
+/// "trước ngày 10/6 và 25/11", "trước ngày 10 tháng 6": days of the year
+/// with no year printed, in a text that says the duty recurs.
+fn annual_days(s: &str) -> Option<Days> {
+    static DAY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?:ngày\s+|và\s+)(\d{1,2})\s*(?:/|\s+tháng\s+)\s*(\d{1,2})(\s*(?:/|năm)\s*\d{4})?",
+        )
+        .unwrap_or_else(|e| unreachable!("a fixed pattern: {e}"))
+    });
+    let recurs = ["hằng năm", "hàng năm", "định kỳ"].iter().any(|w| s.contains(w));
+    if !recurs || !s.contains("ngày") {
+        return None;
+    }
+    let mut days = Days { days: [(0, 0); 4], len: 0 };
+    for c in DAY.captures_iter(s) {
+        let (d, m) = (c[1].parse().ok()?, c[2].parse().ok()?);
+        // A date with its year is a one-off date, not a yearly one.
+        if c.get(3).is_some() || Date::new(2024, m, d).is_none() || days.len == 4 {
+            return None;
+        }
+        days.days[days.len] = (m, d);
+        days.len += 1;
+    }
+    (days.len > 0).then_some(days)
 }
 
 fn start(kind: DueKind) -> Option<Date> {
@@ -240,6 +314,9 @@ pub fn parse(printed: &str, plan_year: Option<i32>) -> DueKind {
     }
     if s.starts_with("sau khi") {
         return DueKind::Conditional;
+    }
+    if let Some(days) = annual_days(s) {
+        return DueKind::AnnualDays(days);
     }
     for suffix in [" hằng năm", " hàng năm"] {
         if let Some(m) = s
@@ -333,6 +410,10 @@ pub fn english(kind: DueKind) -> Option<String> {
         DueKind::Ongoing => "Ongoing".to_string(),
         DueKind::Annual => "Every year".to_string(),
         DueKind::AnnualMonth(m) => format!("{} every year", month_name(m)),
+        DueKind::AnnualDays(days) => {
+            let list: Vec<String> = days.iter().map(|(m, d)| format!("{d} {}", month_name(m))).collect();
+            format!("Every year by {}", list.join(" and "))
+        }
         DueKind::From(y) => format!("From {y} onwards"),
         DueKind::Conditional | DueKind::Milestones | DueKind::Unknown => return None,
     })
@@ -416,6 +497,39 @@ mod tests {
     fn annual_in_a_month() {
         assert_eq!(kind("tháng 12 hằng năm"), DueKind::AnnualMonth(12));
         assert_eq!(english(DueKind::AnnualMonth(6)).as_deref(), Some("June every year"));
+    }
+
+    #[test]
+    fn yearly_days_have_a_next_occurrence() {
+        let d = |s: &str| Date::parse_iso(s).expect("date");
+        for (text, en) in [
+            ("Định kỳ hằng năm trước ngày 15/12", "Every year by 15 December"),
+            ("trước ngày 10/6 và 25/11 hằng năm", "Every year by 10 June and 25 November"),
+            (
+                "Định kỳ 6 tháng, trước ngày 10 tháng 6 và trước ngày 25 tháng 11",
+                "Every year by 10 June and 25 November",
+            ),
+        ] {
+            let deadline = Deadline::new(text, None, None);
+            assert!(matches!(deadline.kind, DueKind::AnnualDays(_)), "{text}");
+            assert_eq!(deadline.text.en.as_deref(), Some(en));
+            assert_eq!(deadline.recurring(), Some("annual"));
+            assert!(deadline.end().is_none() && !deadline.ongoing());
+        }
+        let twice = Deadline::new("trước ngày 10/6 và 25/11 hằng năm", None, None);
+        assert_eq!(twice.next_due(d("2026-01-05")), Some(d("2026-06-10")));
+        assert_eq!(twice.next_due(d("2026-06-10")), Some(d("2026-06-10")));
+        assert_eq!(twice.next_due(d("2026-06-11")), Some(d("2026-11-25")));
+        assert_eq!(twice.next_due(d("2026-12-01")), Some(d("2027-06-10")));
+        assert_eq!(
+            Deadline::new("tháng 12 hằng năm", None, None).next_due(d("2026-12-31")),
+            Some(d("2026-12-31"))
+        );
+        assert_eq!(Deadline::new("Quý I/2025", None, None).next_due(d("2026-12-01")), Some(d("2025-03-31")));
+        // A date with its year is no yearly duty; nor is a day without a recurrence.
+        assert!(!matches!(kind("Định kỳ trước ngày 15/12/2026"), DueKind::AnnualDays(_)));
+        assert!(!matches!(kind("trước ngày 15/12"), DueKind::AnnualDays(_)));
+        assert!(!matches!(kind("định kỳ trước ngày 31/2"), DueKind::AnnualDays(_)));
     }
 
     #[test]

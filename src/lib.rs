@@ -1,7 +1,8 @@
 //! plansite turns Vietnamese government plans into a bilingual static site.
 //!
 //! The build runs in stages, one module each: [`load`] reads `content/` into
-//! the [`model`], [`resolve`] links agencies and tasks, [`render`] turns them
+//! the [`model`], [`resolve`] links agencies and tasks and works out each
+//! task's [`state`] as of the build's date, [`render`] turns them
 //! into pages, [`opendata`] into data files, [`search`] into a static search
 //! index, and [`output`] writes the result safely. [`build`] runs them in
 //! order.
@@ -30,6 +31,7 @@ pub mod scope;
 pub mod search;
 pub mod serve;
 pub mod session;
+pub mod state;
 pub mod text;
 
 pub use error::{Diagnostic, Error, Result};

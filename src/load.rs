@@ -91,7 +91,16 @@ pub fn load_cached(root: &Path, cache: &mut PlanCache) -> Result<Site> {
     match config {
         Some(config) if diags.is_empty() => {
             let today = Date::today();
-            Ok(Site { root: root.to_path_buf(), config, jurisdictions, agencies, plans, glossary, reports, today })
+            Ok(Site {
+                root: root.to_path_buf(),
+                config,
+                jurisdictions,
+                agencies,
+                plans,
+                glossary,
+                reports,
+                today,
+            })
         }
         _ => Err(Error::Invalid(diags)),
     }

@@ -313,7 +313,8 @@ pub enum Reported {
 }
 
 impl Reported {
-    pub const ALL: [Reported; 4] = [Reported::NotStarted, Reported::InProgress, Reported::Done, Reported::Cancelled];
+    pub const ALL: [Reported; 4] =
+        [Reported::NotStarted, Reported::InProgress, Reported::Done, Reported::Cancelled];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -423,7 +424,11 @@ impl Date {
     }
 
     fn day_number(self) -> i64 {
-        let (y, m) = if self.month <= 2 { (self.year as i64 - 1, self.month as i64 + 9) } else { (self.year as i64, self.month as i64 - 3) };
+        let (y, m) = if self.month <= 2 {
+            (self.year as i64 - 1, self.month as i64 + 9)
+        } else {
+            (self.year as i64, self.month as i64 - 3)
+        };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
         let doy = (153 * m + 2) / 5 + self.day as i64 - 1;

@@ -2,10 +2,11 @@
 //! agencies as JSON, tasks and indicators as CSV, under `/data/`.
 
 use crate::error::{Error, Result};
-use crate::model::{Plan, Task};
+use crate::model::Plan;
 use crate::output::OutputFile;
-use crate::resolve::{Resolved, Role};
+use crate::resolve::{Resolved, Role, TaskRef};
 use crate::scope::Scope;
+use crate::state::{Counts, TaskStatus};
 use crate::text::Text;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -31,6 +32,8 @@ struct PlanRecord<'a> {
     implements: &'a [String],
     url: Urls,
     task_count: usize,
+    /// Additive in v1: tasks by state, every state listed.
+    states: BTreeMap<&'static str, usize>,
 }
 
 #[derive(Serialize)]
@@ -55,6 +58,61 @@ struct TaskRecord<'a> {
     due: Option<Due<'a>>,
     source_line: Option<usize>,
     url: Urls,
+    /// Additive in v1 (accountability): the state as of the build's date,
+    /// the next date due, and what reports said.
+    state: &'static str,
+    next_due: Option<String>,
+    progress: Option<Progress<'a>>,
+}
+
+/// What the reports say of a task: the latest status, then every update.
+#[derive(Serialize)]
+struct Progress<'a> {
+    status: &'static str,
+    percent: Option<u8>,
+    as_of: String,
+    updates: Vec<UpdateRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct UpdateRecord<'a> {
+    as_of: String,
+    status: &'static str,
+    percent: Option<u8>,
+    note: Option<&'a Text>,
+    evidence: Option<&'a str>,
+    reported_by: Option<&'a str>,
+    document: Option<&'a str>,
+    report: &'a str,
+}
+
+/// One report, for `progress.json`.
+#[derive(Serialize)]
+struct ReportRecord<'a> {
+    plan: &'a str,
+    file: &'a str,
+    as_of: String,
+    reported_by: Option<&'a str>,
+    document: Option<&'a str>,
+    url: Option<&'a str>,
+    tasks: Vec<ReportedTask<'a>>,
+    indicators: Vec<ReportedValue<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReportedTask<'a> {
+    task: String,
+    status: &'static str,
+    percent: Option<u8>,
+    note: Option<&'a Text>,
+    evidence: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ReportedValue<'a> {
+    indicator: &'a str,
+    year: i32,
+    value: &'a str,
 }
 
 #[derive(Serialize)]
@@ -74,6 +132,8 @@ struct AgencyRecord<'a> {
     succeeded_on: Option<String>,
     url: Urls,
     tasks: AgencyTasks,
+    /// Additive in v1: its tasks (inherited included) by state.
+    states: BTreeMap<&'static str, usize>,
 }
 
 /// A plan's records as JSON values: its own, and its tasks'.
@@ -91,11 +151,17 @@ fn urls(r: &Resolved, path: &str) -> Urls {
     Urls { vi: format!("{base}vi/{path}"), en: format!("{base}en/{path}") }
 }
 
+/// Every state with its count: a stable shape for the data files.
+fn state_map(counts: &Counts) -> BTreeMap<&'static str, usize> {
+    counts.all().into_iter().map(|(s, n)| (s.as_str(), n)).collect()
+}
+
 fn plan_records<'a>(r: &'a Resolved) -> Vec<PlanRecord<'a>> {
     r.site
         .plans
         .iter()
-        .map(|p| PlanRecord {
+        .enumerate()
+        .map(|(i, p)| PlanRecord {
             id: &p.id,
             number: p.number.as_deref(),
             title: &p.title,
@@ -106,15 +172,13 @@ fn plan_records<'a>(r: &'a Resolved) -> Vec<PlanRecord<'a>> {
             implements: &p.implements,
             url: urls(r, &format!("plans/{}/", p.id)),
             task_count: p.tasks.len(),
+            states: state_map(&r.plan_counts(i)),
         })
         .collect()
 }
 
-fn task_records<'a>(r: &'a Resolved, plan: &'a Plan) -> Vec<TaskRecord<'a>> {
-    plan.tasks
-        .iter()
-        .map(|t| task_record(plan, t, urls(r, &format!("plans/{}/tasks/{}/", plan.id, t.id))))
-        .collect()
+fn task_records<'a>(r: &'a Resolved, p: usize) -> Vec<TaskRecord<'a>> {
+    (0..r.site.plans[p].tasks.len()).map(|t| task_record(r, TaskRef { plan: p, task: t })).collect()
 }
 
 /// Each plan's records as JSON values, by plan id, for comparing one build
@@ -125,8 +189,8 @@ pub fn records(r: &Resolved, scope: &Scope, cache: &Records) -> Result<Records> 
     let made = scope.per_plan(
         r.site,
         |id| cache.get(id).cloned(),
-        |p, plan| {
-            let tasks = task_records(r, plan).iter().map(serde_json::to_value).collect::<Result<_, _>>();
+        |p, _| {
+            let tasks = task_records(r, p).iter().map(serde_json::to_value).collect::<Result<_, _>>();
             let plan_record = PlanRecords {
                 plan: serde_json::to_value(&plans[p]).map_err(err)?,
                 tasks: tasks.map_err(err)?,
@@ -152,13 +216,14 @@ struct PlanFragments {
 }
 
 impl PlanFragments {
-    fn new(r: &Resolved, plan: &Plan) -> Result<PlanFragments> {
-        let tasks = task_records(r, plan);
+    fn new(r: &Resolved, p: usize) -> Result<PlanFragments> {
+        let plan = &r.site.plans[p];
+        let tasks = task_records(r, p);
         let tasks_json = tasks.iter().map(|t| json_item(t, "data/tasks.json")).collect::<Result<_>>()?;
         Ok(PlanFragments {
             tasks_json,
             tasks_csv: csv_rows(tasks.iter().map(task_row))?,
-            indicators_csv: csv_rows(indicator_rows(plan))?,
+            indicators_csv: csv_rows(indicator_rows(r, plan))?,
         })
     }
 }
@@ -177,7 +242,7 @@ pub fn files(
     let parts: Vec<Arc<PlanFragments>> = scope.per_plan(
         site,
         |id| cache.as_ref().and_then(|c| c.plans.get(id).cloned()),
-        |_, plan| PlanFragments::new(r, plan).map(Arc::new),
+        |p, _| PlanFragments::new(r, p).map(Arc::new),
     )?;
     if let Some(cache) = cache {
         cache.plans = site.plans.iter().map(|p| p.id.clone()).zip(parts.iter().cloned()).collect();
@@ -198,13 +263,16 @@ pub fn files(
             succeeded_on: a.succeeded_by.as_ref().map(|s| s.date.to_string()),
             url: url(&format!("agencies/{}/", a.id)),
             tasks: AgencyTasks { lead: r.task_ids(i, Role::Lead), support: r.task_ids(i, Role::Support) },
+            states: state_map(&r.agency_counts(i)),
         })
         .collect();
     let task_items = parts.iter().flat_map(|f| f.tasks_json.iter());
+    let as_of = site.today.to_string();
     let mut files = vec![
-        json("data/plans.json", "plans", &plans)?,
-        OutputFile::new("data/tasks.json", json_file("tasks", task_items)),
-        json("data/agencies.json", "agencies", &agencies)?,
+        json("data/plans.json", "plans", &plans, &as_of)?,
+        OutputFile::new("data/tasks.json", json_file("tasks", task_items, &as_of)),
+        json("data/agencies.json", "agencies", &agencies, &as_of)?,
+        json("data/progress.json", "reports", &report_records(r), &as_of)?,
         OutputFile::new("data/tasks.csv", csv_file(&TASKS_HEADER, parts.iter().map(|f| &f.tasks_csv))?),
         OutputFile::new(
             "data/indicators.csv",
@@ -262,7 +330,10 @@ fn agency_csv(r: &Resolved, agency: usize, url: &dyn Fn(&str) -> Urls) -> Result
     csv_bytes(&header, rows)
 }
 
-fn task_record<'a>(p: &'a Plan, t: &'a Task, url: Urls) -> TaskRecord<'a> {
+fn task_record<'a>(r: &'a Resolved, at: TaskRef) -> TaskRecord<'a> {
+    let (p, t) = r.task(at);
+    let status = r.status(at);
+    let url = urls(r, &format!("plans/{}/tasks/{}/", p.id, t.id));
     TaskRecord {
         id: format!("{}/{}", p.id, t.id),
         plan: &p.id,
@@ -281,27 +352,88 @@ fn task_record<'a>(p: &'a Plan, t: &'a Task, url: Urls) -> TaskRecord<'a> {
         }),
         source_line: t.line,
         url,
+        state: status.state.as_str(),
+        next_due: status.next_due.map(|d| d.to_string()),
+        progress: progress(r, status),
     }
+}
+
+fn progress<'a>(r: &'a Resolved, status: &TaskStatus) -> Option<Progress<'a>> {
+    let reports = &r.site.reports;
+    let updates: Vec<UpdateRecord> = status
+        .updates
+        .iter()
+        .map(|u| {
+            let report = &reports[u.report];
+            let entry = &report.tasks[u.entry];
+            UpdateRecord {
+                as_of: report.as_of.to_string(),
+                status: entry.status.as_str(),
+                percent: entry.percent,
+                note: entry.note.as_ref(),
+                evidence: entry.evidence.as_deref(),
+                reported_by: report.reported_by.as_deref(),
+                document: report.document.as_deref(),
+                report: &report.file,
+            }
+        })
+        .collect();
+    let latest = updates.last()?;
+    Some(Progress { status: latest.status, percent: latest.percent, as_of: latest.as_of.clone(), updates })
+}
+
+/// `progress.json`: every report as it was read, oldest first per plan.
+fn report_records<'a>(r: &'a Resolved) -> Vec<ReportRecord<'a>> {
+    r.site
+        .reports
+        .iter()
+        .map(|report| ReportRecord {
+            plan: &report.plan,
+            file: &report.file,
+            as_of: report.as_of.to_string(),
+            reported_by: report.reported_by.as_deref(),
+            document: report.document.as_deref(),
+            url: report.url.as_deref(),
+            tasks: report
+                .tasks
+                .iter()
+                .map(|u| ReportedTask {
+                    task: format!("{}/{}", report.plan, u.task),
+                    status: u.status.as_str(),
+                    percent: u.percent,
+                    note: u.note.as_ref(),
+                    evidence: u.evidence.as_deref(),
+                })
+                .collect(),
+            indicators: report
+                .indicators
+                .iter()
+                .map(|v| ReportedValue { indicator: &v.indicator, year: v.year, value: &v.value })
+                .collect(),
+        })
+        .collect()
 }
 
 /// `{ "version": 1, "<key>": [ … ] }`, written straight from the records
 /// (no intermediate JSON tree), fields in declaration order.
-fn json<T: Serialize>(path: &str, key: &str, items: &[T]) -> Result<OutputFile> {
+fn json<T: Serialize>(path: &str, key: &str, items: &[T], as_of: &str) -> Result<OutputFile> {
     struct File<'a, T> {
         key: &'a str,
         items: &'a [T],
+        as_of: &'a str,
     }
     impl<T: Serialize> Serialize for File<'_, T> {
         fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap;
-            let mut map = s.serialize_map(Some(2))?;
+            let mut map = s.serialize_map(Some(3))?;
             map.serialize_entry("version", &VERSION)?;
+            map.serialize_entry("as_of", self.as_of)?;
             map.serialize_entry(self.key, self.items)?;
             map.end()
         }
     }
-    let mut bytes =
-        serde_json::to_vec_pretty(&File { key, items }).map_err(|e| Error::Other(format!("{path}: {e}")))?;
+    let mut bytes = serde_json::to_vec_pretty(&File { key, items, as_of })
+        .map_err(|e| Error::Other(format!("{path}: {e}")))?;
     bytes.push(b'\n');
     Ok(OutputFile::new(path, bytes))
 }
@@ -350,8 +482,9 @@ fn json_item<T: Serialize>(item: &T, path: &str) -> Result<Vec<u8>> {
 }
 
 /// A `{ "version": 1, "<key>": [ … ] }` file from items made by [`json_item`].
-fn json_file<'a>(key: &str, items: impl Iterator<Item = &'a Vec<u8>>) -> Vec<u8> {
-    let mut out = format!("{{\n  \"version\": {VERSION},\n  \"{key}\": [").into_bytes();
+fn json_file<'a>(key: &str, items: impl Iterator<Item = &'a Vec<u8>>, as_of: &str) -> Vec<u8> {
+    let mut out =
+        format!("{{\n  \"version\": {VERSION},\n  \"as_of\": \"{as_of}\",\n  \"{key}\": [").into_bytes();
     let mut first = true;
     for item in items {
         out.extend_from_slice(if first { b"\n" } else { b",\n" });
@@ -370,7 +503,7 @@ fn vi(t: Option<&Text>) -> String {
     t.map(|t| t.vi.clone()).unwrap_or_default()
 }
 
-const TASKS_HEADER: [&str; 17] = [
+const TASKS_HEADER: [&str; 20] = [
     "id",
     "plan",
     "number",
@@ -388,6 +521,9 @@ const TASKS_HEADER: [&str; 17] = [
     "recurring",
     "url_vi",
     "url_en",
+    "state",
+    "next_due",
+    "percent",
 ];
 
 fn task_row(t: &TaskRecord) -> Vec<String> {
@@ -410,10 +546,13 @@ fn task_row(t: &TaskRecord) -> Vec<String> {
         due.and_then(|d| d.recurring).unwrap_or_default().to_string(),
         t.url.vi.clone(),
         t.url.en.clone(),
+        t.state.to_string(),
+        t.next_due.clone().unwrap_or_default(),
+        t.progress.as_ref().and_then(|p| p.percent).map(|p| p.to_string()).unwrap_or_default(),
     ]
 }
 
-const INDICATORS_HEADER: [&str; 12] = [
+const INDICATORS_HEADER: [&str; 14] = [
     "plan",
     "number",
     "group",
@@ -426,10 +565,36 @@ const INDICATORS_HEADER: [&str; 12] = [
     "horizon_vi",
     "horizon_en",
     "monitors",
+    "id",
+    "values",
 ];
 
-fn indicator_rows(p: &Plan) -> impl Iterator<Item = Vec<String>> + '_ {
-    p.indicators.iter().map(move |i| {
+/// Reported values of a plan's indicators by id: "2025: Top 10; 2026: 55%",
+/// the latest report of each year winning.
+fn indicator_values(r: &Resolved, plan: &str) -> BTreeMap<String, String> {
+    let mut by_year: BTreeMap<(&str, i32), &str> = BTreeMap::new();
+    for report in r.site.reports.iter().filter(|x| x.plan == plan) {
+        for v in &report.indicators {
+            by_year.insert((&v.indicator, v.year), &v.value);
+        }
+    }
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for ((id, year), value) in by_year {
+        let cell = out.entry(id.to_string()).or_default();
+        if !cell.is_empty() {
+            cell.push_str("; ");
+        }
+        cell.push_str(&format!("{year}: {value}"));
+    }
+    out
+}
+
+fn indicator_rows<'a>(r: &Resolved, p: &'a Plan) -> impl Iterator<Item = Vec<String>> + 'a {
+    let values = indicator_values(r, &p.id);
+    let ids: Vec<String> =
+        p.indicator_anchors().into_iter().map(|a| a.trim_start_matches("indicator-").to_string()).collect();
+    p.indicators.iter().zip(ids).map(move |(i, id)| {
+        let reported = values.get(&id).cloned().unwrap_or_default();
         vec![
             p.id.clone(),
             i.number.clone(),
@@ -443,6 +608,8 @@ fn indicator_rows(p: &Plan) -> impl Iterator<Item = Vec<String>> + '_ {
             vi(i.horizon.as_ref()),
             en(i.horizon.as_ref()),
             i.monitors.join(";"),
+            id,
+            reported,
         ]
     })
 }
@@ -460,16 +627,20 @@ mod tests {
         let r = Resolved::new(&site);
         let files = files(&r, &Scope::all(), None, &mut Vec::new()).expect("data");
         let get = |path: &str| files.iter().find(|f| f.path == path).map(|f| f.bytes.clone());
-        let tasks: Vec<TaskRecord> = site.plans.iter().flat_map(|p| task_records(&r, p)).collect();
+        let tasks: Vec<TaskRecord> = (0..site.plans.len()).flat_map(|p| task_records(&r, p)).collect();
+        let as_of = site.today.to_string();
         assert_eq!(
             get("data/tasks.json"),
-            Some(json("data/tasks.json", "tasks", &tasks).expect("json").bytes)
+            Some(json("data/tasks.json", "tasks", &tasks, &as_of).expect("json").bytes)
         );
         let rows = tasks.iter().map(task_row);
         assert_eq!(get("data/tasks.csv"), Some(csv_bytes(&TASKS_HEADER, rows).expect("csv")));
-        let rows = site.plans.iter().flat_map(|p| indicator_rows(p));
+        let rows = site.plans.iter().flat_map(|p| indicator_rows(&r, p));
         assert_eq!(get("data/indicators.csv"), Some(csv_bytes(&INDICATORS_HEADER, rows).expect("csv")));
         let empty: Vec<TaskRecord> = Vec::new();
-        assert_eq!(json_file("tasks", std::iter::empty()), json("x", "tasks", &empty).expect("json").bytes);
+        assert_eq!(
+            json_file("tasks", std::iter::empty(), &as_of),
+            json("x", "tasks", &empty, &as_of).expect("json").bytes
+        );
     }
 }

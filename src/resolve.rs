@@ -3,6 +3,7 @@
 
 use crate::changes::History;
 use crate::model::{Agency, Plan, Site, Task};
+use crate::state::{Counts, TaskStatus};
 use std::collections::BTreeMap;
 
 /// A task by position: `site.plans[plan].tasks[task]`.
@@ -49,6 +50,9 @@ pub struct Resolved<'a> {
     pub predecessors: Vec<Vec<usize>>,
     /// What changed in earlier builds and this one (set by the build).
     pub history: History,
+    /// Per plan, per task: its state as of the build's date, next due date
+    /// and reports.
+    pub statuses: Vec<Vec<TaskStatus>>,
 }
 
 impl<'a> Resolved<'a> {
@@ -96,7 +100,8 @@ impl<'a> Resolved<'a> {
                 (a.inherited_from.is_none() || !direct.contains(&key)) && seen.insert((key, a.inherited_from))
             });
         }
-        Resolved { site, agency_index, assignments, predecessors, history: History::default() }
+        let statuses = crate::state::statuses(site);
+        Resolved { site, agency_index, assignments, predecessors, history: History::default(), statuses }
     }
 
     pub fn agency(&self, id: &str) -> Option<&'a Agency> {
@@ -106,6 +111,22 @@ impl<'a> Resolved<'a> {
     pub fn task(&self, r: TaskRef) -> (&'a Plan, &'a Task) {
         let plan = &self.site.plans[r.plan];
         (plan, &plan.tasks[r.task])
+    }
+
+    pub fn status(&self, r: TaskRef) -> &TaskStatus {
+        &self.statuses[r.plan][r.task]
+    }
+
+    /// Tasks in each state: of one plan, or of an agency's list (each task
+    /// once, whatever its roles).
+    pub fn plan_counts(&self, plan: usize) -> Counts {
+        Counts::of(&self.statuses[plan])
+    }
+
+    pub fn agency_counts(&self, agency: usize) -> Counts {
+        let tasks: std::collections::BTreeSet<TaskRef> =
+            self.assignments[agency].iter().map(|a| a.task).collect();
+        Counts::of(tasks.into_iter().map(|t| self.status(t)))
     }
 
     /// An agency's assignments whose task has a deadline date, soonest

@@ -116,16 +116,17 @@ pub fn serve(
     stop: Arc<AtomicBool>,
 ) -> Result<()> {
     let status = Arc::new(Mutex::new(Status::default()));
-    let mut session = Session::new(options.build.clone());
+    // Requests read files under `gate.read()`, and the session holds
+    // `gate.write()` while it commits a rebuild, so no request ever sees
+    // half of one.
+    let gate = Arc::new(RwLock::new(()));
+    let mut session = Session::new(options.build.clone()).with_gate(Arc::clone(&gate));
     rebuild(&mut session, progress, report, &status);
     let wanted = SocketAddr::new(options.bind, options.port);
     let listener =
         TcpListener::bind(wanted).map_err(|e| Error::Other(format!("cannot listen on {wanted}: {e}")))?;
     let address = listener.local_addr().map_err(|e| Error::Other(e.to_string()))?;
     listener.set_nonblocking(true).map_err(|e| Error::Other(e.to_string()))?;
-    // Requests read files under `gate.read()`, so a rebuild that holds
-    // `gate.write()` while it commits is never seen half done.
-    let gate = Arc::new(RwLock::new(()));
     let server = Arc::new(Server {
         out: options.build.out.clone(),
         status: Arc::clone(&status),

@@ -187,7 +187,10 @@ fn same_ids(a: &[Arc<Plan>], b: &[Arc<Plan>]) -> bool {
 /// an editor that writes a swap file beside it stays an incremental build.
 fn inputs(options: &BuildOptions) -> Result<u128> {
     let mut hash = xxhash_rust::xxh3::Xxh3::new();
-    let settings = format!("{:?}|{}|{}", options.base_url, options.drafts, options.out.display());
+    // The date decides task states: a session running past midnight (or
+    // given another --today) builds everything again.
+    let today = options.today.unwrap_or_else(crate::model::Date::today);
+    let settings = format!("{:?}|{}|{}|{today}", options.base_url, options.drafts, options.out.display());
     hash.update(settings.as_bytes());
     for dir in ["content", "themes", "seeds"] {
         let root = options.root.join(dir);

@@ -42,7 +42,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         root,
         base_url: args.base_url,
         drafts: args.drafts,
-        now: None, today: None,
+        now: None,
+        today: None,
     };
     let report = if args.quiet { build(&options, &mut Silent)? } else { build(&options, &mut Stderr)? };
     if !args.quiet {

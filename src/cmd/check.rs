@@ -33,8 +33,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let deadlines = unclear_deadlines(&site);
     let leadless = without_lead(&site);
     let out = args.out.unwrap_or_else(|| root.join("public"));
-    let options =
-        BuildOptions { root: root.clone(), out: out.clone(), base_url: None, drafts: false, now: None, today: None };
+    let options = BuildOptions {
+        root: root.clone(),
+        out: out.clone(),
+        base_url: None,
+        drafts: false,
+        now: None,
+        today: None,
+    };
     let vanished = vanished_ids(&site, &out.join("data/tasks.json"))?;
     let (plans, tasks, agencies) =
         (site.plans.len(), site.plans.iter().map(|p| p.tasks.len()).sum::<usize>(), site.agencies.len());

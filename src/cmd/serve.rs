@@ -30,8 +30,14 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let root = args.root.root;
-    let build =
-        BuildOptions { out: root.join("public"), root, base_url: None, drafts: args.drafts, now: None, today: None };
+    let build = BuildOptions {
+        out: root.join("public"),
+        root,
+        base_url: None,
+        drafts: args.drafts,
+        now: None,
+        today: None,
+    };
     let stop = Arc::new(AtomicBool::new(false));
     let handler_stop = Arc::clone(&stop);
     ctrlc::set_handler(move || handler_stop.store(true, Ordering::SeqCst))?;

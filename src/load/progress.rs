@@ -111,8 +111,12 @@ impl Checker<'_> {
             let Some(plan) = by_id.get(file.plan.as_str()) else {
                 let known: Vec<&str> = by_id.keys().copied().collect();
                 self.diags.push(
-                    Diagnostic::new(&file.parsed.rel, None, format!("no plan `{}` for this report", file.plan))
-                        .hint(format!("the folder must be a plan id: {}", known.join(", "))),
+                    Diagnostic::new(
+                        &file.parsed.rel,
+                        None,
+                        format!("no plan `{}` for this report", file.plan),
+                    )
+                    .hint(format!("the folder must be a plan id: {}", known.join(", "))),
                 );
                 continue;
             };
@@ -124,7 +128,10 @@ impl Checker<'_> {
                             Diagnostic::new(
                                 &file.parsed.rel,
                                 None,
-                                format!("task `{}` is also reported as of {} in {other}", update.task, report.as_of),
+                                format!(
+                                    "task `{}` is also reported as of {} in {other}",
+                                    update.task, report.as_of
+                                ),
                             )
                             .hint("one report per task and date: merge the two, or correct a date"),
                         );
@@ -140,11 +147,14 @@ impl Checker<'_> {
     fn report(&mut self, at: &At, plan: &Plan, raw: &RawReport) -> Option<Report> {
         let before = self.diags.len();
         let as_of = match raw.as_of.get_ref() {
-            RawDate::Date(d) => d.date.and_then(|d| Date::new(i32::from(d.year), u32::from(d.month), u32::from(d.day))),
+            RawDate::Date(d) => {
+                d.date.and_then(|d| Date::new(i32::from(d.year), u32::from(d.month), u32::from(d.day)))
+            }
             RawDate::Text(s) => Date::parse_iso(s),
         };
         if as_of.is_none() || matches!(raw.as_of.get_ref(), RawDate::Date(d) if d.time.is_some()) {
-            self.diags.push(at.diag(raw.as_of.span(), "as_of is not a date").hint("write it as_of = 2026-06-30"));
+            self.diags
+                .push(at.diag(raw.as_of.span(), "as_of is not a date").hint("write it as_of = 2026-06-30"));
         }
         if let Some(by) = &raw.reported_by {
             self.reference(at, by);
@@ -241,14 +251,17 @@ impl Checker<'_> {
             if !ids.contains(id.as_str()) {
                 let known: Vec<&str> = ids.iter().copied().take(12).collect();
                 self.diags.push(
-                    at.diag(v.indicator.span(), format!("plan `{}` has no indicator `{id}`", plan.id))
-                        .hint(format!("indicator ids are those of the plan page's anchors: {}", known.join(", "))),
+                    at.diag(v.indicator.span(), format!("plan `{}` has no indicator `{id}`", plan.id)).hint(
+                        format!("indicator ids are those of the plan page's anchors: {}", known.join(", ")),
+                    ),
                 );
                 continue;
             }
             let year = *v.year.get_ref();
             if !(1900..=2200).contains(&year) {
-                self.diags.push(at.diag(v.year.span(), format!("{year} is not a year")).hint("write the year, like 2025"));
+                self.diags.push(
+                    at.diag(v.year.span(), format!("{year} is not a year")).hint("write the year, like 2025"),
+                );
                 continue;
             }
             let value = match v.value.get_ref() {
@@ -256,7 +269,10 @@ impl Checker<'_> {
                 RawNumberOrText::Float(x) => x.to_string(),
                 RawNumberOrText::Text(s) if !s.trim().is_empty() => s.trim().to_string(),
                 RawNumberOrText::Text(_) => {
-                    self.diags.push(at.diag(v.value.span(), "empty value").hint("write the value as reported, with its unit"));
+                    self.diags.push(
+                        at.diag(v.value.span(), "empty value")
+                            .hint("write the value as reported, with its unit"),
+                    );
                     continue;
                 }
             };
@@ -284,8 +300,12 @@ pub fn from_the_future(reports: &[Report], today: Date) -> Vec<Diagnostic> {
         .iter()
         .filter(|r| r.as_of > today)
         .map(|r| {
-            Diagnostic::new(&r.file, r.as_of_line, format!("as_of {} is after the build's date {today}", r.as_of))
-                .hint("a report describes what was done by a past date; correct the date, or build with --today")
+            Diagnostic::new(
+                &r.file,
+                r.as_of_line,
+                format!("as_of {} is after the build's date {today}", r.as_of),
+            )
+            .hint("a report describes what was done by a past date; correct the date, or build with --today")
         })
         .collect()
 }

@@ -6,6 +6,7 @@ use super::markdown::{escape, to_html};
 use crate::model::{Agency, Date, Plan, Task};
 use crate::resolve::{Assignment, Resolved, Role};
 use crate::scope::Scope;
+use crate::state::{Counts, State, TaskStatus};
 use crate::text::{Lang, Text};
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
@@ -26,6 +27,35 @@ struct AgencyRef {
     name: LText,
     url: String,
     group: bool,
+    /// Where a merged or renamed agency's work went, for "now: …".
+    successor: Option<Successor>,
+}
+
+#[derive(Serialize)]
+struct Successor {
+    name: LText,
+    url: String,
+    date: String,
+    date_iso: String,
+}
+
+/// A task's state for a badge: its id (the CSS class and data value) and
+/// label, which says "no report yet" rather than "not started" when no
+/// report says anything.
+#[derive(Serialize)]
+struct StateView {
+    id: &'static str,
+    label: String,
+    next_due: Option<String>,
+    next_due_iso: Option<String>,
+}
+
+/// A count of tasks in one state, for plan, agency and home pages.
+#[derive(Serialize)]
+struct StateCount {
+    id: &'static str,
+    label: String,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -39,6 +69,7 @@ struct TaskSummary {
     output: Option<LText>,
     deadline: Option<LText>,
     due: Option<String>,
+    state: StateView,
 }
 
 #[derive(Serialize)]
@@ -52,6 +83,8 @@ struct PlanSummary {
     draft: bool,
     task_count: usize,
     jurisdiction: Option<LText>,
+    /// Tasks by state, the states with none left out.
+    states: Vec<StateCount>,
 }
 
 /// The views of one language, with the per-entity pieces built once and
@@ -103,16 +136,16 @@ impl<'a> Views<'a> {
             cards: Vec::new(),
         };
         v.agencies = r.site.agencies.iter().map(|a| Value::from_serialize(v.agency_ref(a))).collect();
-        v.plans = r.site.plans.iter().map(|p| Value::from_serialize(v.plan_summary(p))).collect();
+        v.plans = (0..r.site.plans.len()).map(|p| Value::from_serialize(v.plan_summary(p))).collect();
         let card = env.get_template("task_card.html")?;
         let t = strings.value(lang);
         let known = cache.as_deref();
         let plans: Vec<PlanCards> = scope.per_plan(
             r.site,
             |id| known.and_then(|c| c.plans.get(&(lang, id.to_string())).cloned()),
-            |_, plan| {
+            |p, plan| {
                 let tasks: Vec<Value> =
-                    plan.tasks.iter().map(|t| Value::from_serialize(v.task_summary(plan, t))).collect();
+                    (0..plan.tasks.len()).map(|t| Value::from_serialize(v.task_summary(p, t))).collect();
                 let cards = tasks
                     .iter()
                     .map(|task| card.render(context! { t => t, task => task }).map(Value::from_safe_string))
@@ -206,7 +239,51 @@ impl<'a> Views<'a> {
     }
 
     fn agency_ref(&self, a: &Agency) -> AgencyRef {
-        AgencyRef { id: a.id.clone(), name: self.l(&a.name), url: self.agency_url(a), group: a.is_group() }
+        let successor = a.succeeded_by.as_ref().and_then(|s| {
+            let next = self.r.agency(&s.agency)?;
+            Some(Successor {
+                name: self.l(&next.name),
+                url: self.agency_url(next),
+                date: self.date(s.date),
+                date_iso: s.date.to_string(),
+            })
+        });
+        AgencyRef {
+            id: a.id.clone(),
+            name: self.l(&a.name),
+            url: self.agency_url(a),
+            group: a.is_group(),
+            successor,
+        }
+    }
+
+    fn state_view(&self, status: &TaskStatus) -> StateView {
+        let key = if status.state == State::NotStarted && status.updates.is_empty() {
+            "state_no_report".to_string()
+        } else {
+            format!("state_{}", status.state.as_str())
+        };
+        let label = self.t(&key).to_string();
+        StateView {
+            id: status.state.as_str(),
+            label,
+            next_due: status.next_due.map(|d| self.date(d)),
+            next_due_iso: status.next_due.map(|d| d.to_string()),
+        }
+    }
+
+    /// The states that have tasks, in [`State::ALL`] order.
+    fn state_counts(&self, counts: &Counts) -> Vec<StateCount> {
+        counts
+            .all()
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(state, count)| StateCount {
+                id: state.as_str(),
+                label: self.t(&format!("states_{}", state.as_str())).to_string(),
+                count,
+            })
+            .collect()
     }
 
     fn refs(&self, ids: &[String]) -> Vec<Value> {
@@ -216,7 +293,9 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    fn task_summary(&self, plan: &Plan, task: &Task) -> TaskSummary {
+    fn task_summary(&self, p: usize, t: usize) -> TaskSummary {
+        let plan = &self.r.site.plans[p];
+        let task = &plan.tasks[t];
         TaskSummary {
             id: task.id.clone(),
             number: task.number.clone(),
@@ -227,10 +306,12 @@ impl<'a> Views<'a> {
             output: task.output.as_ref().map(|o| self.l(o)),
             deadline: task.deadline.as_ref().map(|d| self.l(&d.text)),
             due: task.deadline.as_ref().and_then(|d| d.sort_key()).map(|d| d.to_string()),
+            state: self.state_view(&self.r.statuses[p][t]),
         }
     }
 
-    fn plan_summary(&self, plan: &Plan) -> PlanSummary {
+    fn plan_summary(&self, p: usize) -> PlanSummary {
+        let plan = &self.r.site.plans[p];
         let jurisdiction = self.r.site.jurisdictions.iter().find(|j| j.id == plan.jurisdiction);
         PlanSummary {
             id: plan.id.clone(),
@@ -242,6 +323,7 @@ impl<'a> Views<'a> {
             draft: plan.status == crate::model::Status::Draft,
             task_count: plan.tasks.len(),
             jurisdiction: jurisdiction.map(|j| self.l(&j.name)),
+            states: self.state_counts(&self.r.plan_counts(p)),
         }
     }
 
@@ -289,6 +371,8 @@ impl<'a> Views<'a> {
             indicator_groups => self.indicator_groups(plan),
             task_groups => self.task_groups(p),
             json_ld => self.plan_json_ld(plan),
+            as_of => self.date(self.r.site.today),
+            as_of_iso => self.r.site.today.to_string(),
         }
     }
 
@@ -361,7 +445,39 @@ impl<'a> Views<'a> {
             source_url => self.source_url(plan, task.line),
             line => task.line,
             json_ld => self.task_json_ld(plan, task),
+            updates => self.updates(p, t),
+            as_of => self.date(self.r.site.today),
+            as_of_iso => self.r.site.today.to_string(),
         }
+    }
+
+    /// A task's reports, newest first, for its timeline.
+    fn updates(&self, p: usize, t: usize) -> Vec<Value> {
+        let reports = &self.r.site.reports;
+        self.r.statuses[p][t]
+            .updates
+            .iter()
+            .rev()
+            .map(|u| {
+                let report = &reports[u.report];
+                let entry = &report.tasks[u.entry];
+                let status = context! {
+                    id => entry.status.as_str(),
+                    label => self.t(&format!("state_{}", entry.status.as_str())),
+                };
+                let by = report
+                    .reported_by
+                    .as_deref()
+                    .and_then(|id| self.r.agency_index.get(id))
+                    .map(|&i| self.agency(i));
+                context! {
+                    as_of => self.date(report.as_of), as_of_iso => report.as_of.to_string(),
+                    status => status, percent => entry.percent,
+                    note => entry.note.as_ref().map(|n| self.l(n)), evidence => entry.evidence,
+                    reported_by => by, document => report.document, url => report.url,
+                }
+            })
+            .collect()
     }
 
     fn absolute(&self, path: &str) -> String {
@@ -431,6 +547,9 @@ impl<'a> Views<'a> {
             inherited_count => assignments.iter().filter(|x| x.inherited_from.is_some()).count(),
             successor => successor,
             predecessors => predecessors,
+            states => self.state_counts(&self.r.agency_counts(a)),
+            as_of => self.date(self.r.site.today),
+            as_of_iso => self.r.site.today.to_string(),
             plans => self.assignment_groups(assignments),
             dated_count => self.r.dated(a).len(),
             calendar => self.url(&format!("agencies/{}/calendar.ics", agency.id)),

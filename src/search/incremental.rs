@@ -160,8 +160,14 @@ mod tests {
     /// The repository's site, as a build publishes it.
     fn repo_site() -> Site {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
-        let options =
-            BuildOptions { out: root.join("public"), root, base_url: None, drafts: false, now: None, today: None };
+        let options = BuildOptions {
+            out: root.join("public"),
+            root,
+            base_url: None,
+            drafts: false,
+            now: None,
+            today: None,
+        };
         prepare(crate::load::load(&options.root).expect("load content/"), &options).expect("prepare")
     }
 
