@@ -44,7 +44,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out,
         base_url: None,
         drafts: true,
-        now: Some("2026-01-01T00:00:00Z".into()), today: None,
+        now: Some("2026-01-01T00:00:00Z".into()),
+        today: None,
     };
     let mut progress = Stages(stages);
     let mut session = Session::new(options);

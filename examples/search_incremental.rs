@@ -30,7 +30,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out: root.join("public"),
         base_url: None,
         drafts: false,
-        now: None, today: None,
+        now: None,
+        today: None,
     };
     let site = prepare(plansite::load::load(&root)?, &options)?;
     let tasks: usize = site.plans.iter().map(|p| p.tasks.len()).sum();

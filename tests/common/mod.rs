@@ -40,7 +40,8 @@ impl TempSite {
             out: self.out(),
             base_url: None,
             drafts: false,
-            now: None, today: None,
+            now: None,
+            today: None,
         }
     }
 
