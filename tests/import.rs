@@ -334,3 +334,31 @@ proptest! {
         }
     }
 }
+
+/// The importer checks the plan file with the loader before writing it:
+/// here the registry names an agency the loader refuses (it has no
+/// `kind`), so the tasks it leads would not build; the import says so,
+/// with the plan file's line and the document's, and writes nothing.
+#[test]
+fn a_plan_the_loader_would_refuse_is_not_written() {
+    let site = TempSite::copy_of_repo();
+    let registry = site.read("content/agencies/hue.toml");
+    let entry = registry.find("id = \"hue-so-gddt\"").expect("the agency");
+    let kind = entry + registry[entry..].find("kind = ").expect("its kind");
+    let end = kind + registry[kind..].find('\n').expect("line end");
+    site.write("content/agencies/hue.toml", &format!("{}{}", &registry[..kind], &registry[end + 1..]));
+    std::fs::copy(fixture("markdown_table.md"), site.path("seeds/doc.md")).expect("copy");
+    let before = content(&site);
+    let out = site.cli(&["import", site.path("seeds/doc.md").to_str().expect("path")]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("doc.md: the plan file it makes would not load, so it is not written"), "{err}");
+    assert!(
+        err.contains("hue-12-kh-ubnd-2026.toml:") && err.contains("unknown agency `hue-so-gddt`"),
+        "{err}"
+    );
+    assert!(err.contains("(the entry imported from the document's line 51)"), "{err}");
+    assert_same_tree(&before, &content(&site), "refused import");
+    let dry = site.cli(&["import", site.path("seeds/doc.md").to_str().expect("path"), "--dry-run"]);
+    assert!(!dry.status.success(), "a dry run says the same");
+}

@@ -25,6 +25,7 @@ pub use tasks::{Heading, Indicator, Origin, Task};
 use crate::text::fold;
 use regex::Regex;
 use std::fmt;
+use std::path::Path;
 use std::sync::LazyLock;
 
 /// A document the importer cannot read, and where.
@@ -113,6 +114,20 @@ impl Imported {
     /// The plan as `content/plans/<id>.toml`.
     pub fn toml(&self) -> String {
         write::plan(&self.plan)
+    }
+
+    /// The plan file's text, if `build` would load it from the site at
+    /// `root` as the file `rel`; else the loader's problems, each with the
+    /// document line of the entry it is in. An import writes only what loads.
+    pub fn checked_toml(&self, root: &Path, rel: &Path) -> Result<String, Vec<String>> {
+        let toml = self.toml();
+        match crate::load::check_plan(root, rel, &toml) {
+            Ok(()) => Ok(toml),
+            Err(crate::error::Error::Invalid(diags)) => {
+                Err(diags.iter().map(|d| write::locate(d, &toml)).collect())
+            }
+            Err(e) => Err(vec![e.to_string()]),
+        }
     }
 }
 

@@ -148,6 +148,26 @@ fn task(t: &Task) -> String {
     commented
 }
 
+/// A loader's problem with the plan file, followed by the line of the
+/// document the entry comes from: the file was not written, so the
+/// document is where the reader can look.
+pub fn locate(d: &crate::error::Diagnostic, toml: &str) -> String {
+    match d.line.and_then(|l| document_line(toml, l)) {
+        Some(n) => format!("{d}\n     (the entry imported from the document's line {n})"),
+        None => d.to_string(),
+    }
+}
+
+/// The `line = N` of the `[[…]]` entry that TOML line `at` (1-based) is in.
+fn document_line(toml: &str, at: usize) -> Option<usize> {
+    let lines: Vec<&str> = toml.lines().map(|l| l.trim_start_matches("# ")).collect();
+    let start = lines.get(..at.min(lines.len()))?.iter().rposition(|l| l.starts_with("[["))?;
+    lines[start + 1..]
+        .iter()
+        .take_while(|l| !l.starts_with("[["))
+        .find_map(|l| l.strip_prefix("line = ")?.trim().parse().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
