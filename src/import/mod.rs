@@ -148,6 +148,9 @@ pub fn import(bytes: &[u8], opts: &Options) -> Result<Imported, ImportError> {
         .hint("import the text of a plan (Kế hoạch); check that the right file was given"));
     }
     let meta = meta::extract(&doc, &lines);
+    if meta.title.trim().is_empty() {
+        return Err(no_title(&doc, &lines));
+    }
     let mut notes = report::Notes::default();
     let found = tasks::extract(&doc, &shape.tables, &scope, &mut notes);
 
@@ -200,6 +203,25 @@ fn looks_like_a_plan(lines: &[&str]) -> Result<(), ImportError> {
         "this does not look like a plan: no “KẾ HOẠCH” title with numbered sections (I. MỤC TIÊU, II. NHIỆM VỤ…) or a task table",
     )
     .hint("import the text of a plan (Kế hoạch); check that the right file was given"))
+}
+
+/// A plan needs a title, and none is invented: it is read under the
+/// "KẾ HOẠCH" heading above the first section, so say where it was missed.
+fn no_title(doc: &sections::Document, lines: &[&str]) -> ImportError {
+    let heading = lines.iter().position(|l| fold(&lines::clean(l)) == "ke hoach").map(|i| i + 1);
+    let first = doc.sections.first().map(|s| (s.line, s.number.clone().unwrap_or_default()));
+    let (line, why) = match (heading, first) {
+        (Some(h), Some((f, n))) if h > f => {
+            (h, format!("this “KẾ HOẠCH” comes after section {n} (line {f}), so it heads no plan"))
+        }
+        (h, Some((f, n))) => {
+            (h.unwrap_or(f), format!("no “KẾ HOẠCH” heading with the title under it before section {n}"))
+        }
+        (h, None) => (h.unwrap_or(1), "no “KẾ HOẠCH” heading with the title under it".to_string()),
+    };
+    ImportError::new(Some(line), format!("no title found near line {line}: {why}")).hint(
+        "the title is the line after “KẾ HOẠCH” in the header; put the header back from the original document, then import again",
+    )
 }
 
 static PLACE_DATE: LazyLock<Regex> =
