@@ -1,7 +1,8 @@
 //! `plansite import`: documents in shapes the seeds do not show (a Markdown
 //! table, a flattened table with other columns, Windows line endings and a
 //! BOM) come out with the structure they hold; bad input gets a clear
-//! message, a non-zero exit and leaves content/ untouched; the files written
+//! message, a non-zero exit and leaves content/ untouched; control
+//! characters are removed and reported by line; the files written
 //! load, and a plan the loader would refuse is not written; no input makes
 //! the importer panic or write a plan that does not load.
 
@@ -408,6 +409,35 @@ proptest! {
     fn plan_like_texts_import_into_plans_that_load(bytes in plan_like_text()) {
         import_then_load(&bytes)?;
     }
+}
+
+/// The seed 001 (261/KH-UBND) as received, and imported.
+fn seed_001() -> (Vec<u8>, Imported) {
+    let bytes = std::fs::read(repo().join("seeds/001_507b776945f34154.txt")).expect("seed");
+    let clean = import_bytes(&bytes).expect("the seed imports");
+    (bytes, clean)
+}
+
+/// Page breaks and other control characters are removed and counted,
+/// and the lines keep their numbers (task pages link to them).
+#[test]
+fn control_characters_are_removed_and_reported_by_line() {
+    let (bytes, clean) = seed_001();
+    let text = String::from_utf8(bytes).expect("utf-8");
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    lines[9] = format!("\u{c}{}", lines[9]);
+    lines[20].push('\u{7}');
+    lines[20].push('\u{9b}');
+    let i = import_bytes(lines.join("\n").as_bytes()).expect("imports");
+    assert_eq!(
+        i.report.repaired,
+        [
+            "3 control characters removed (lines 10, 21): page breaks and invisible characters content may not hold"
+        ]
+    );
+    let at = |p: &Imported| p.plan.tasks.iter().map(|t| (t.id.clone(), t.line)).collect::<Vec<_>>();
+    assert_eq!(at(&i), at(&clean));
+    assert!(!i.toml().chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
 }
 
 /// A plan has a title; none is invented. Where the importer looked for it

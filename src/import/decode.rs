@@ -2,25 +2,27 @@
 //! accepted, composed to NFC so that "ế" typed two ways compares equal.
 //! Empty files, binary files, UTF-16 and legacy 8-bit Vietnamese encodings
 //! (Windows-1258, TCVN3) are refused with a message that says what to do.
-//! Line numbers are kept exactly as a reader of the file counts them.
+//! Control characters are removed (the loader refuses them in content).
+//! Line numbers are kept exactly as a reader of the file counts them: no
+//! line is added or removed.
 
 use super::ImportError;
 use unicode_normalization::UnicodeNormalization;
 
 /// The decoded document and what had to be undone to get it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Decoded {
     pub text: String,
     pub had_bom: bool,
     pub crlf: bool,
+    /// Control characters removed: (line, how many on it).
+    pub controls: Vec<(usize, usize)>,
 }
 
 /// Decodes a document, refusing what is not UTF-8 text.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, ImportError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(
-            ImportError::new(None, "the file is empty").hint("import the plan's text, exported as UTF-8")
-        );
+        return Err(empty());
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(ImportError::new(Some(1), "the file is UTF-16, not UTF-8")
@@ -37,41 +39,68 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ImportError> {
         Err(e) => return Err(legacy(body, e.valid_up_to())),
     };
     let crlf = text.contains("\r\n");
-    let text = normalise_text(text);
+    let (text, controls) = without_controls(&text.replace("\r\n", "\n"));
+    let text: String = text.nfc().collect();
     if text.trim().is_empty() {
-        return Err(
-            ImportError::new(None, "the file is empty").hint("import the plan's text, exported as UTF-8")
-        );
+        return Err(empty());
     }
-    Ok(Decoded { text, had_bom, crlf })
+    Ok(Decoded { text, had_bom, crlf, controls })
 }
 
-/// CRLF → LF, other control characters (form feeds from PDF page breaks)
-/// → spaces, so lines stay where `str::lines` puts them; then NFC.
-fn normalise_text(text: &str) -> String {
-    let unified = text.replace("\r\n", "\n");
-    let cleaned: String =
-        unified.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { ' ' } else { c }).collect();
-    cleaned.nfc().collect()
+fn empty() -> ImportError {
+    ImportError::new(None, "the file is empty").hint("import the plan's text, exported as UTF-8")
 }
 
-/// Where a NUL byte (or a run of control bytes no text has) shows this is binary.
+/// Removes control characters but tab and newline, counting them by line.
+/// A form feed (a page break from a PDF) stands between two lines already,
+/// or it is inside one: there it becomes a space, so that the words on
+/// either side stay apart and the lines keep their numbers.
+fn without_controls(text: &str) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::with_capacity(text.len());
+    let mut removed: Vec<(usize, usize)> = Vec::new();
+    let mut line = 1;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => line += 1,
+            '\t' => {}
+            c if c.is_control() => {
+                match removed.last_mut() {
+                    Some((l, n)) if *l == line => *n += 1,
+                    _ => removed.push((line, 1)),
+                }
+                let between =
+                    out.is_empty() || out.ends_with('\n') || chars.peek().is_none_or(|&n| n == '\n');
+                if c == '\u{c}' && !between {
+                    out.push(' ');
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    (out, removed)
+}
+
+/// Where NUL bytes or other control bytes show this is binary (an image,
+/// a Word or zip file, UTF-16 without its mark): more than one NUL and 1%
+/// of the start, or 5% controls. A stray one in a text is just removed.
 fn binary_at(bytes: &[u8]) -> Option<usize> {
-    if let Some(i) = bytes.iter().position(|&b| b == 0) {
-        return Some(i);
-    }
     let sample = &bytes[..bytes.len().min(8192)];
-    let controls = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)).count();
-    (controls * 20 > sample.len()).then(|| {
-        sample.iter().position(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)).unwrap_or(0)
-    })
+    let control = |b: u8| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C);
+    let nuls = sample.iter().filter(|&&b| b == 0).count();
+    let controls = sample.iter().filter(|&&b| control(b)).count();
+    let binary = (nuls > 1 && nuls * 100 >= sample.len()) || controls * 20 > sample.len();
+    binary.then(|| sample.iter().position(|&b| b == 0).or_else(|| sample.iter().position(|&b| control(b))))?
 }
 
+/// The 1-based line of byte offset `at`.
 fn line_at(bytes: &[u8], at: usize) -> usize {
     bytes[..at.min(bytes.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
-/// The error for bytes that are not UTF-8, naming the likely legacy encoding.
+/// The error for a text in an 8-bit encoding, naming the likely one.
 fn legacy(bytes: &[u8], at: usize) -> ImportError {
     let high: Vec<u8> = bytes.iter().copied().filter(|&b| b >= 0x80).collect();
     // TCVN3 puts precomposed letters (ă â ê ô ơ ư đ, à á ả ã ạ…) in
@@ -127,5 +156,14 @@ mod tests {
         let e = decode(b"line one\nK\xD5 ho\xB9ch \xAE\xA8ng k\xFD\n").unwrap_err();
         assert!(e.message.contains("TCVN3"), "{e}");
         assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn control_characters_are_removed_and_counted_by_line() {
+        let d = decode("a\u{1}b\n\u{c}Trang 2\u{7f}\u{85}\nx\u{c}y\n\u{c}".as_bytes()).expect("text");
+        assert_eq!(d.text, "ab\nTrang 2\nx y\n");
+        assert_eq!(d.controls, vec![(1, 1), (2, 3), (3, 1), (4, 1)]);
+        assert_eq!(d.text.lines().count(), 3, "no line added or lost");
+        assert!(decode(b"text\x00 with one NUL in a longer line of words, as a damaged file has\n").is_ok());
     }
 }

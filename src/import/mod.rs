@@ -398,6 +398,7 @@ fn build_report(
     if decoded.crlf {
         describe.push_str("; Windows line endings");
     }
+    let repaired = report::repairs(&decoded.controls);
     let (resolved, unresolved) = (notes.resolved, notes.unresolved);
     let (unsure, merged) = Report::from_notes(notes, lines);
     Report {
@@ -413,6 +414,7 @@ fn build_report(
         unresolved,
         merged,
         unsure,
+        repaired,
     }
 }
 
