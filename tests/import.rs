@@ -2,7 +2,8 @@
 //! table, a flattened table with other columns, Windows line endings and a
 //! BOM) come out with the structure they hold; bad input gets a clear
 //! message, a non-zero exit and leaves content/ untouched; control
-//! characters are removed and reported by line; the files written
+//! characters are removed and stray bytes kept as "�", reported by line,
+//! while a real TCVN3 text is named as such; the files written
 //! load, and a plan the loader would refuse is not written; no input makes
 //! the importer panic or write a plan that does not load.
 
@@ -416,6 +417,92 @@ fn seed_001() -> (Vec<u8>, Imported) {
     let bytes = std::fs::read(repo().join("seeds/001_507b776945f34154.txt")).expect("seed");
     let clean = import_bytes(&bytes).expect("the seed imports");
     (bytes, clean)
+}
+
+fn byte_at_line(bytes: &[u8], line: usize) -> usize {
+    let starts =
+        std::iter::once(0).chain(bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1));
+    starts.take(line).last().expect("the line exists")
+}
+
+/// Issue 16 item 9: one byte that is not UTF-8 in a UTF-8 document is a
+/// stray, not a TCVN3 file: the plan is imported, with "�" there, and the
+/// report gives the line and the byte's offset.
+#[test]
+fn a_stray_byte_is_reported_with_its_line_not_blamed_on_an_encoding() {
+    let (mut bytes, clean) = seed_001();
+    let task = &clean.plan.tasks[3];
+    let line = task.line;
+    let at = byte_at_line(&bytes, line + 1) - 1; // the end of the task's line
+    bytes.insert(at, 0xFF);
+    let i = import_bytes(&bytes).unwrap_or_else(|e| panic!("a stray byte is imported: {e}"));
+    assert_eq!(i.plan.tasks.len(), clean.plan.tasks.len());
+    let damaged = i.plan.tasks.iter().find(|t| t.line == line).expect("the task keeps its line");
+    assert!(damaged.title.contains('\u{FFFD}'), "{}", damaged.title);
+    assert_eq!(
+        i.report.repaired,
+        [format!("1 byte not UTF-8 (line {line}), imported as “�”: write the letters meant there in review")]
+    );
+    let note =
+        i.report.unsure.iter().find(|u| u.line == line && u.message.contains("not UTF-8")).expect("noted");
+    assert!(note.message.contains(&format!("offset {at} ")), "{}", note.message);
+    let text = i.report.to_string();
+    assert!(text.contains(&format!("line {line}: byte at offset {at} of the file not UTF-8")), "{text}");
+}
+
+/// TCVN3 (ABC) codes of the Vietnamese letters; capitals use the
+/// lowercase codes (TCVN3 capitals are a font, .VnTimeH), but for the
+/// seven that have their own.
+#[rustfmt::skip]
+const TCVN3: [(char, u8); 74] = [
+    ('à', 0xB5), ('á', 0xB8), ('ả', 0xB6), ('ã', 0xB7), ('ạ', 0xB9), ('ă', 0xA8), ('ằ', 0xBB), ('ắ', 0xBE),
+    ('ẳ', 0xBC), ('ẵ', 0xBD), ('ặ', 0xC6), ('â', 0xA9), ('ầ', 0xC7), ('ấ', 0xCA), ('ẩ', 0xC8), ('ẫ', 0xC9),
+    ('ậ', 0xCB), ('đ', 0xAE), ('è', 0xCC), ('é', 0xD0), ('ẻ', 0xCE), ('ẽ', 0xCF), ('ẹ', 0xD1), ('ê', 0xAA),
+    ('ề', 0xD2), ('ế', 0xD5), ('ể', 0xD3), ('ễ', 0xD4), ('ệ', 0xD6), ('ì', 0xD7), ('í', 0xDD), ('ỉ', 0xD8),
+    ('ĩ', 0xDC), ('ị', 0xDE), ('ò', 0xDF), ('ó', 0xE3), ('ỏ', 0xE1), ('õ', 0xE2), ('ọ', 0xE4), ('ô', 0xAB),
+    ('ồ', 0xE5), ('ố', 0xE8), ('ổ', 0xE6), ('ỗ', 0xE7), ('ộ', 0xE9), ('ơ', 0xAC), ('ờ', 0xEA), ('ớ', 0xED),
+    ('ở', 0xEB), ('ỡ', 0xEC), ('ợ', 0xEE), ('ù', 0xEF), ('ú', 0xF3), ('ủ', 0xF1), ('ũ', 0xF2), ('ụ', 0xF4),
+    ('ư', 0xAD), ('ừ', 0xF5), ('ứ', 0xF8), ('ử', 0xF6), ('ữ', 0xF7), ('ự', 0xF9), ('ỳ', 0xFA), ('ý', 0xFD),
+    ('ỷ', 0xFB), ('ỹ', 0xFC), ('ỵ', 0xFE), ('Ă', 0xA1), ('Â', 0xA2), ('Ê', 0xA3), ('Ô', 0xA4), ('Ơ', 0xA5),
+    ('Ư', 0xA6), ('Đ', 0xA7),
+];
+
+/// A text as a TCVN3 file holds it: one byte per letter.
+fn tcvn3(text: &str) -> Vec<u8> {
+    let table: std::collections::HashMap<char, u8> = TCVN3.into_iter().collect();
+    text.chars()
+        .flat_map(|c| {
+            let lower = c.to_lowercase().next().unwrap_or(c);
+            match (table.get(&c), table.get(&lower)) {
+                (Some(&b), _) | (None, Some(&b)) => vec![b],
+                _ if c.is_ascii() => vec![c as u8],
+                _ => c.to_string().into_bytes(),
+            }
+        })
+        .collect()
+}
+
+/// A real plan written in TCVN3 is still named as TCVN3, at the first
+/// line it garbles, with how to convert it.
+#[test]
+fn a_text_in_tcvn3_is_named_as_such() {
+    let (bytes, _) = seed_001();
+    let text = String::from_utf8(bytes).expect("utf-8");
+    let legacy = tcvn3(&text);
+    assert!(std::str::from_utf8(&legacy).is_err() && legacy.len() < text.len());
+    let e = import_bytes(&legacy).expect_err("not UTF-8");
+    assert!(e.message.contains("TCVN3"), "{e}");
+    assert_eq!(e.line, Some(3), "“Số: 261/KH-UBND” is the first line with a Vietnamese letter");
+    assert!(e.hint.as_deref().is_some_and(|h| h.contains("Unicode")), "{e}");
+    // A few lines of it in a UTF-8 text are strays, however they look.
+    let mut mixed = text.as_bytes().to_vec();
+    mixed.extend(tcvn3("\nGhi chú: Sở Khoa học và Công nghệ\n"));
+    let i = import_bytes(&mixed).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        i.report.repaired.iter().any(|r| r.starts_with("6 bytes not UTF-8 (line 183)")),
+        "{:?}",
+        i.report.repaired
+    );
 }
 
 /// Page breaks and other control characters are removed and counted,

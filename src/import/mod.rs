@@ -386,7 +386,7 @@ fn doubts(plan: &Plan, meta: &meta::Meta, notes: &mut report::Notes) {
 fn build_report(
     plan: &Plan,
     shape: &shape::Shape,
-    notes: report::Notes,
+    mut notes: report::Notes,
     lines: &[&str],
     decoded: &decode::Decoded,
 ) -> Report {
@@ -398,7 +398,7 @@ fn build_report(
     if decoded.crlf {
         describe.push_str("; Windows line endings");
     }
-    let repaired = report::repairs(&decoded.controls);
+    let repaired = report::repairs(&decoded.controls, &decoded.stray, &mut notes);
     let (resolved, unresolved) = (notes.resolved, notes.unresolved);
     let (unsure, merged) = Report::from_notes(notes, lines);
     Report {

@@ -36,9 +36,15 @@ impl Notes {
     }
 }
 
-/// What was changed in the text itself before it was read, for the
-/// report, from the control characters removed (line, count).
-pub fn repairs(controls: &[(usize, usize)]) -> Vec<String> {
+/// What was changed in the text itself before it was read, for the report,
+/// from the control characters removed (line, count) and the byte
+/// sequences that were not UTF-8 (line, file offset, length); each of
+/// those is also a place to check, since a letter is missing there.
+pub fn repairs(
+    controls: &[(usize, usize)],
+    stray: &[(usize, usize, usize)],
+    notes: &mut Notes,
+) -> Vec<String> {
     let mut out = Vec::new();
     if !controls.is_empty() {
         let n: usize = controls.iter().map(|c| c.1).sum();
@@ -47,6 +53,20 @@ pub fn repairs(controls: &[(usize, usize)]) -> Vec<String> {
             plural(n),
             lines(controls.iter().map(|c| c.0))
         ));
+    }
+    if !stray.is_empty() {
+        let n: usize = stray.iter().map(|s| s.2).sum();
+        out.push(format!(
+            "{n} byte{} not UTF-8 ({}), imported as “�”: write the letters meant there in review",
+            plural(n),
+            lines(stray.iter().map(|s| s.0))
+        ));
+    }
+    for &(line, at, len) in stray {
+        notes.unsure(
+            line,
+            format!("byte{} at offset {at} of the file not UTF-8: imported as “�”", plural(len)),
+        );
     }
     out
 }
