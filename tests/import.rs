@@ -355,7 +355,7 @@ fn plan_line() -> impl Strategy<Value = String> {
             "(S?TT)\t(Nội dung|Nhiệm vụ|Chỉ tiêu)\t(Cơ quan chủ trì|Đơn vị tính)\t(Cơ quan phối hợp|Chỉ tiêu)\t(Thời gian hoàn thành|Kết quả)"
         ),
         re(&format!("([0-9]{{1,2}}|I|II|\t)?(\t{words}){{0,5}}\t?")),
-        re(&format!("(\\d{{1,2}}(\\.\\d)*|[٠-٩０-９]{{1,2}}|[IVX]{{1,4}})[.)]? ?(\t?{words}){{1,4}}")),
+        re(&format!("(\\d{{1,2}}(\\.\\d)*|[٠-٩０-９]{{1,2}}|[IVX]{{1,8}})[.)]? ?(\t?{words}){{1,4}}")),
         re(&format!("\\| ?([0-9]|TT)? ?(\\| ?{words}? ?){{0,5}}\\|?")),
         re(&format!("({words}|{control}|{form_feed}){{1,6}}")),
         re("\\PC{0,30}"),
