@@ -17,10 +17,14 @@ use std::path::Path;
 
 pub const VERSION: u32 = 1;
 
-/// The change log, newest change first.
+/// The change log, newest change first. Reading is lenient about what may
+/// be absent (null or missing lists, English, agencies) so that whatever a
+/// build wrote, the next build reads back: the history lives only in the
+/// published output and cannot be regenerated.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct History {
     pub version: u32,
+    #[serde(default, deserialize_with = "lenient::list")]
     pub changes: Vec<Change>,
 }
 
@@ -31,14 +35,19 @@ pub struct Change {
     pub number: u32,
     /// When the build ran (RFC 3339, UTC).
     pub date: String,
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub plans: Diff,
+    #[serde(default, deserialize_with = "lenient::or_default")]
     pub tasks: Diff,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Diff {
+    #[serde(default, deserialize_with = "lenient::list")]
     pub added: Vec<Item>,
+    #[serde(default, deserialize_with = "lenient::list")]
     pub removed: Vec<Item>,
+    #[serde(default, deserialize_with = "lenient::list")]
     pub modified: Vec<Item>,
 }
 
@@ -49,13 +58,56 @@ pub struct Item {
     pub id: String,
     /// The plan the task belongs to (the plan's own id for plans).
     pub plan: String,
+    /// As the open data had it: English may be missing (an imported plan
+    /// not yet translated), even the Vietnamese in a record without a title.
+    #[serde(default, deserialize_with = "lenient::text")]
     pub title: Text,
     /// Lead and supporting agencies, for the agencies' feeds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub agencies: Vec<String>,
     /// For modified items: the fields that differ.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub fields: Vec<String>,
+}
+
+/// Readers for the history's fields that take every value a build may
+/// have written. [`Text`]'s own reader is for content files and refuses
+/// what the history must keep: a null or missing `en`, an empty `vi`.
+mod lenient {
+    use crate::text::Text;
+    use serde::{Deserialize, Deserializer};
+
+    /// A list; `null` is the empty list.
+    pub fn list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+        or_default(d)
+    }
+
+    /// A value; `null` is its default.
+    pub fn or_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(d: D) -> Result<T, D::Error> {
+        Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+    }
+
+    /// `{ "vi": …, "en": … }` with either null or missing, or a plain string.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Shape {
+        Plain(String),
+        Pair {
+            #[serde(default)]
+            vi: Option<String>,
+            #[serde(default)]
+            en: Option<String>,
+        },
+    }
+
+    /// A title exactly as it was written: nothing trimmed or refused.
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        Ok(match Option::<Shape>::deserialize(d)? {
+            None => Text::default(),
+            Some(Shape::Plain(vi)) => Text::vi(vi),
+            Some(Shape::Pair { vi, en }) => Text { vi: vi.unwrap_or_default(), en },
+        })
+    }
 }
 
 impl Diff {
@@ -99,27 +151,56 @@ impl Previous {
         Ok(Previous {
             plans: records(&data.join("plans.json"), "plans")?,
             tasks: records(&data.join("tasks.json"), "tasks")?,
-            history: match read_json(&data.join("changes.json"))? {
-                Some(v) => serde_json::from_value(v).map_err(|e| bad(&data.join("changes.json"), e))?,
-                None => History { version: VERSION, changes: Vec::new() },
-            },
+            history: read_history(&data.join("changes.json"))?,
         })
     }
 }
 
+/// The published history; none yet when the file is not there. A file
+/// that cannot be read stops the build (the build publishes nothing, so the
+/// history on the site is kept) with what to do: carrying on would replace
+/// every earlier change with an empty history.
+fn read_history(path: &Path) -> Result<History> {
+    let Some(bytes) = read_bytes(path)? else {
+        return Ok(History { version: VERSION, changes: Vec::new() });
+    };
+    let history: History = serde_json::from_slice(&bytes).map_err(|e| bad(path, e))?;
+    if history.version > VERSION {
+        return Err(bad(
+            path,
+            format!("version {} was written by a newer plansite (this one reads {VERSION})", history.version),
+        ));
+    }
+    Ok(history)
+}
+
+/// An unreadable file of the previous build, and the ways out. serde_json
+/// errors end with "at line L column C", so the place is in `e`.
 fn bad(path: &Path, e: impl std::fmt::Display) -> Error {
+    let without = if path.ends_with("changes.json") {
+        "a new history starts (keep the file: it holds the earlier changes)"
+    } else {
+        "this build records no changes, the history is kept"
+    };
     Error::Other(format!(
-        "{}: {e}; the change history cannot be continued — restore the previous build's data/ or delete the file to start a new history",
+        "{}: {e}; the change history cannot be continued, and nothing was published\n     \
+         hint: repair the file at the place named, or put back a good copy (the published one, or \
+         a backup of the output folder); or move the file away and build again: {without}",
         path.display()
     ))
 }
 
-fn read_json(path: &Path) -> Result<Option<Value>> {
+fn read_bytes(path: &Path) -> Result<Option<Vec<u8>>> {
     match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| bad(path, e)),
+        Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+fn read_json(path: &Path) -> Result<Option<Value>> {
+    let Some(bytes) = read_bytes(path)? else { return Ok(None) };
+    serde_json::from_slice(&bytes).map(Some).map_err(|e| bad(path, e))
 }
 
 /// `{ "<key>": [ { "id": … }, … ] }` → records by id.
@@ -430,5 +511,111 @@ mod tests {
         let previous = Previous::remembered(&records("a"), History::default(), &elsewhere);
         let ignored = update(previous, &records("b"), Some(&elsewhere), "2026-01-02T00:00:00Z");
         assert!(ignored.changes.is_empty(), "plans outside `only` are not compared");
+    }
+}
+
+#[cfg(test)]
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn any_text() -> impl Strategy<Value = Text> {
+        let s = "[ -~àđế\u{0}-\u{1f}\"\\\\]{0,8}";
+        (s, proptest::option::of(s)).prop_map(|(vi, en)| Text { vi, en })
+    }
+
+    fn any_item() -> impl Strategy<Value = Item> {
+        let ids = proptest::collection::vec("[a-z0-9-]{0,6}", 0..3);
+        ("[a-z0-9/-]{0,8}", "[a-z0-9-]{0,6}", any_text(), ids.clone(), ids)
+            .prop_map(|(id, plan, title, agencies, fields)| Item { id, plan, title, agencies, fields })
+    }
+
+    fn any_diff() -> impl Strategy<Value = Diff> {
+        let list = || proptest::collection::vec(any_item(), 0..3);
+        (list(), list(), list()).prop_map(|(added, removed, modified)| Diff { added, removed, modified })
+    }
+
+    fn any_history() -> impl Strategy<Value = History> {
+        let change = (any::<u32>(), "[0-9TZ:-]{0,20}", any_diff(), any_diff())
+            .prop_map(|(number, date, plans, tasks)| Change { number, date, plans, tasks });
+        proptest::collection::vec(change, 0..4).prop_map(|changes| History { version: VERSION, changes })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Whatever a build writes, the next build reads back as it was.
+        #[test]
+        fn every_history_reads_back_as_written(h in any_history()) {
+            let bytes = serde_json::to_vec_pretty(&h).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let back: History = serde_json::from_slice(&bytes)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{}", String::from_utf8_lossy(&bytes))))?;
+            prop_assert_eq!(back, h);
+        }
+    }
+
+    #[test]
+    fn records_with_nothing_optional_make_items_that_read_back() {
+        // An imported plan: no English anywhere, no agencies, null output;
+        // and a record that has lost even its title.
+        let old = BTreeMap::new();
+        let new = [
+            json!({"id": "p/1", "plan": "p", "title": {"vi": "Một", "en": null}, "lead": [], "support": [], "output": null}),
+            json!({"id": "p/2", "plan": "p", "title": {"vi": "Hai"}}),
+            json!({"id": "p/3"}),
+        ];
+        let d = diff(&old, new.iter());
+        assert_eq!(d.added[0].title, Text::vi("Một"));
+        assert_eq!(d.added[2].title, Text::default());
+        let h = History {
+            version: VERSION,
+            changes: vec![Change {
+                number: 1,
+                date: "2026-01-01T00:00:00Z".into(),
+                plans: Diff::default(),
+                tasks: d,
+            }],
+        };
+        let text = serde_json::to_string_pretty(&h).expect("json");
+        assert!(text.contains("\"en\": null"), "{text}");
+        assert_eq!(serde_json::from_str::<History>(&text).expect("reads back"), h);
+    }
+
+    #[test]
+    fn absent_and_null_fields_read_as_empty() {
+        let text = r#"{"version": 1, "changes": [
+            {"number": 2, "date": "2026-01-02T00:00:00Z", "tasks": {"added": [
+                {"id": "p/1", "plan": "p", "title": {"en": "One"}, "agencies": null, "fields": null},
+                {"id": "p/2", "plan": "p", "title": "Hai"},
+                {"id": "p/3", "plan": "p", "title": null}
+            ], "removed": null}},
+            {"number": 1, "date": "2026-01-01T00:00:00Z", "plans": null, "tasks": null}
+        ]}"#;
+        let h: History = serde_json::from_str(text).expect("lenient");
+        let added = &h.changes[0].tasks.added;
+        assert_eq!(added[0].title, Text { vi: String::new(), en: Some("One".into()) });
+        assert!(added[0].agencies.is_empty() && added[0].fields.is_empty());
+        assert_eq!(added[1].title, Text::vi("Hai"));
+        assert_eq!(added[2].title, Text::default());
+        assert_eq!(h.changes[1].plans, Diff::default());
+        assert_eq!(
+            serde_json::from_str::<History>(r#"{"version": 1}"#).expect("no changes"),
+            History { version: 1, changes: vec![] }
+        );
+    }
+
+    #[test]
+    fn an_unreadable_history_names_the_place_and_the_ways_out() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("changes.json");
+        std::fs::write(&path, "{\"version\": 1,\n \"changes\": [ {\"number\": \"one\"} ]}").expect("write");
+        let e = read_history(&path).expect_err("a number that is text").to_string();
+        assert!(e.contains("changes.json") && e.contains("line 2"), "{e}");
+        assert!(e.contains("nothing was published") && e.contains("move the file away"), "{e}");
+        std::fs::write(&path, "{\"version\": 2, \"changes\": []}").expect("write");
+        let e = read_history(&path).expect_err("newer").to_string();
+        assert!(e.contains("newer plansite"), "{e}");
+        assert!(read_history(&dir.path().join("none.json")).expect("absent").changes.is_empty());
     }
 }

@@ -934,6 +934,28 @@ fn heading(h: RawHeading) -> Heading {
     Heading { number: h.number, title: h.title, line: h.line }
 }
 
+/// Checks one plan file's text as [`load`] checks it (the same parsing and
+/// validation, against the registries, glossary and source documents under
+/// `root`) without reading the other plans, so that the importer writes
+/// only plans that build. `rel` names the file; its stem is the plan id.
+/// Only the plan's own problems are returned: the rest of the site is
+/// `load`'s business.
+pub fn check_plan(root: &Path, rel: &Path, text: &str) -> Result<()> {
+    let mut diags = Vec::new();
+    let glossary = Glossary::load(root).unwrap_or_default();
+    let registries = Files { root, diags: &mut diags }.parse_dir::<RawRegistry>("content/agencies");
+    let mut checker = Checker::new(root, &mut diags, &glossary);
+    checker.registries(registries);
+    match parse_text::<RawPlan>(rel, text.to_string()) {
+        Ok(parsed) => drop(checker.plan(parsed)),
+        Err(d) => diags.push(d),
+    }
+    diags.retain(|d| d.file == rel);
+    diags.sort();
+    diags.dedup();
+    if diags.is_empty() { Ok(()) } else { Err(Error::Invalid(diags)) }
+}
+
 /// Levenshtein distance, for "did you mean" hints.
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

@@ -128,5 +128,47 @@ fn a_damaged_history_stops_the_build_and_keeps_the_site() {
     assert!(!out.status.success());
     let message = common::stderr(&out);
     assert!(message.contains("changes.json") && message.contains("history"), "{message}");
+    assert!(message.contains("line 1 column 3") && message.contains("move the file away"), "{message}");
     assert_eq!(site.read("public/data/changes.json"), "{ not json");
+    // The way out the message gives: moved away, the site builds again.
+    std::fs::rename(site.path("public/data/changes.json"), site.path("changes.json.damaged")).expect("move");
+    let out = site.cli(&["build"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert_eq!(history(&site), serde_json::json!({ "version": 1, "changes": [] }));
+}
+
+/// Issue 12: an imported plan has no English, and its change (titles with
+/// `"en": null`) used to make every later build and check fail reading the
+/// history back. The real binary, as a publisher runs it.
+#[test]
+fn a_site_rebuilds_after_an_import() {
+    let site = TempSite::copy_of_repo();
+    let seed = site.path("seeds/markdown_table.md");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import/fixtures/markdown_table.md"),
+        &seed,
+    )
+    .expect("copy the document");
+    let run = |args: &[&str]| {
+        let out = site.cli(args);
+        assert!(out.status.success(), "plansite {args:?}: {}", common::stderr(&out));
+    };
+    run(&["build"]);
+    run(&["import", seed.to_str().expect("path")]);
+    assert!(
+        !site.read("content/plans/hue-12-kh-ubnd-2026.toml").contains("en ="),
+        "imported without English"
+    );
+    run(&["build"]);
+    let h = history(&site);
+    let change = &h["changes"][0];
+    assert_eq!(ids(&change["plans"]["added"]), ["hue-12-kh-ubnd-2026"]);
+    assert_eq!(change["plans"]["added"][0]["title"]["en"], Value::Null);
+    assert_eq!(change["tasks"]["added"].as_array().expect("tasks").len(), 6);
+    run(&["build"]);
+    run(&["build"]);
+    run(&["check"]);
+    assert_eq!(history(&site), h, "the rebuilds keep the history as it was");
+    let page = site.read("public/en/changes/index.html");
+    assert!(page.contains("Kế hoạch chuyển đổi số trong giáo dục năm 2026"), "shown in Vietnamese");
 }

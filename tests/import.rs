@@ -1,8 +1,11 @@
 //! `plansite import`: documents in shapes the seeds do not show (a Markdown
 //! table, a flattened table with other columns, Windows line endings and a
 //! BOM) come out with the structure they hold; bad input gets a clear
-//! message, a non-zero exit and leaves content/ untouched; the files written
-//! load; and no input makes the importer panic.
+//! message, a non-zero exit and leaves content/ untouched; control
+//! characters are removed and stray bytes kept as "�", reported by line,
+//! while a real TCVN3 text is named as such; the files written
+//! load, and a plan the loader would refuse is not written; no input makes
+//! the importer panic or write a plan that does not load.
 
 mod common;
 
@@ -268,10 +271,8 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_text_never_panics(text in "(KẾ HOẠCH|I\\. MỤC TIÊU|II\\. NHIỆM VỤ|1\\. |a\\) |- |TT|STT|Sở |Các sở, ngành|\t|\n|[ -~]|[àáạảãăắằâấđêếôơớưứ]){0,300}") {
-        if let Ok(i) = import_bytes(text.as_bytes()) {
-            prop_assert!(toml::from_str::<toml::Value>(&i.toml()).is_ok());
-        }
+    fn arbitrary_text_never_panics_and_loads(text in "(KẾ HOẠCH|I\\. MỤC TIÊU|II\\. NHIỆM VỤ|1\\. |a\\) |- |TT|STT|Sở |Các sở, ngành|\t|\n|[ -~]|[àáạảãăắằâấđêếôơớưứ]){0,300}") {
+        import_then_load(text.as_bytes())?;
     }
 }
 
@@ -323,14 +324,254 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
     #[test]
-    fn mutated_seeds_never_panic_and_stay_valid_toml(
+    fn mutated_seeds_never_panic_and_load(
         seed in 0usize..5,
         ops in proptest::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 1..12),
     ) {
-        let bytes = mutate(&SEEDS[seed], &ops);
-        if let Ok(i) = import_bytes(&bytes) {
-            let toml = i.toml();
-            prop_assert!(toml::from_str::<toml::Value>(&toml).is_ok(), "{}", toml);
-        }
+        import_then_load(&mutate(&SEEDS[seed], &ops))?;
     }
+}
+
+/// One line of a plan-like document: the header, headings, items, table
+/// rows, a signature; or noise: random Unicode, control characters, blanks.
+fn plan_line() -> impl Strategy<Value = String> {
+    let words = "(Sở Khoa học và Công nghệ|Sở GD&ĐT|UBND các xã, phường|chủ trì|phối hợp|triển khai|nền tảng số|năm 2026|[a-zàáạđêếôơưứ ]{1,12}|\\PC{1,6}){1,5}";
+    let control = "[\u{0}-\u{8}\u{b}-\u{1f}\u{7f}-\u{9f}]";
+    let form_feed = '\u{c}';
+    let re = |p: &str| proptest::string::string_regex(p).expect("pattern").boxed();
+    prop_oneof![
+        Just("KẾ HOẠCH".to_string()),
+        Just("# KẾ HOẠCH".to_string()),
+        re("Số: [0-9]{0,3}/KH-UBND"),
+        re("(Huế|Thừa Thiên Huế|Hải Phòng), ngày [0-9]{1,2} tháng [0-9]{0,2} năm 20[0-9]{2}"),
+        re(
+            "(\\*\\*|## )?(I|II|III|IV|V|VI)\\. (MỤC ĐÍCH, YÊU CẦU|MỤC TIÊU|NHIỆM VỤ, GIẢI PHÁP|KINH PHÍ|TỔ CHỨC THỰC HIỆN)(\\*\\*)?"
+        ),
+        re(
+            "(PHỤ LỤC|PHỤ LỤC I|Mục tiêu cụ thể|Căn cứ [^\n]{0,20}|Nơi nhận:|TM\\. ỦY BAN NHÂN DÂN|KT\\. CHỦ TỊCH|PHÓ CHỦ TỊCH|Nguyễn Văn An)"
+        ),
+        re(&format!("([0-9]{{1,2}}\\.|[a-đ]\\)|-|\\+|\\*\\*[0-9]\\.) ?{words}")),
+        re(
+            "(S?TT)\t(Nội dung|Nhiệm vụ|Chỉ tiêu)\t(Cơ quan chủ trì|Đơn vị tính)\t(Cơ quan phối hợp|Chỉ tiêu)\t(Thời gian hoàn thành|Kết quả)"
+        ),
+        re(&format!("([0-9]{{1,2}}|I|II|\t)?(\t{words}){{0,5}}\t?")),
+        re(&format!("(\\d{{1,2}}(\\.\\d)*|[٠-٩０-９]{{1,2}}|[IVX]{{1,8}})[.)]? ?(\t?{words}){{1,4}}")),
+        re(&format!("\\| ?([0-9]|TT)? ?(\\| ?{words}? ?){{0,5}}\\|?")),
+        re(&format!("({words}|{control}|{form_feed}){{1,6}}")),
+        re("\\PC{0,30}"),
+        re(".{0,20}"),
+        Just(String::new()),
+    ]
+}
+
+/// A plan-like document: lines from [`plan_line`], often after a header
+/// that gets past the "is it a plan" test, with `\n` or `\r\n` endings.
+fn plan_like_text() -> impl Strategy<Value = Vec<u8>> {
+    let header = prop_oneof![
+        Just(String::new()),
+        Just("Số: 12/KH-UBND\nHuế, ngày 5 tháng 3 năm 2026\nKẾ HOẠCH\n".to_string()),
+        Just("Hải Phòng, ngày 1 tháng 2 năm 2026\nKẾ HOẠCH\nI. MỤC TIÊU\n".to_string()),
+        Just("Thừa Thiên Huế, ngày 24 tháng 6 năm 2024\nI. MỤC TIÊU\nII. NHIỆM VỤ, GIẢI PHÁP\n".to_string()),
+    ];
+    (header, proptest::collection::vec(plan_line(), 0..40), any::<bool>()).prop_map(
+        |(header, lines, crlf)| {
+            let text = header + &lines.join("\n");
+            if crlf { text.replace('\n', "\r\n").into_bytes() } else { text.into_bytes() }
+        },
+    )
+}
+
+/// Imports `bytes` as `seeds/doc.txt` of a site with the repository's
+/// registries; an import that succeeds must give a plan file the loader
+/// accepts, source lines included. Returns whether it succeeded.
+fn import_then_load(bytes: &[u8]) -> Result<bool, TestCaseError> {
+    let site = TempSite::registry_only();
+    site.write("seeds/doc.txt", "");
+    std::fs::write(site.path("seeds/doc.txt"), bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let options = Options { registry: &REGISTRY, jurisdiction: None, source: Some("seeds/doc.txt".into()) };
+    let Ok(i) = import(bytes, &options) else { return Ok(false) };
+    let toml = i.toml();
+    let rel = PathBuf::from(format!("content/plans/{}.toml", i.id));
+    if let Err(e) = plansite::load::check_plan(site.root(), &rel, &toml) {
+        return Err(TestCaseError::fail(format!(
+            "{e}\n--- document:\n{}\n--- plan file:\n{toml}",
+            String::from_utf8_lossy(bytes)
+        )));
+    }
+    Ok(true)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Issue 16 item 7: whatever plan-like text is imported, the importer
+    /// does not panic, and what it would write is a plan that builds.
+    #[test]
+    fn plan_like_texts_import_into_plans_that_load(bytes in plan_like_text()) {
+        import_then_load(&bytes)?;
+    }
+}
+
+/// The seed 001 (261/KH-UBND) as received, and imported.
+fn seed_001() -> (Vec<u8>, Imported) {
+    let bytes = std::fs::read(repo().join("seeds/001_507b776945f34154.txt")).expect("seed");
+    let clean = import_bytes(&bytes).expect("the seed imports");
+    (bytes, clean)
+}
+
+fn byte_at_line(bytes: &[u8], line: usize) -> usize {
+    let starts =
+        std::iter::once(0).chain(bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1));
+    starts.take(line).last().expect("the line exists")
+}
+
+/// Issue 16 item 9: one byte that is not UTF-8 in a UTF-8 document is a
+/// stray, not a TCVN3 file: the plan is imported, with "�" there, and the
+/// report gives the line and the byte's offset.
+#[test]
+fn a_stray_byte_is_reported_with_its_line_not_blamed_on_an_encoding() {
+    let (mut bytes, clean) = seed_001();
+    let task = &clean.plan.tasks[3];
+    let line = task.line;
+    let at = byte_at_line(&bytes, line + 1) - 1; // the end of the task's line
+    bytes.insert(at, 0xFF);
+    let i = import_bytes(&bytes).unwrap_or_else(|e| panic!("a stray byte is imported: {e}"));
+    assert_eq!(i.plan.tasks.len(), clean.plan.tasks.len());
+    let damaged = i.plan.tasks.iter().find(|t| t.line == line).expect("the task keeps its line");
+    assert!(damaged.title.contains('\u{FFFD}'), "{}", damaged.title);
+    assert_eq!(
+        i.report.repaired,
+        [format!("1 byte not UTF-8 (line {line}), imported as “�”: write the letters meant there in review")]
+    );
+    let note =
+        i.report.unsure.iter().find(|u| u.line == line && u.message.contains("not UTF-8")).expect("noted");
+    assert!(note.message.contains(&format!("offset {at} ")), "{}", note.message);
+    let text = i.report.to_string();
+    assert!(text.contains(&format!("line {line}: byte at offset {at} of the file not UTF-8")), "{text}");
+}
+
+/// TCVN3 (ABC) codes of the Vietnamese letters; capitals use the
+/// lowercase codes (TCVN3 capitals are a font, .VnTimeH), but for the
+/// seven that have their own.
+#[rustfmt::skip]
+const TCVN3: [(char, u8); 74] = [
+    ('à', 0xB5), ('á', 0xB8), ('ả', 0xB6), ('ã', 0xB7), ('ạ', 0xB9), ('ă', 0xA8), ('ằ', 0xBB), ('ắ', 0xBE),
+    ('ẳ', 0xBC), ('ẵ', 0xBD), ('ặ', 0xC6), ('â', 0xA9), ('ầ', 0xC7), ('ấ', 0xCA), ('ẩ', 0xC8), ('ẫ', 0xC9),
+    ('ậ', 0xCB), ('đ', 0xAE), ('è', 0xCC), ('é', 0xD0), ('ẻ', 0xCE), ('ẽ', 0xCF), ('ẹ', 0xD1), ('ê', 0xAA),
+    ('ề', 0xD2), ('ế', 0xD5), ('ể', 0xD3), ('ễ', 0xD4), ('ệ', 0xD6), ('ì', 0xD7), ('í', 0xDD), ('ỉ', 0xD8),
+    ('ĩ', 0xDC), ('ị', 0xDE), ('ò', 0xDF), ('ó', 0xE3), ('ỏ', 0xE1), ('õ', 0xE2), ('ọ', 0xE4), ('ô', 0xAB),
+    ('ồ', 0xE5), ('ố', 0xE8), ('ổ', 0xE6), ('ỗ', 0xE7), ('ộ', 0xE9), ('ơ', 0xAC), ('ờ', 0xEA), ('ớ', 0xED),
+    ('ở', 0xEB), ('ỡ', 0xEC), ('ợ', 0xEE), ('ù', 0xEF), ('ú', 0xF3), ('ủ', 0xF1), ('ũ', 0xF2), ('ụ', 0xF4),
+    ('ư', 0xAD), ('ừ', 0xF5), ('ứ', 0xF8), ('ử', 0xF6), ('ữ', 0xF7), ('ự', 0xF9), ('ỳ', 0xFA), ('ý', 0xFD),
+    ('ỷ', 0xFB), ('ỹ', 0xFC), ('ỵ', 0xFE), ('Ă', 0xA1), ('Â', 0xA2), ('Ê', 0xA3), ('Ô', 0xA4), ('Ơ', 0xA5),
+    ('Ư', 0xA6), ('Đ', 0xA7),
+];
+
+/// A text as a TCVN3 file holds it: one byte per letter.
+fn tcvn3(text: &str) -> Vec<u8> {
+    let table: std::collections::HashMap<char, u8> = TCVN3.into_iter().collect();
+    text.chars()
+        .flat_map(|c| {
+            let lower = c.to_lowercase().next().unwrap_or(c);
+            match (table.get(&c), table.get(&lower)) {
+                (Some(&b), _) | (None, Some(&b)) => vec![b],
+                _ if c.is_ascii() => vec![c as u8],
+                _ => c.to_string().into_bytes(),
+            }
+        })
+        .collect()
+}
+
+/// A real plan written in TCVN3 is still named as TCVN3, at the first
+/// line it garbles, with how to convert it.
+#[test]
+fn a_text_in_tcvn3_is_named_as_such() {
+    let (bytes, _) = seed_001();
+    let text = String::from_utf8(bytes).expect("utf-8");
+    let legacy = tcvn3(&text);
+    assert!(std::str::from_utf8(&legacy).is_err() && legacy.len() < text.len());
+    let e = import_bytes(&legacy).expect_err("not UTF-8");
+    assert!(e.message.contains("TCVN3"), "{e}");
+    assert_eq!(e.line, Some(3), "“Số: 261/KH-UBND” is the first line with a Vietnamese letter");
+    assert!(e.hint.as_deref().is_some_and(|h| h.contains("Unicode")), "{e}");
+    // A few lines of it in a UTF-8 text are strays, however they look.
+    let mut mixed = text.as_bytes().to_vec();
+    mixed.extend(tcvn3("\nGhi chú: Sở Khoa học và Công nghệ\n"));
+    let i = import_bytes(&mixed).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        i.report.repaired.iter().any(|r| r.starts_with("6 bytes not UTF-8 (line 183)")),
+        "{:?}",
+        i.report.repaired
+    );
+}
+
+/// Page breaks and other control characters are removed and counted,
+/// and the lines keep their numbers (task pages link to them).
+#[test]
+fn control_characters_are_removed_and_reported_by_line() {
+    let (bytes, clean) = seed_001();
+    let text = String::from_utf8(bytes).expect("utf-8");
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    lines[9] = format!("\u{c}{}", lines[9]);
+    lines[20].push('\u{7}');
+    lines[20].push('\u{9b}');
+    let i = import_bytes(lines.join("\n").as_bytes()).expect("imports");
+    assert_eq!(
+        i.report.repaired,
+        [
+            "3 control characters removed (lines 10, 21): page breaks and invisible characters content may not hold"
+        ]
+    );
+    let at = |p: &Imported| p.plan.tasks.iter().map(|t| (t.id.clone(), t.line)).collect::<Vec<_>>();
+    assert_eq!(at(&i), at(&clean));
+    assert!(!i.toml().chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+}
+
+/// A plan has a title; none is invented. Where the importer looked for it
+/// is in the message (the fuzz found these written without one).
+#[test]
+fn a_plan_without_a_title_is_refused_saying_where() {
+    let body = "I. MỤC TIÊU\n1. Nâng cao năng lực.\nII. NHIỆM VỤ, GIẢI PHÁP\n- Sở Nội vụ chủ trì rà soát.\n";
+    let head = "Số: 12/KH-UBND\nHuế, ngày 5 tháng 3 năm 2026\n";
+    let e = import_bytes(format!("{head}{body}").as_bytes()).expect_err("no title");
+    assert_eq!(e.line, Some(3));
+    assert!(e.message.starts_with("no title found near line 3: no “KẾ HOẠCH” heading"), "{e}");
+    let e = import_bytes(format!("{head}{body}KẾ HOẠCH\nThử nghiệm\n").as_bytes()).expect_err("late");
+    assert_eq!(e.line, Some(7));
+    assert!(e.message.contains("this “KẾ HOẠCH” comes after section I (line 3)"), "{e}");
+    // A title line that starts in lowercase is joined to the heading's
+    // paragraph; it is still the title.
+    let i = import_bytes(format!("{head}KẾ HOẠCH\nthực hiện chuyển đổi số năm 2026\n{body}").as_bytes())
+        .expect("imports");
+    assert_eq!(i.plan.title, "Kế hoạch thực hiện chuyển đổi số năm 2026");
+    let loads = import_then_load(format!("{head}KẾ HOẠCH\nthực hiện chuyển đổi số\n{body}").as_bytes());
+    assert!(loads.is_ok_and(|ok| ok));
+}
+
+/// The importer checks the plan file with the loader before writing it:
+/// here the registry names an agency the loader refuses (it has no
+/// `kind`), so the tasks it leads would not build; the import says so,
+/// with the plan file's line and the document's, and writes nothing.
+#[test]
+fn a_plan_the_loader_would_refuse_is_not_written() {
+    let site = TempSite::copy_of_repo();
+    let registry = site.read("content/agencies/hue.toml");
+    let entry = registry.find("id = \"hue-so-gddt\"").expect("the agency");
+    let kind = entry + registry[entry..].find("kind = ").expect("its kind");
+    let end = kind + registry[kind..].find('\n').expect("line end");
+    site.write("content/agencies/hue.toml", &format!("{}{}", &registry[..kind], &registry[end + 1..]));
+    std::fs::copy(fixture("markdown_table.md"), site.path("seeds/doc.md")).expect("copy");
+    let before = content(&site);
+    let out = site.cli(&["import", site.path("seeds/doc.md").to_str().expect("path")]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("doc.md: the plan file it makes would not load, so it is not written"), "{err}");
+    assert!(
+        err.contains("hue-12-kh-ubnd-2026.toml:") && err.contains("unknown agency `hue-so-gddt`"),
+        "{err}"
+    );
+    assert!(err.contains("(the entry imported from the document's line 51)"), "{err}");
+    assert_same_tree(&before, &content(&site), "refused import");
+    let dry = site.cli(&["import", site.path("seeds/doc.md").to_str().expect("path"), "--dry-run"]);
+    assert!(!dry.status.success(), "a dry run says the same");
 }

@@ -29,33 +29,42 @@ pub struct Args {
     dry_run: bool,
 }
 
+/// An imported document ready to write: the plan, its file and the text
+/// that the loader has accepted.
+struct Ready<'a> {
+    file: &'a Path,
+    imported: Imported,
+    target: PathBuf,
+    toml: String,
+}
+
 pub fn run(args: Args) -> anyhow::Result<()> {
     let root = &args.root.root;
     let registry = Registry::load(root).map_err(|e| anyhow::anyhow!("{e}"))?;
     let out = args.out.clone().unwrap_or_else(|| root.join("content").join("plans"));
-    let mut imported = Vec::new();
+    let mut ready = Vec::new();
     let mut problems = Vec::new();
     for file in &args.files {
-        match import_file(file, root, &registry, args.jurisdiction.clone()) {
-            Ok(i) => imported.push((file, i)),
+        let imported = import_file(file, root, &registry, args.jurisdiction.clone());
+        match imported.and_then(|i| checked(file, i, root, &out)) {
+            Ok(r) => ready.push(r),
             Err(e) => problems.push(e),
         }
     }
-    for (file, i) in &imported {
-        let target = out.join(format!("{}.toml", i.id));
-        if let Some((other, _)) = imported.iter().find(|(f, j)| j.id == i.id && f != file) {
+    for r in &ready {
+        if let Some(other) = ready.iter().find(|o| o.imported.id == r.imported.id && o.file != r.file) {
             problems.push(format!(
                 "{} and {} both become the plan `{}`\n     hint: import them one at a time",
-                other.display(),
-                file.display(),
-                i.id
+                other.file.display(),
+                r.file.display(),
+                r.imported.id
             ));
         }
-        if target.exists() && !args.force && !args.dry_run {
+        if r.target.exists() && !args.force && !args.dry_run {
             problems.push(format!(
                 "{}: {} exists already\n     hint: pass --force to replace it (the reviewed file will be lost), or --out DIR to write elsewhere",
-                file.display(),
-                target.display()
+                r.file.display(),
+                r.target.display()
             ));
         }
     }
@@ -68,16 +77,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             problems.join("\n  ")
         );
     }
-    for (file, i) in &imported {
-        let target = out.join(format!("{}.toml", i.id));
-        let verb = match (args.dry_run, target.exists()) {
+    for r in &ready {
+        let verb = match (args.dry_run, r.target.exists()) {
             (true, true) => "exists already: would need --force",
             (true, false) => "would write",
             (false, true) => "replaces",
             (false, false) => "writes",
         };
-        println!("{} → {} ({verb})", file.display(), target.display());
-        print!("{}", i.report);
+        println!("{} → {} ({verb})", r.file.display(), r.target.display());
+        print!("{}", r.imported.report);
     }
     if args.dry_run {
         println!("dry run: nothing written");
@@ -85,10 +93,25 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(&out)
         .map_err(|e| anyhow::anyhow!("{}: cannot create the folder: {e}", out.display()))?;
-    for (_, i) in &imported {
-        write_atomically(&out.join(format!("{}.toml", i.id)), &i.toml())?;
+    for r in &ready {
+        write_atomically(&r.target, &r.toml)?;
     }
     Ok(())
+}
+
+/// The plan file checked as `build` will load it: a file the loader
+/// refuses is not written, and the loader's problems say why.
+fn checked<'a>(file: &'a Path, imported: Imported, root: &Path, out: &Path) -> Result<Ready<'a>, String> {
+    let target = out.join(format!("{}.toml", imported.id));
+    let rel = target.strip_prefix(root).unwrap_or(&target);
+    match imported.checked_toml(root, rel) {
+        Ok(toml) => Ok(Ready { file, imported, target, toml }),
+        Err(problems) => Err(format!(
+            "{}: the plan file it makes would not load, so it is not written:\n    {}\n     hint: fix what each problem names and import again (`plansite check` lists problems elsewhere in the site, such as a registry entry the loader refuses); if the document and the site are right, the importer is at fault: please report it with the document",
+            file.display(),
+            problems.iter().map(|p| p.replace('\n', "\n    ")).collect::<Vec<_>>().join("\n    ")
+        )),
+    }
 }
 
 /// Reads and imports one file; errors carry the file and line.

@@ -1,7 +1,7 @@
 //! The plan's metadata: its number (or none in a draft), date and place,
 //! title, the documents it implements, and who signed it.
 
-use super::lines::{Marker, Para};
+use super::lines::{Marker, Para, clean};
 use super::patterns::{CAPTION_NUMBER, DATE, NUMBER_LINE, references};
 use super::sections::Document;
 use crate::text::fold;
@@ -45,7 +45,7 @@ pub fn extract(doc: &Document, lines: &[&str]) -> Meta {
     let mut meta = Meta::default();
     number(&mut meta, doc, lines);
     date(&mut meta, doc, lines);
-    title(&mut meta, doc);
+    title(&mut meta, doc, lines);
     meta.implements = references(&meta.title);
     if meta.implements.is_empty() {
         let basis = doc.preamble[meta.after_title.min(doc.preamble.len())..]
@@ -113,15 +113,27 @@ fn parts(c: &regex::Captures) -> Option<(i32, Option<u32>, Option<u32>)> {
 }
 
 /// The title follows the "KẾ HOẠCH" line: the paragraphs after it up to the
-/// first that opens the text ("Căn cứ …", a sentence ending in ":").
-fn title(meta: &mut Meta, doc: &Document) {
-    let Some(k) = doc.preamble.iter().position(|p| fold(&p.full()) == "ke hoach") else {
+/// first that opens the text ("Căn cứ …", a sentence ending in ":"). A
+/// title line starting in lowercase was joined to the heading's paragraph:
+/// what follows the heading there is the title's beginning.
+fn title(meta: &mut Meta, doc: &Document, lines: &[&str]) {
+    let is_heading = |l: usize| lines.get(l.wrapping_sub(1)).is_some_and(|l| fold(&clean(l)) == "ke hoach");
+    let Some(k) = doc
+        .preamble
+        .iter()
+        .position(|p| fold(&p.full()) == "ke hoach" || (p.printed.is_empty() && is_heading(p.line)))
+    else {
         meta.after_title = 0;
         return;
     };
     let first = doc.preamble.get(k + 1);
     let styled = first.is_some_and(|p| p.heading);
     let mut parts = Vec::new();
+    let rest = doc.preamble[k].text.split_whitespace().skip(2).collect::<Vec<_>>().join(" ");
+    if !rest.is_empty() {
+        meta.title_line = (doc.preamble[k].line + 1..=lines.len()).find(|&l| !lines[l - 1].trim().is_empty());
+        parts.push(rest);
+    }
     let mut end = k + 1;
     for p in doc.preamble.iter().skip(k + 1).take(4) {
         let f = fold(&p.text);

@@ -25,6 +25,7 @@ pub use tasks::{Heading, Indicator, Origin, Task};
 use crate::text::fold;
 use regex::Regex;
 use std::fmt;
+use std::path::Path;
 use std::sync::LazyLock;
 
 /// A document the importer cannot read, and where.
@@ -114,6 +115,20 @@ impl Imported {
     pub fn toml(&self) -> String {
         write::plan(&self.plan)
     }
+
+    /// The plan file's text, if `build` would load it from the site at
+    /// `root` as the file `rel`; else the loader's problems, each with the
+    /// document line of the entry it is in. An import writes only what loads.
+    pub fn checked_toml(&self, root: &Path, rel: &Path) -> Result<String, Vec<String>> {
+        let toml = self.toml();
+        match crate::load::check_plan(root, rel, &toml) {
+            Ok(()) => Ok(toml),
+            Err(crate::error::Error::Invalid(diags)) => {
+                Err(diags.iter().map(|d| write::locate(d, &toml)).collect())
+            }
+            Err(e) => Err(vec![e.to_string()]),
+        }
+    }
 }
 
 /// Imports one document.
@@ -133,6 +148,9 @@ pub fn import(bytes: &[u8], opts: &Options) -> Result<Imported, ImportError> {
         .hint("import the text of a plan (Kế hoạch); check that the right file was given"));
     }
     let meta = meta::extract(&doc, &lines);
+    if meta.title.trim().is_empty() {
+        return Err(no_title(&doc, &lines));
+    }
     let mut notes = report::Notes::default();
     let found = tasks::extract(&doc, &shape.tables, &scope, &mut notes);
 
@@ -185,6 +203,25 @@ fn looks_like_a_plan(lines: &[&str]) -> Result<(), ImportError> {
         "this does not look like a plan: no “KẾ HOẠCH” title with numbered sections (I. MỤC TIÊU, II. NHIỆM VỤ…) or a task table",
     )
     .hint("import the text of a plan (Kế hoạch); check that the right file was given"))
+}
+
+/// A plan needs a title, and none is invented: it is read under the
+/// "KẾ HOẠCH" heading above the first section, so say where it was missed.
+fn no_title(doc: &sections::Document, lines: &[&str]) -> ImportError {
+    let heading = lines.iter().position(|l| fold(&lines::clean(l)) == "ke hoach").map(|i| i + 1);
+    let first = doc.sections.first().map(|s| (s.line, s.number.clone().unwrap_or_default()));
+    let (line, why) = match (heading, first) {
+        (Some(h), Some((f, n))) if h > f => {
+            (h, format!("this “KẾ HOẠCH” comes after section {n} (line {f}), so it heads no plan"))
+        }
+        (h, Some((f, n))) => {
+            (h.unwrap_or(f), format!("no “KẾ HOẠCH” heading with the title under it before section {n}"))
+        }
+        (h, None) => (h.unwrap_or(1), "no “KẾ HOẠCH” heading with the title under it".to_string()),
+    };
+    ImportError::new(Some(line), format!("no title found near line {line}: {why}")).hint(
+        "the title is the line after “KẾ HOẠCH” in the header; put the header back from the original document, then import again",
+    )
 }
 
 static PLACE_DATE: LazyLock<Regex> =
@@ -349,7 +386,7 @@ fn doubts(plan: &Plan, meta: &meta::Meta, notes: &mut report::Notes) {
 fn build_report(
     plan: &Plan,
     shape: &shape::Shape,
-    notes: report::Notes,
+    mut notes: report::Notes,
     lines: &[&str],
     decoded: &decode::Decoded,
 ) -> Report {
@@ -361,6 +398,7 @@ fn build_report(
     if decoded.crlf {
         describe.push_str("; Windows line endings");
     }
+    let repaired = report::repairs(&decoded.controls, &decoded.stray, &mut notes);
     let (resolved, unresolved) = (notes.resolved, notes.unresolved);
     let (unsure, merged) = Report::from_notes(notes, lines);
     Report {
@@ -376,6 +414,7 @@ fn build_report(
         unresolved,
         merged,
         unsure,
+        repaired,
     }
 }
 

@@ -113,7 +113,7 @@ pub fn roman_value(s: &str) -> Option<u32> {
             _ => return None,
         };
         if v < prev {
-            total -= v;
+            total = u32::checked_sub(total, v)?; // "IIIIIIV" is no numeral
         } else {
             total += v;
             prev = v;
@@ -149,6 +149,7 @@ mod tests {
         assert_eq!(&LETTER.captures("đ) Báo cáo").expect("l")[1], "đ");
         assert_eq!(next_letter('d'), Some('đ'));
         assert_eq!(roman_value("XIV"), Some(14));
+        assert_eq!(roman_value("IIIIIIV"), None, "a fuzzed table cell made this overflow");
     }
 
     #[test]

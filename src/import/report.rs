@@ -36,6 +36,57 @@ impl Notes {
     }
 }
 
+/// What was changed in the text itself before it was read, for the report,
+/// from the control characters removed (line, count) and the byte
+/// sequences that were not UTF-8 (line, file offset, length); each of
+/// those is also a place to check, since a letter is missing there.
+pub fn repairs(
+    controls: &[(usize, usize)],
+    stray: &[(usize, usize, usize)],
+    notes: &mut Notes,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if !controls.is_empty() {
+        let n: usize = controls.iter().map(|c| c.1).sum();
+        out.push(format!(
+            "{n} control character{} removed ({}): page breaks and invisible characters content may not hold",
+            plural(n),
+            lines(controls.iter().map(|c| c.0))
+        ));
+    }
+    if !stray.is_empty() {
+        let n: usize = stray.iter().map(|s| s.2).sum();
+        out.push(format!(
+            "{n} byte{} not UTF-8 ({}), imported as “�”: write the letters meant there in review",
+            plural(n),
+            lines(stray.iter().map(|s| s.0))
+        ));
+    }
+    for &(line, at, len) in stray {
+        notes.unsure(
+            line,
+            format!("byte{} at offset {at} of the file not UTF-8: imported as “�”", plural(len)),
+        );
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// "line 4", "lines 4, 9, 12", "lines 4, 9, … (23 lines)".
+fn lines(list: impl Iterator<Item = usize>) -> String {
+    let mut list: Vec<usize> = list.collect();
+    list.dedup();
+    let shown: Vec<String> = list.iter().take(10).map(usize::to_string).collect();
+    match list.len() {
+        1 => format!("line {}", shown[0]),
+        n if n > 10 => format!("lines {}, … ({n} lines)", shown.join(", ")),
+        _ => format!("lines {}", shown.join(", ")),
+    }
+}
+
 /// One place the importer was unsure of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unsure {
@@ -61,6 +112,8 @@ pub struct Report {
     pub unresolved: usize,
     pub merged: Vec<Unsure>,
     pub unsure: Vec<Unsure>,
+    /// What was changed in the text before reading it.
+    pub repaired: Vec<String>,
 }
 
 impl Report {
@@ -93,6 +146,9 @@ impl Report {
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "  shape:    {}", self.shape)?;
+        for r in &self.repaired {
+            writeln!(f, "  text:     {r}")?;
+        }
         writeln!(
             f,
             "  found:    {} sections, {} indicators, {} headings, {} tasks ({} from tables, {} from agency blocks, {} from prose; {} prose duplicates merged into table rows)",

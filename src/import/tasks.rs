@@ -643,9 +643,21 @@ fn merge_duplicates(found: &mut Found, table_tasks: usize, notes: &mut Notes) {
     found.tasks.extend(keep);
 }
 
+/// Ids become URLs, so each is a slug (a number printed in other digits,
+/// "١.", leaves nothing of itself in one) and unique within the plan.
 fn unique_ids(tasks: &mut [Task], notes: &mut Notes) {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for t in tasks.iter_mut() {
+        if !crate::text::is_slug(&t.id) {
+            let base = slug(&t.id);
+            let id =
+                if base.is_empty() { format!("line-{}", t.line) } else { format!("{base}-line-{}", t.line) };
+            notes.unsure(
+                t.line,
+                format!("task number “{}” makes no id of its own: id `{id}` given", t.number),
+            );
+            t.id = id;
+        }
         if !seen.insert(t.id.clone()) {
             let base = t.id.clone();
             let mut k = 2;

@@ -55,6 +55,19 @@ fn field(out: &mut String, key: &str, value: Option<&str>) {
     }
 }
 
+/// A text `build` requires: the first of `values` that is not blank, else
+/// "–", the mark written for a table cell left empty, so that the file
+/// loads and the reviewer sees the gap.
+fn required(out: &mut String, key: &str, values: &[&str]) {
+    let v = values.iter().map(|v| v.trim()).find(|v| !v.is_empty()).unwrap_or("–");
+    let _ = writeln!(out, "{key} = {}", string(v));
+}
+
+/// A number as printed; the loader takes any string, even an empty one.
+fn number(out: &mut String, n: &str) {
+    let _ = writeln!(out, "number = {}", string(n.trim()));
+}
+
 /// The plan file's text.
 pub fn plan(p: &Plan) -> String {
     let mut out = String::new();
@@ -75,7 +88,7 @@ pub fn plan(p: &Plan) -> String {
     field(&mut out, "issuer", Some(&p.issuer));
     field(&mut out, "status", Some(p.status));
     field(&mut out, "source", p.source.as_deref());
-    field(&mut out, "title", Some(&p.title));
+    required(&mut out, "title", &[&p.title]);
     let _ = writeln!(out, "implements = {}", list(&p.implements));
     if let Some((name, role)) = &p.signer {
         let _ = writeln!(out, "signer = {{ name = {}, role = {} }}", string(name), string(role));
@@ -84,35 +97,37 @@ pub fn plan(p: &Plan) -> String {
         out.push_str("\n[[sections]]\n");
         field(&mut out, "id", Some(&s.id));
         field(&mut out, "number", s.number.as_deref());
-        field(&mut out, "heading", Some(&s.heading));
+        required(&mut out, "heading", &[&s.heading]);
         let _ = writeln!(out, "line = {}", s.line);
-        let _ = writeln!(out, "body = {}", multiline(&s.body));
+        let body =
+            [&s.body, &s.heading].into_iter().find(|b| !b.trim().is_empty()).map_or("–", |b| b.as_str());
+        let _ = writeln!(out, "body = {}", multiline(body));
     }
-    for (text, line) in &p.objectives {
+    for (text, line) in p.objectives.iter().filter(|(t, _)| !t.trim().is_empty()) {
         out.push_str("\n[[objectives]]\n");
         field(&mut out, "text", Some(text));
         let _ = writeln!(out, "line = {line}");
     }
     for g in &p.indicator_groups {
         out.push_str("\n[[indicator_groups]]\n");
-        field(&mut out, "number", Some(&g.number));
-        field(&mut out, "title", Some(&g.title));
+        number(&mut out, &g.number);
+        required(&mut out, "title", &[&g.title, &g.number]);
     }
     for i in &p.indicators {
         out.push_str("\n[[indicators]]\n");
-        field(&mut out, "number", Some(&i.number));
+        number(&mut out, &i.number);
         field(&mut out, "group", i.group.as_deref());
-        field(&mut out, "name", Some(if i.name.trim().is_empty() { &i.number } else { &i.name }));
-        field(&mut out, "unit", Some(&i.unit));
-        field(&mut out, "target", Some(&i.target));
+        required(&mut out, "name", &[&i.name, &i.number]);
+        required(&mut out, "unit", &[&i.unit]);
+        required(&mut out, "target", &[&i.target]);
         field(&mut out, "horizon", i.horizon.as_deref());
         let _ = writeln!(out, "monitors = {}", list(&i.monitors));
         let _ = writeln!(out, "line = {}", i.line);
     }
     for h in &p.headings {
         out.push_str("\n[[headings]]\n");
-        field(&mut out, "number", Some(&h.number));
-        field(&mut out, "title", Some(if h.title.trim().is_empty() { &h.number } else { &h.title }));
+        number(&mut out, &h.number);
+        required(&mut out, "title", &[&h.title, &h.number]);
         let _ = writeln!(out, "line = {}", h.line);
     }
     for t in &p.tasks {
@@ -125,9 +140,9 @@ pub fn plan(p: &Plan) -> String {
 fn task(t: &Task) -> String {
     let mut out = String::from("[[tasks]]\n");
     field(&mut out, "id", Some(&t.id));
-    let _ = writeln!(out, "number = {}", string(&t.number));
+    number(&mut out, &t.number);
     field(&mut out, "heading", t.heading.as_deref());
-    field(&mut out, "title", Some(if t.title.trim().is_empty() { &t.number } else { &t.title }));
+    required(&mut out, "title", &[&t.title, &t.number]);
     field(&mut out, "detail", t.detail.as_deref());
     let _ = writeln!(out, "lead = {}", list(&t.lead));
     let _ = writeln!(out, "support = {}", list(&t.support));
@@ -146,6 +161,26 @@ fn task(t: &Task) -> String {
         let _ = writeln!(commented, "# {l}");
     }
     commented
+}
+
+/// A loader's problem with the plan file, followed by the line of the
+/// document the entry comes from: the file was not written, so the
+/// document is where the reader can look.
+pub fn locate(d: &crate::error::Diagnostic, toml: &str) -> String {
+    match d.line.and_then(|l| document_line(toml, l)) {
+        Some(n) => format!("{d}\n     (the entry imported from the document's line {n})"),
+        None => d.to_string(),
+    }
+}
+
+/// The `line = N` of the `[[…]]` entry that TOML line `at` (1-based) is in.
+fn document_line(toml: &str, at: usize) -> Option<usize> {
+    let lines: Vec<&str> = toml.lines().map(|l| l.trim_start_matches("# ")).collect();
+    let start = lines.get(..at.min(lines.len()))?.iter().rposition(|l| l.starts_with("[["))?;
+    lines[start + 1..]
+        .iter()
+        .take_while(|l| !l.starts_with("[["))
+        .find_map(|l| l.strip_prefix("line = ")?.trim().parse().ok())
 }
 
 #[cfg(test)]

@@ -26,6 +26,17 @@ impl TempSite {
         TempSite { dir }
     }
 
+    /// A site folder holding only the repository's agency registries and
+    /// glossary: enough to check one plan file as `build` would.
+    pub fn registry_only() -> TempSite {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_tree(&repo.join("content/agencies"), &dir.path().join("content/agencies"));
+        std::fs::copy(repo.join("content/glossary.toml"), dir.path().join("content/glossary.toml"))
+            .expect("copy the glossary");
+        TempSite { dir }
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
