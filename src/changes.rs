@@ -249,8 +249,10 @@ pub fn update(previous: Previous, records: &Records, only: Option<&BTreeSet<Stri
     history
 }
 
-/// Fields not compared: URLs follow `--base-url`, counts follow the tasks.
-const IGNORED: [&str; 2] = ["url", "task_count"];
+/// Fields not compared: URLs follow `--base-url`, counts follow the tasks,
+/// and states, next due dates and progress follow the build's date and the
+/// reports (a day passing is no change to a plan).
+const IGNORED: [&str; 6] = ["url", "task_count", "states", "state", "next_due", "progress"];
 
 fn diff<'a>(old: &BTreeMap<String, Value>, new: impl Iterator<Item = &'a Value>) -> Diff {
     let new: BTreeMap<String, &Value> =

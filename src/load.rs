@@ -5,6 +5,7 @@ mod controls;
 mod depth;
 mod progress;
 
+pub use controls::forbidden as forbidden_char;
 pub use progress::from_the_future;
 
 use crate::deadline::Context;

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     root: RootArg,
+    #[command(flatten)]
+    today: super::TodayArg,
     /// Where to write the site [default: <root>/public]
     #[arg(long)]
     out: Option<PathBuf>,
@@ -43,7 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         base_url: args.base_url,
         drafts: args.drafts,
         now: None,
-        today: None,
+        today: args.today.today,
     };
     let report = if args.quiet { build(&options, &mut Silent)? } else { build(&options, &mut Stderr)? };
     if !args.quiet {

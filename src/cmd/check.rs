@@ -15,6 +15,8 @@ use std::time::Instant;
 pub struct Args {
     #[command(flatten)]
     root: RootArg,
+    #[command(flatten)]
+    today: super::TodayArg,
     /// Print the report as JSON (for CI)
     #[arg(long)]
     json: bool,
@@ -39,7 +41,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         base_url: None,
         drafts: false,
         now: None,
-        today: None,
+        today: args.today.today,
     };
     let vanished = vanished_ids(&site, &out.join("data/tasks.json"))?;
     let (plans, tasks, agencies) =

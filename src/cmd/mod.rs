@@ -42,6 +42,20 @@ struct RootArg {
     root: PathBuf,
 }
 
+/// `--today`, the date task states are computed for.
+#[derive(clap::Args)]
+struct TodayArg {
+    /// The date the site describes, YYYY-MM-DD: deadlines before it are
+    /// overdue [default: SOURCE_DATE_EPOCH's date, else today]
+    #[arg(long, value_parser = parse_date)]
+    today: Option<plansite::model::Date>,
+}
+
+fn parse_date(s: &str) -> Result<plansite::model::Date, String> {
+    plansite::model::Date::parse_iso(s)
+        .ok_or_else(|| format!("`{s}` is not a date; write it as YYYY-MM-DD, like 2026-06-30"))
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build(args) => build::run(args),

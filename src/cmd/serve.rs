@@ -13,6 +13,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub struct Args {
     #[command(flatten)]
     root: RootArg,
+    #[command(flatten)]
+    today: super::TodayArg,
     /// Port to listen on [default: a free one, printed]
     #[arg(long, default_value_t = 0)]
     port: u16,
@@ -36,7 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         base_url: None,
         drafts: args.drafts,
         now: None,
-        today: None,
+        today: args.today.today,
     };
     let stop = Arc::new(AtomicBool::new(false));
     let handler_stop = Arc::clone(&stop);

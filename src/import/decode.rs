@@ -57,7 +57,9 @@ fn empty() -> ImportError {
     ImportError::new(None, "the file is empty").hint("import the plan's text, exported as UTF-8")
 }
 
-/// Removes control characters but tab and newline, counting them by line.
+/// Removes control characters but tab and newline, and whatever else the
+/// loader refuses in text (bidirectional overrides, U+FFFE/U+FFFF),
+/// counting them by line.
 /// A form feed (a page break from a PDF) stands between two lines already,
 /// or it is inside one: there it becomes a space, so that the words on
 /// either side stay apart and the lines keep their numbers.
@@ -70,7 +72,7 @@ fn without_controls(text: &str) -> (String, Vec<(usize, usize)>) {
         match c {
             '\n' => line += 1,
             '\t' => {}
-            c if c.is_control() => {
+            c if c.is_control() || crate::load::forbidden_char(c).is_some() => {
                 match removed.last_mut() {
                     Some((l, n)) if *l == line => *n += 1,
                     _ => removed.push((line, 1)),

@@ -120,14 +120,14 @@ impl Checker<'_> {
                 );
                 continue;
             };
-            if let Some(report) = self.report(&at, plan, &file.parsed.value) {
-                for update in &report.tasks {
+            if let Some((report, lines)) = self.report(&at, plan, &file.parsed.value) {
+                for (update, line) in report.tasks.iter().zip(lines) {
                     let key = (report.plan.clone(), update.task.clone(), report.as_of);
                     if let Some(other) = seen.insert(key, report.file.clone()) {
                         self.diags.push(
                             Diagnostic::new(
                                 &file.parsed.rel,
-                                None,
+                                Some(line),
                                 format!(
                                     "task `{}` is also reported as of {} in {other}",
                                     update.task, report.as_of
@@ -144,7 +144,8 @@ impl Checker<'_> {
         reports
     }
 
-    fn report(&mut self, at: &At, plan: &Plan, raw: &RawReport) -> Option<Report> {
+    /// A report, with the line of each of its task entries.
+    fn report(&mut self, at: &At, plan: &Plan, raw: &RawReport) -> Option<(Report, Vec<usize>)> {
         let before = self.diags.len();
         let as_of = match raw.as_of.get_ref() {
             RawDate::Date(d) => {
@@ -162,7 +163,8 @@ impl Checker<'_> {
         if let Some(url) = &raw.url {
             self.web_link(at, url, "url");
         }
-        let tasks = self.updates(at, plan, &raw.tasks);
+        let (tasks, lines): (Vec<TaskUpdate>, Vec<usize>) =
+            self.updates(at, plan, &raw.tasks).into_iter().unzip();
         let indicators = self.values(at, plan, &raw.indicators);
         if tasks.is_empty() && indicators.is_empty() && self.diags.len() == before {
             self.diags.push(
@@ -170,20 +172,23 @@ impl Checker<'_> {
                     .hint("add [[tasks]] or [[indicators]] entries, or delete the file"),
             );
         }
-        (self.diags.len() == before).then(|| Report {
-            plan: plan.id.clone(),
-            file: at.rel.to_string_lossy().replace('\\', "/"),
-            as_of: as_of.unwrap_or(Date { year: 1970, month: 1, day: 1 }),
-            as_of_line: Some(super::line_of(at.text, raw.as_of.span().start)),
-            reported_by: raw.reported_by.as_ref().map(|b| b.get_ref().clone()),
-            document: raw.document.clone(),
-            url: raw.url.as_ref().map(|u| u.get_ref().clone()),
-            tasks,
-            indicators,
+        (self.diags.len() == before).then(|| {
+            let report = Report {
+                plan: plan.id.clone(),
+                file: at.rel.to_string_lossy().replace('\\', "/"),
+                as_of: as_of.unwrap_or(Date { year: 1970, month: 1, day: 1 }),
+                as_of_line: Some(super::line_of(at.text, raw.as_of.span().start)),
+                reported_by: raw.reported_by.as_ref().map(|b| b.get_ref().clone()),
+                document: raw.document.clone(),
+                url: raw.url.as_ref().map(|u| u.get_ref().clone()),
+                tasks,
+                indicators,
+            };
+            (report, lines)
         })
     }
 
-    fn updates(&mut self, at: &At, plan: &Plan, raw: &[Spanned<RawUpdate>]) -> Vec<TaskUpdate> {
+    fn updates(&mut self, at: &At, plan: &Plan, raw: &[Spanned<RawUpdate>]) -> Vec<(TaskUpdate, usize)> {
         let mut ids: BTreeMap<&str, &str> = BTreeMap::new();
         for t in &plan.tasks {
             ids.insert(&t.id, &t.id);
@@ -229,13 +234,14 @@ impl Checker<'_> {
                 self.web_link(at, evidence, "evidence");
             }
             if let Some(status) = status {
-                updates.push(TaskUpdate {
+                let update = TaskUpdate {
                     task: task.to_string(),
                     status,
                     percent,
                     note: u.note.clone(),
                     evidence: u.evidence.as_ref().map(|e| e.get_ref().clone()),
-                });
+                };
+                updates.push((update, super::line_of(at.text, u.task.span().start)));
             }
         }
         updates
