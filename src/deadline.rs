@@ -164,6 +164,22 @@ impl Deadline {
         next_due(self.kind, today)
     }
 
+    /// The days of the year a recurring deadline falls on, for calendars'
+    /// yearly events: (month, Some(day)), or (month, None) for "by the end
+    /// of that month every year".
+    pub fn yearly(&self) -> Vec<(u32, Option<u32>)> {
+        let one = |k: DueKind| -> Vec<(u32, Option<u32>)> {
+            match k {
+                DueKind::AnnualDays(days) => days.iter().map(|(m, d)| (m, Some(d))).collect(),
+                DueKind::AnnualMonth(m) => vec![(m, None)],
+                _ => Vec::new(),
+            }
+        };
+        let mut all = one(self.kind);
+        self.parts.iter().for_each(|p| all.extend(one(p.kind)));
+        all
+    }
+
     /// The date a task is due by, to put the soonest first: the end of its
     /// range; open-ended, ongoing and conditional deadlines have none.
     pub fn sort_key(&self) -> Option<Date> {

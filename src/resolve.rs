@@ -3,7 +3,7 @@
 
 use crate::changes::History;
 use crate::model::{Agency, Plan, Site, Task};
-use crate::state::{Counts, TaskStatus};
+use crate::state::{Counts, State, TaskStatus};
 use std::collections::BTreeMap;
 
 /// A task by position: `site.plans[plan].tasks[task]`.
@@ -127,6 +127,19 @@ impl<'a> Resolved<'a> {
         let tasks: std::collections::BTreeSet<TaskRef> =
             self.assignments[agency].iter().map(|a| a.task).collect();
         Counts::of(tasks.into_iter().map(|t| self.status(t)))
+    }
+
+    /// How many of an agency's tasks (each once) are due in `year` and not
+    /// done or cancelled: its next due date falls in that year.
+    pub fn due_in_year(&self, agency: usize, year: i32) -> usize {
+        let tasks: std::collections::BTreeSet<TaskRef> =
+            self.assignments[agency].iter().map(|a| a.task).collect();
+        tasks
+            .into_iter()
+            .map(|t| self.status(t))
+            .filter(|s| !matches!(s.state, State::Done | State::DoneLate | State::Cancelled))
+            .filter(|s| s.next_due.is_some_and(|d| d.year == year))
+            .count()
     }
 
     /// An agency's assignments whose task has a deadline date, soonest

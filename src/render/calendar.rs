@@ -1,8 +1,9 @@
 //! An agency's dated tasks as an iCalendar file (RFC 5545): one all-day
-//! event on each task's deadline, so an agency can subscribe in any calendar.
+//! event on each task's deadline, and a yearly recurring one for each day
+//! a recurring duty falls on, so an agency can subscribe in any calendar.
 
 use crate::model::Date;
-use crate::resolve::{Resolved, Role};
+use crate::resolve::{Assignment, Resolved, Role};
 use crate::text::Lang;
 
 /// The `.ics` text for agency `a` in `lang`.
@@ -30,29 +31,98 @@ pub fn agency_calendar(r: &Resolved, a: usize, lang: Lang, strings: &super::Stri
     line("CALSCALE:GREGORIAN".into());
     line("METHOD:PUBLISH".into());
     line(format!("X-WR-CALNAME:{}", escape(agency.name.get(lang).text)));
+    let event = Event { r, lang, strings, agency: &agency.id, host };
     for assignment in r.dated(a) {
+        let Some(due) = r.task(assignment.task).1.deadline.as_ref().and_then(|d| d.end()) else { continue };
+        event.write(&mut line, assignment, due, None);
+    }
+    // Yearly duties ("trước ngày 15/12 hằng năm") recur: one event each,
+    // from their first date on or after the plan's date.
+    for assignment in &r.assignments[a] {
         let (plan, task) = r.task(assignment.task);
         let Some(deadline) = &task.deadline else { continue };
-        let Some(due) = deadline.end() else { continue };
+        let from = plan.date.unwrap_or(site.today);
+        for (month, day) in deadline.yearly() {
+            let first = [from.year, from.year + 1]
+                .into_iter()
+                .filter_map(|y| match day {
+                    Some(d) => Date::new(y, month, d),
+                    None => Date::end_of_month(y, month),
+                })
+                .find(|d| *d >= from);
+            let Some(first) = first else { continue };
+            let rule = match day {
+                Some(d) => Yearly { month, day: d },
+                None => Yearly { month, day: 0 },
+            };
+            event.write(&mut line, assignment, first, Some(rule));
+        }
+    }
+    line("END:VCALENDAR".into());
+    out
+}
+
+/// A yearly recurrence: on `day` of `month`, or its last day when `day` is 0.
+struct Yearly {
+    month: u32,
+    day: u32,
+}
+
+/// What every event of one agency's calendar shares.
+struct Event<'a> {
+    r: &'a Resolved<'a>,
+    lang: Lang,
+    strings: &'a super::Strings,
+    agency: &'a str,
+    host: &'a str,
+}
+
+impl Event<'_> {
+    /// One all-day event on `due` for an assignment, recurring if `yearly`.
+    fn write(
+        &self,
+        line: &mut impl FnMut(String),
+        assignment: &Assignment,
+        due: Date,
+        yearly: Option<Yearly>,
+    ) {
+        let (plan, task) = self.r.task(assignment.task);
+        let (lang, strings) = (self.lang, self.strings);
         let role = match assignment.role {
             Role::Lead => strings.get(lang, "lead"),
             Role::Support => strings.get(lang, "support"),
         };
-        let url = format!("{}{}/plans/{}/tasks/{}/", site.config.base_url, lang.code(), plan.id, task.id);
+        let base = &self.r.site.config.base_url;
+        let url = format!("{base}{}/plans/{}/tasks/{}/", lang.code(), plan.id, task.id);
+        let printed = task.deadline.as_ref().map(|d| d.text.get(lang).text).unwrap_or("");
         let description = format!(
-            "{}: {}\n{}: {}\n{url}",
+            "{}: {printed}\n{}: {}\n{url}",
             strings.get(lang, "deadline"),
-            deadline.text.get(lang).text,
             strings.get(lang, "plan"),
             plan.title.get(lang).text
         );
+        let suffix = yearly.as_ref().map(|y| format!("-yearly-{}-{}", y.month, y.day)).unwrap_or_default();
         line("BEGIN:VEVENT".into());
-        line(format!("UID:{}-{}-{}-{}@{host}", plan.id, task.id, agency.id, assignment.role.as_str()));
+        line(format!(
+            "UID:{}-{}-{}-{}{suffix}@{}",
+            plan.id,
+            task.id,
+            self.agency,
+            assignment.role.as_str(),
+            self.host
+        ));
         // DTSTAMP must be stable for byte-identical builds: the plan's date
         // when known, else the deadline itself.
         line(format!("DTSTAMP:{}T000000Z", ical_date(plan.date.unwrap_or(due))));
         line(format!("DTSTART;VALUE=DATE:{}", ical_date(due)));
         line(format!("DTEND;VALUE=DATE:{}", ical_date(due.next_day())));
+        match yearly {
+            Some(Yearly { month, day: 0 }) => {
+                line(format!("RRULE:FREQ=YEARLY;BYMONTH={month};BYMONTHDAY=-1"))
+            }
+            Some(_) => line("RRULE:FREQ=YEARLY".into()),
+            None => {}
+        }
         line(format!(
             "SUMMARY:{}",
             escape(&format!(
@@ -67,8 +137,6 @@ pub fn agency_calendar(r: &Resolved, a: usize, lang: Lang, strings: &super::Stri
         line("TRANSP:TRANSPARENT".into());
         line("END:VEVENT".into());
     }
-    line("END:VCALENDAR".into());
-    out
 }
 
 fn ical_date(d: Date) -> String {

@@ -100,6 +100,8 @@ pub struct Views<'a> {
     tasks: Vec<Vec<Value>>,
     /// Each task's card, rendered once and placed on plan and agency pages.
     cards: Vec<Vec<Value>>,
+    /// Per plan, per task: its row on the plan page.
+    rows: Vec<Vec<Value>>,
 }
 
 /// Each plan's task summaries and rendered cards per language, kept between
@@ -113,6 +115,8 @@ pub struct Cards {
 struct PlanCards {
     tasks: Vec<Value>,
     cards: Vec<Value>,
+    /// The compact rows of the plan page's task list.
+    rows: Vec<Value>,
 }
 
 impl<'a> Views<'a> {
@@ -134,10 +138,12 @@ impl<'a> Views<'a> {
             plans: Vec::new(),
             tasks: Vec::new(),
             cards: Vec::new(),
+            rows: Vec::new(),
         };
         v.agencies = r.site.agencies.iter().map(|a| Value::from_serialize(v.agency_ref(a))).collect();
         v.plans = (0..r.site.plans.len()).map(|p| Value::from_serialize(v.plan_summary(p))).collect();
         let card = env.get_template("task_card.html")?;
+        let row = env.get_template("task_row.html")?;
         let t = strings.value(lang);
         let known = cache.as_deref();
         let plans: Vec<PlanCards> = scope.per_plan(
@@ -146,11 +152,16 @@ impl<'a> Views<'a> {
             |p, plan| {
                 let tasks: Vec<Value> =
                     (0..plan.tasks.len()).map(|t| Value::from_serialize(v.task_summary(p, t))).collect();
-                let cards = tasks
-                    .iter()
-                    .map(|task| card.render(context! { t => t, task => task }).map(Value::from_safe_string))
-                    .collect::<Result<_, _>>()?;
-                Ok::<_, minijinja::Error>(PlanCards { tasks, cards })
+                let render = |template: &minijinja::Template| {
+                    tasks
+                        .iter()
+                        .map(|task| {
+                            template.render(context! { t => t, task => task }).map(Value::from_safe_string)
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                };
+                let (cards, rows) = (render(&card)?, render(&row)?);
+                Ok::<_, minijinja::Error>(PlanCards { tasks, cards, rows })
             },
         )?;
         if let Some(cache) = cache.as_deref_mut() {
@@ -159,6 +170,7 @@ impl<'a> Views<'a> {
         for (plan, cards) in r.site.plans.iter().zip(plans) {
             v.tasks.push(cards.tasks.clone());
             v.cards.push(cards.cards.clone());
+            v.rows.push(cards.rows.clone());
             if let Some(cache) = cache.as_deref_mut() {
                 cache.plans.insert((lang, plan.id.clone()), cards);
             }
@@ -421,7 +433,7 @@ impl<'a> Views<'a> {
     }
 
     fn card_row(&self, p: usize, t: usize) -> Value {
-        context! { id => self.r.site.plans[p].tasks[t].id, card => self.cards[p][t] }
+        context! { id => self.r.site.plans[p].tasks[t].id, card => self.rows[p][t] }
     }
 
     pub fn task_page(&self, p: usize, t: usize) -> Value {
@@ -635,10 +647,13 @@ impl<'a> Views<'a> {
             .map(|j| {
                 let row = |(i, a): (usize, &Agency)| {
                     let list = &self.r.assignments[i];
+                    let counts = self.r.agency_counts(i);
                     context! {
                         agency => self.agency(i),
                         lead => list.iter().filter(|x| x.role == Role::Lead).count(),
                         support => list.iter().filter(|x| x.role == Role::Support).count(),
+                        overdue => counts.get(State::Overdue),
+                        due_this_year => self.r.due_in_year(i, site.today.year),
                         merged => a.succeeded_by.is_some(),
                     }
                 };
@@ -653,7 +668,12 @@ impl<'a> Views<'a> {
                 }
             })
             .collect();
-        context! { jurisdictions => jurisdictions }
+        context! {
+            jurisdictions => jurisdictions,
+            year => site.today.year,
+            as_of => self.date(site.today),
+            as_of_iso => site.today.to_string(),
+        }
     }
 
     /// The source page: the original text, one anchored line at a time.

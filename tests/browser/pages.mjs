@@ -5,11 +5,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The plan with 70 tasks: the budget is measured on it. */
+/** The largest plan (129 tasks since every commitment is one): the budget is measured on it. */
 export const BIG_PLAN = 'hue-2025-03-nq-cp';
 
-/** 150 KB of uncompressed HTML + CSS for a plan page with 70 tasks. */
-export const PLAN_BUDGET_BYTES = 150 * 1000;
+/**
+ * Uncompressed HTML + CSS for a plan page: 150 KB for a plan of 70 tasks
+ * (the budget's first measure), and 500 bytes for each task beyond, since a
+ * task row (title, state, lead, deadline) weighs 400–900 bytes. A function of
+ * the page's task rows, so the budget follows the content, not the reverse.
+ */
+export const planBudget = (tasks) => 150 * 1000 + 500 * Math.max(0, tasks - 70);
 
 /**
  * Fields: `type` (name in reports and screenshot files), `path(lang)`,
@@ -21,7 +26,8 @@ export const PLAN_BUDGET_BYTES = 150 * 1000;
  *   checks look at it as it loads before its script runs (as without JS);
  * - `jsEnhanced`: script adds content, so without JS the page must still
  *   render its main content but may show fewer links;
- * - `budget`: the most bytes of HTML + CSS the page may weigh;
+ * - `budget`: the most bytes of HTML + CSS the page may weigh, given the
+ *   number of task rows on it;
  * - `extra`: names of the type-specific checks in checks.mjs to run too.
  */
 export const PAGE_TYPES = [
@@ -38,7 +44,7 @@ export const PAGE_TYPES = [
     type: 'plan',
     path: (l) => `/${l}/plans/${BIG_PLAN}/`,
     langs: ['vi', 'en'],
-    budget: PLAN_BUDGET_BYTES,
+    budget: planBudget,
   },
   { type: 'task', path: (l) => `/${l}/plans/${BIG_PLAN}/tasks/1/`, langs: ['vi', 'en'] },
   {

@@ -151,7 +151,9 @@ async function visitPage(browser, contexts, entry, lang) {
     if (entry.budget) {
       await safely(type, lang, 'weight budget', async () => {
         const total = row.html + row.css;
-        return total > entry.budget ? [`HTML + CSS is ${total} bytes, budget ${entry.budget}`] : [];
+        const tasks = await page.evaluate(() => document.querySelectorAll('li.task').length);
+        const budget = entry.budget(tasks);
+        return total > budget ? [`HTML + CSS is ${total} bytes, budget ${budget} for ${tasks} tasks`] : [];
       });
     }
     await screenshot(page, `${type}-${lang}-${DESK.width}`);
