@@ -33,7 +33,7 @@ enum Command {
     Search(search::Args),
     /// Import plan documents (text from Word or PDF) into content/plans/
     Import(import::Args),
-    /// Progress reports from spreadsheets: a form of a plan's tasks for an agency to fill
+    /// Progress reports from spreadsheets: a form of a plan's tasks, and the filled form back
     Report(report::Args),
 }
 

@@ -1,9 +1,10 @@
-//! `plansite report template`: a spreadsheet form of a plan's tasks for an
-//! agency to fill.
+//! `plansite report template|import`: a spreadsheet form of a plan's tasks
+//! for an agency to fill, and the filled form back as a progress file.
 
 use super::RootArg;
 use plansite::load::load;
 use plansite::report::template::{FileType, Options, form};
+use plansite::report::{ImportOptions, import, today, write::save};
 use plansite::resolve::Resolved;
 use plansite::text::Lang;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,8 @@ pub struct Args {
 enum Command {
     /// Write an XLSX or CSV form of a plan's tasks for an agency to fill in
     Template(TemplateArgs),
+    /// Turn a filled form into content/progress/<plan>/<as-of>-<agency>.toml
+    Import(ImportArgs),
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -47,9 +50,36 @@ struct TemplateArgs {
     root: RootArg,
 }
 
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The filled form: .xlsx (or .ods, .xls) or .csv
+    file: PathBuf,
+    /// The plan the form is for
+    #[arg(long)]
+    plan: String,
+    /// The date the report describes, YYYY-MM-DD (not in the future)
+    #[arg(long)]
+    as_of: String,
+    /// The reporting agency's id
+    #[arg(long)]
+    by: String,
+    /// The report document it comes from, e.g. "Báo cáo số 123/BC-SKHCN"
+    #[arg(long)]
+    document: Option<String>,
+    /// Where that document is published (http or https)
+    #[arg(long)]
+    url: Option<String>,
+    /// Replace a report of the same agency and date imported before
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    root: RootArg,
+}
+
 pub fn run(args: Args) -> anyhow::Result<()> {
     match args.command {
         Command::Template(args) => template(args),
+        Command::Import(args) => import_form(args),
     }
 }
 
@@ -75,6 +105,28 @@ fn template(args: TemplateArgs) -> anyhow::Result<()> {
     };
     write_atomically(&args.out, &bytes)?;
     println!("wrote {}: {} tasks of plan {}", args.out.display(), form.tasks, args.plan);
+    Ok(())
+}
+
+fn import_form(args: ImportArgs) -> anyhow::Result<()> {
+    let root = &args.root.root;
+    let site = load(root)?;
+    let options = ImportOptions {
+        plan: &args.plan,
+        as_of: &args.as_of,
+        by: &args.by,
+        document: args.document.as_deref(),
+        url: args.url.as_deref(),
+        today: today(),
+    };
+    let imported = import(&site, &args.file, &options)?;
+    for warning in &imported.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let path = imported.report.path(root);
+    save(&path, &imported.report.toml(), args.force)?;
+    let shown = path.strip_prefix(root).unwrap_or(&path);
+    println!("{}", imported.summary(shown));
     Ok(())
 }
 

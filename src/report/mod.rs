@@ -1,16 +1,23 @@
 //! Progress reports from spreadsheets: agency staff work in Excel, so
 //! `plansite report template` writes a form of a plan's tasks ([`template`])
-//! with what was last reported of each ([`current`]).
+//! and `plansite report import` reads the filled form back ([`read`]),
+//! checks every row ([`form`]) and writes a progress file for
+//! `content/progress/` ([`write`]).
 //!
 //! The form is defined once here — its columns, the identity rows that say
 //! which plan it is for, and the status values with their labels — so the
 //! writer and the reader cannot drift apart.
 
 pub mod current;
+pub mod form;
+pub mod read;
 pub mod template;
+pub mod write;
 
-use crate::model::Date;
+use crate::error::{Error, Result};
+use crate::model::{Date, Site};
 use crate::text::{Lang, fold};
+use std::path::Path;
 
 /// What an agency reports of a task (the contract's four values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -219,6 +226,157 @@ pub const FORM_KIND: &str = "plansite-report-1";
 /// XLSX writer counts them.
 pub const HEADER_ROW: usize = Identity::ALL.len() + 2;
 
+/// Text as typed into a cell, made fit for content: line breaks as `\n`,
+/// composed (NFC) Vietnamese, ends trimmed, and the characters content may
+/// not hold (controls, bidirectional overrides; see the loader) removed.
+/// Also says whether any were removed, so the user can be told.
+pub fn clean(text: &str) -> (String, bool) {
+    use unicode_normalization::UnicodeNormalization;
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let kept: String = text.chars().filter(|&c| crate::load::controls::forbidden(c).is_none()).collect();
+    let removed = kept.chars().count() != text.chars().count();
+    (kept.nfc().collect::<String>().trim().to_string(), removed)
+}
+
+/// An absolute http(s) link with a host and nothing a link cannot hold
+/// unescaped (spaces, controls).
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A percentage as typed: a whole number from 0 to 100, maybe with `%` or
+/// a zero fraction (`40`, `40 %`, `40.0`, `40,0`).
+pub fn parse_percent(cell: &str) -> Option<u8> {
+    let cell = cell.trim().trim_end_matches('%').trim_end();
+    let (whole, fraction) = match cell.split_once(['.', ',']) {
+        Some((w, f)) => (w, f),
+        None => (cell, "0"),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) || fraction.bytes().any(|b| b != b'0') {
+        return None;
+    }
+    whole.parse::<u8>().ok().filter(|p| *p <= 100)
+}
+
+/// What `plansite report import` was asked to do.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportOptions<'a> {
+    pub plan: &'a str,
+    /// `YYYY-MM-DD`, the date the report describes.
+    pub as_of: &'a str,
+    /// The reporting agency's id.
+    pub by: &'a str,
+    pub document: Option<&'a str>,
+    pub url: Option<&'a str>,
+    /// Reports from after this date are refused.
+    pub today: Date,
+}
+
+/// A form turned into a progress report, not yet written.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub report: write::Report,
+    /// Task rows left blank.
+    pub blank: usize,
+    pub warnings: Vec<String>,
+}
+
+/// Reads a filled form and checks it, and the options, against the site.
+/// Writes nothing: the caller saves [`Imported::report`].
+pub fn import(site: &Site, file: &Path, options: &ImportOptions) -> Result<Imported> {
+    let mut warnings = Vec::new();
+    let (plan, as_of) = check_options(site, options)?;
+    let document = options.document.map(|d| {
+        let (text, removed) = clean(d);
+        if removed {
+            warnings.push("--document: removed control characters that content cannot hold".to_string());
+        }
+        text
+    });
+    let filled = form::check(&read::read(file)?, plan, options.by)?;
+    warnings.extend(filled.warnings);
+    let report = write::Report {
+        plan: plan.id.clone(),
+        as_of,
+        reported_by: options.by.to_string(),
+        document: document.filter(|d| !d.is_empty()),
+        url: options.url.map(str::to_string),
+        source: file.file_name().map(|n| n.to_string_lossy().into_owned()),
+        tasks: filled.tasks,
+    };
+    Ok(Imported { report, blank: filled.blank, warnings })
+}
+
+/// The plan, agency, date and link given on the command line, all checked
+/// before the form is read; every problem is listed at once.
+fn check_options<'s>(site: &'s Site, o: &ImportOptions) -> Result<(&'s crate::model::Plan, Date)> {
+    let mut problems = Vec::new();
+    let plan = site.plans.iter().find(|p| p.id == o.plan);
+    if plan.is_none() {
+        let known: Vec<&str> = site.plans.iter().map(|p| p.id.as_str()).collect();
+        problems.push(format!("--plan: no plan `{}`\n     hint: known plans: {}", o.plan, known.join(", ")));
+    }
+    if !site.agencies.iter().any(|a| a.id == o.by) {
+        problems.push(format!(
+            "--by: no agency `{}` in content/agencies/\n     hint: give the reporting agency's id, as on its page (e.g. hue-so-khcn)",
+            o.by
+        ));
+    }
+    let as_of = Date::parse_iso(o.as_of);
+    match as_of {
+        None => problems.push(format!(
+            "--as-of: `{}` is not a date\n     hint: write the date the report describes as YYYY-MM-DD, e.g. 2026-06-30",
+            o.as_of
+        )),
+        Some(d) if d > o.today => problems.push(format!(
+            "--as-of: {d} is in the future (today is {})\n     hint: give the date the report describes, which has passed",
+            o.today
+        )),
+        Some(_) => {}
+    }
+    if let Some(url) = o.url.filter(|u| !is_web_url(u)) {
+        problems.push(format!("--url: `{}` is not an http(s) link", url.escape_debug()));
+    }
+    match (plan, as_of) {
+        (Some(plan), Some(as_of)) if problems.is_empty() => Ok((plan, as_of)),
+        _ => Err(Error::Other(if problems.len() == 1 {
+            problems.remove(0)
+        } else {
+            let list: Vec<String> =
+                problems.iter().enumerate().map(|(i, p)| format!("  {}. {p}", i + 1)).collect();
+            format!("{} problems with the options:\n{}", problems.len(), list.join("\n"))
+        })),
+    }
+}
+
+impl Imported {
+    /// "wrote content/progress/…toml: 12 tasks (3 done, 7 in progress, 2
+    /// not started); 30 rows left blank".
+    pub fn summary(&self, path: &Path) -> String {
+        let tasks = &self.report.tasks;
+        let counts: Vec<String> = [Status::Done, Status::InProgress, Status::NotStarted, Status::Cancelled]
+            .into_iter()
+            .map(|s| (s, tasks.iter().filter(|t| t.status == s).count()))
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| format!("{n} {}", s.label(Lang::En)))
+            .collect();
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "wrote {}: {} ({}); {} left blank",
+            path.display(),
+            plural(tasks.len(), "task", "tasks"),
+            counts.join(", "),
+            plural(self.blank, "row", "rows")
+        )
+    }
+}
+
 /// Today, as builds see it: `SOURCE_DATE_EPOCH` if set, else the clock
 /// (UTC), so tests and reproducible runs agree on what "the future" is.
 pub fn today() -> Date {
@@ -251,6 +409,33 @@ mod tests {
         for cell in ["", "xong", "50%", "done done"] {
             assert_eq!(Status::parse(cell), None, "{cell:?}");
         }
+    }
+
+    #[test]
+    fn percents_are_whole_numbers_from_0_to_100() {
+        for (cell, p) in [("40", 40), ("0", 0), ("100", 100), (" 40 % ", 40), ("40.0", 40), ("40,00", 40)] {
+            assert_eq!(parse_percent(cell), Some(p), "{cell:?}");
+        }
+        for cell in ["", "-1", "101", "40.5", "4O", "0.4", "1e2", "+5", "%"] {
+            assert_eq!(parse_percent(cell), None, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn links_are_http_or_https_with_a_host() {
+        assert!(is_web_url("https://hue.gov.vn/bao-cao/123"));
+        assert!(is_web_url("HTTP://x.vn"));
+        for url in ["hue.gov.vn", "https://", "javascript:alert(1)", "https://x.vn/a b", "ftp://x.vn"] {
+            assert!(!is_web_url(url), "{url:?}");
+        }
+    }
+
+    #[test]
+    fn cleaning_keeps_text_and_drops_controls() {
+        assert_eq!(clean(" Đã ban hành\r\nQuyết định\t1 "), ("Đã ban hành\nQuyết định\t1".into(), false));
+        assert_eq!(clean("a\u{7}b\u{202e}c"), ("abc".into(), true));
+        // Decomposed Vietnamese (some keyboards type it) is composed.
+        assert_eq!(clean("Vie\u{302}\u{323}t").0, "Việt");
     }
 
     #[test]
