@@ -222,6 +222,13 @@ fn the_xlsx_form_lists_the_agencys_tasks_inherited_ones_included() {
     assert!(xml.contains(r#"state="frozen""#), "frozen header");
     assert!(xml.contains(r#"<col min="3" max="3" width="60.7109375""#), "a wide title column");
 
+    let again = site.path("again.xlsx");
+    template(&site, &again, &[]);
+    assert!(
+        std::fs::read(&again).expect("read") == std::fs::read(&path).expect("read"),
+        "the same bytes each time"
+    );
+
     let instructions = sheets[1].1.concat().join("\n");
     assert!(
         instructions.contains("Cách điền") || instructions.contains("Mỗi dòng là một nhiệm vụ"),

@@ -222,11 +222,6 @@ fn safe_row(row: Vec<String>) -> Vec<String> {
 }
 
 impl Form {
-    /// The task ids of the form's rows, in order.
-    pub fn task_ids(&self) -> Vec<&str> {
-        self.rows[HEADER_ROW + 1..].iter().map(|r| r[Column::TaskId.index()].as_str()).collect()
-    }
-
     /// The form as CSV: UTF-8 with a byte-order mark, which Excel needs to
     /// show Vietnamese instead of mojibake.
     pub fn csv(&self) -> Result<Vec<u8>> {
@@ -248,8 +243,11 @@ impl Form {
 
     fn workbook(&self) -> std::result::Result<Vec<u8>, XlsxError> {
         let mut workbook = Workbook::new();
-        let (y, m, d) = (super::today().year, super::today().month, super::today().day);
-        let created = ExcelDateTime::from_ymd(u16::try_from(y).unwrap_or(1970), m as u8, d as u8)?;
+        // Dated today (SOURCE_DATE_EPOCH honoured), not to the second, so
+        // the same content on the same day gives the same file.
+        let today = super::today();
+        let year = u16::try_from(today.year).unwrap_or(1970);
+        let created = ExcelDateTime::from_ymd(year, today.month as u8, today.day as u8)?;
         workbook.set_properties(
             &DocProperties::new()
                 .set_title(self.plan_name.as_str())
