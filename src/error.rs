@@ -37,6 +37,28 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// One problem in a spreadsheet (a filled report form), at the cell to fix.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CellProblem {
+    /// 1-based, as the spreadsheet shows it.
+    pub row: usize,
+    /// The column's letter and header, e.g. `H (Tình trạng thực hiện)`.
+    pub column: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl CellProblem {
+    pub fn new(row: usize, column: Option<String>, message: impl Into<String>) -> Self {
+        CellProblem { row, column, message: message.into(), hint: None }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
 /// Everything that can stop a build.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -47,6 +69,11 @@ pub enum Error {
 
     #[error("{}", numbered(.0))]
     Invalid(Vec<Diagnostic>),
+
+    /// Every problem of a spreadsheet at once, each naming the file, sheet
+    /// (none for CSV), row and column.
+    #[error("{}", sheet_problems(file, sheet.as_deref(), problems))]
+    Sheet { file: PathBuf, sheet: Option<String>, problems: Vec<CellProblem> },
 
     #[error("template error: {0:#}")]
     Template(#[from] minijinja::Error),
@@ -66,6 +93,27 @@ fn numbered(diags: &[Diagnostic]) -> String {
         format!("the content has {} problem{}:", diags.len(), if diags.len() == 1 { "" } else { "s" });
     for (i, d) in diags.iter().enumerate() {
         out.push_str(&format!("\n  {}. {d}", i + 1));
+    }
+    out
+}
+
+fn sheet_problems(file: &std::path::Path, sheet: Option<&str>, problems: &[CellProblem]) -> String {
+    let n = problems.len();
+    let mut out =
+        format!("{} has {n} problem{}; nothing was written:", file.display(), if n == 1 { "" } else { "s" });
+    for (i, p) in problems.iter().enumerate() {
+        out.push_str(&format!("\n  {}. {}", i + 1, file.display()));
+        if let Some(sheet) = sheet {
+            out.push_str(&format!(", sheet \"{sheet}\""));
+        }
+        out.push_str(&format!(", row {}", p.row));
+        if let Some(column) = &p.column {
+            out.push_str(&format!(", column {column}"));
+        }
+        out.push_str(&format!(": {}", p.message));
+        if let Some(hint) = &p.hint {
+            out.push_str(&format!("\n     hint: {hint}"));
+        }
     }
     out
 }

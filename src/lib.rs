@@ -12,7 +12,9 @@
 //! build.
 //!
 //! Before all that, [`import`] turns a plan document as received (text from
-//! Word or PDF) into a plan file for `content/plans/`.
+//! Word or PDF) into a plan file for `content/plans/`. After it, [`report`]
+//! gives agencies a spreadsheet form of their tasks and turns the filled
+//! form into a progress file for `content/progress/`.
 
 pub mod build;
 pub mod changes;
@@ -26,6 +28,7 @@ pub mod model;
 pub mod opendata;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod resolve;
 pub mod scope;
 pub mod search;

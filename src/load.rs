@@ -1,7 +1,7 @@
 //! Reads `content/` into the validated [`Site`] model. Every problem in every
 //! file is collected, with its file and line, before anything is rejected.
 
-mod controls;
+pub(crate) mod controls;
 mod depth;
 mod progress;
 

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod import;
+mod report;
 mod search;
 mod serve;
 
@@ -32,6 +33,8 @@ enum Command {
     Search(search::Args),
     /// Import plan documents (text from Word or PDF) into content/plans/
     Import(import::Args),
+    /// Progress reports from spreadsheets: a form of a plan's tasks, and the filled form back
+    Report(report::Args),
 }
 
 /// Options shared by commands that read a site.
@@ -63,5 +66,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(args),
         Command::Search(args) => search::run(args),
         Command::Import(args) => import::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
