@@ -297,6 +297,28 @@ fn a_filled_xlsx_becomes_the_documented_progress_file() {
     assert!(
         report.keys().all(|k| ["as_of", "reported_by", "document", "url", "tasks"].contains(&k.as_str()))
     );
+    // The round trip ends in the published site: check passes, and the
+    // reported statuses are on the task pages and in the open data.
+    ok(&site, &["check"]);
+    ok(&site, &["build", "--quiet"]);
+    let tasks: serde_json::Value =
+        serde_json::from_str(&site.read("public/data/tasks.json")).expect("tasks.json");
+    let task = |id: &str| {
+        tasks["tasks"]
+            .as_array()
+            .expect("tasks")
+            .iter()
+            .find(|t| t["id"] == format!("{PLAN}/{id}"))
+            .cloned()
+            .expect("task")
+    };
+    assert_eq!(task(a)["progress"]["status"], "in_progress");
+    assert_eq!(task(a)["progress"]["percent"], 40);
+    assert_eq!(task(b)["progress"]["status"], "done");
+    assert!(matches!(task(b)["state"].as_str(), Some("done" | "done_late")), "{}", task(b)["state"]);
+    assert_eq!(task(c)["progress"]["status"], "not_started");
+    let page = site.read(&format!("public/vi/plans/{PLAN}/tasks/{a}/index.html"));
+    assert!(page.contains("Báo cáo số 123/BC-SKHCN") && page.contains("https://hue.gov.vn/bao-cao/123"));
 }
 
 #[test]
