@@ -310,7 +310,9 @@ fn render_page(theme: &Theme, views: &Views, common: &Common, page: Page) -> Res
     let r = views.r;
     let path = page_path(r, page);
     let data = match page {
-        Page::Home => context! { plans => views.plans() },
+        Page::Home => {
+            context! { plans => views.plans(), as_of => views.date(r.site.today), as_of_iso => r.site.today.to_string() }
+        }
         Page::Plan(p) => views.plan_page(p),
         Page::Task(p, t) => views.task_page(p, t),
         Page::Source(p) => views.source_page(p),

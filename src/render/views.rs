@@ -50,6 +50,25 @@ struct StateView {
     next_due_iso: Option<String>,
 }
 
+/// The plan page's chart: per deadline year, its tasks by state, with the
+/// bars' geometry worked out here so the template only draws.
+#[derive(Serialize)]
+struct YearBar {
+    year: i32,
+    total: usize,
+    y: usize,
+    segments: Vec<Segment>,
+}
+
+#[derive(Serialize)]
+struct Segment {
+    id: &'static str,
+    label: String,
+    count: usize,
+    x: usize,
+    width: usize,
+}
+
 /// A count of tasks in one state, for plan, agency and home pages.
 #[derive(Serialize)]
 struct StateCount {
@@ -284,6 +303,46 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// Tasks by the year they are next due and their state, as bars of a
+    /// chart 600 units wide (labels in the first 60); `None` when no task
+    /// has a date.
+    fn deadline_chart(&self, p: usize) -> Option<Value> {
+        let mut years: std::collections::BTreeMap<i32, Counts> = std::collections::BTreeMap::new();
+        for status in &self.r.statuses[p] {
+            if let Some(due) = status.next_due {
+                *years.entry(due.year).or_default().0.entry(status.state).or_default() += 1;
+            }
+        }
+        let widest = years.values().map(|c| c.0.values().sum::<usize>()).max().filter(|&n| n > 0)?;
+        let bars: Vec<YearBar> = years
+            .iter()
+            .enumerate()
+            .map(|(row, (&year, counts))| {
+                let mut x = 60;
+                let segments = counts
+                    .all()
+                    .into_iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(state, count)| {
+                        let width = (count * 520).div_ceil(widest).max(2);
+                        let segment = Segment {
+                            id: state.as_str(),
+                            label: self.t(&format!("states_{}", state.as_str())).to_string(),
+                            count,
+                            x,
+                            width,
+                        };
+                        x += width;
+                        segment
+                    })
+                    .collect();
+                YearBar { year, total: counts.0.values().sum(), y: row * 28, segments }
+            })
+            .collect();
+        let height = bars.len() * 28;
+        Some(context! { bars => bars, height => height })
+    }
+
     /// The states that have tasks, in [`State::ALL`] order.
     fn state_counts(&self, counts: &Counts) -> Vec<StateCount> {
         counts
@@ -382,6 +441,7 @@ impl<'a> Views<'a> {
             objectives => objectives,
             indicator_groups => self.indicator_groups(plan),
             task_groups => self.task_groups(p),
+            chart => self.deadline_chart(p),
             json_ld => self.plan_json_ld(plan),
             as_of => self.date(self.r.site.today),
             as_of_iso => self.r.site.today.to_string(),
