@@ -327,4 +327,50 @@ async function searchResultsReachable(visit) {
   return ['40 Tab presses from the search box reach no result'];
 }
 
-export const EXTRA = { landingRedirect, roleFilterWithoutJs, searchResultsReachable };
+/**
+ * Task states are readable at 360 px without JavaScript: every badge has its
+ * label as text (colour is never the only signal), fits the phone's width,
+ * and a page with counts also says as of which date; the plan's chart has
+ * a caption, a text alternative table and bars that stay inside the page.
+ */
+async function statesReadable(visit) {
+  const page = visit.noJsPage;
+  await page.setViewportSize({ width: 360, height: 780 });
+  const found = await page.evaluate(() => {
+    const badges = [...document.querySelectorAll('main .state')];
+    const wide = document.documentElement.clientWidth;
+    const chart = document.querySelector('main figure.chart');
+    const svg = chart && chart.querySelector('svg[role=img]');
+    return {
+      badges: badges.length,
+      unlabelled: badges.filter((b) => !b.textContent.trim()).length,
+      overflowing: badges.filter((b) => b.getBoundingClientRect().right > wide + 1).length,
+      counts: document.querySelectorAll('main .state-counts').length,
+      asOf: document.querySelectorAll('main .as-of time[datetime]').length,
+      chart: Boolean(chart),
+      svgLabelled: Boolean(svg && svg.getAttribute('aria-labelledby') && document.getElementById(svg.getAttribute('aria-labelledby'))),
+      svgInside: Boolean(svg && svg.getBoundingClientRect().right <= wide + 1),
+      bars: svg ? svg.querySelectorAll('rect title').length : 0,
+      table: Boolean(chart && chart.querySelector('table caption') && chart.querySelectorAll('table tbody tr').length),
+    };
+  });
+  const problems = [];
+  if (!found.badges) problems.push('no state badge on the page');
+  if (found.unlabelled) problems.push(`${found.unlabelled} state badges without a label`);
+  if (found.overflowing) problems.push(`${found.overflowing} state badges overflow 360 px`);
+  if (found.counts && !found.asOf) problems.push('counts by state without an as-of date');
+  if (visit.entry.type === 'plan') {
+    if (!found.counts) problems.push('the plan page has no counts by state');
+    if (!found.chart) problems.push('the plan page has no deadline chart');
+    else {
+      if (!found.svgLabelled) problems.push('the chart has no accessible name');
+      if (!found.svgInside) problems.push('the chart overflows 360 px');
+      if (!found.bars) problems.push('the chart bars have no titles');
+      if (!found.table) problems.push('the chart has no table of its figures');
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  return problems;
+}
+
+export const EXTRA = { landingRedirect, roleFilterWithoutJs, searchResultsReachable, statesReadable };
