@@ -18,6 +18,8 @@ mod tables;
 pub mod tasks;
 mod write;
 
+pub use write::string as toml_string;
+
 pub use agencies::Registry;
 pub use report::Report;
 pub use tasks::{Heading, Indicator, Origin, Task};

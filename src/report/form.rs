@@ -312,7 +312,7 @@ impl Sheet<'_> {
             );
             return None;
         }
-        let status = Status::parse(typed);
+        let status = Status::from_cell(typed);
         if status.is_none() {
             let labels: Vec<&str> = Status::ALL.iter().map(|s| s.label(crate::text::Lang::Vi)).collect();
             self.problems.push(

@@ -19,26 +19,16 @@ use crate::model::{Date, Site};
 use crate::text::{Lang, fold};
 use std::path::Path;
 
-/// What an agency reports of a task (the contract's four values).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
-    NotStarted,
-    InProgress,
-    Done,
-    Cancelled,
-}
+/// What an agency reports of a task: the model's four values, with the
+/// words forms use for them.
+pub use crate::model::Reported as Status;
 
+// Forms' words for the model's statuses live with the forms (an inherent
+// impl may sit in any module of the crate).
 impl Status {
-    pub const ALL: [Status; 4] = [Status::NotStarted, Status::InProgress, Status::Done, Status::Cancelled];
-
     /// The value written in progress files.
     pub fn id(self) -> &'static str {
-        match self {
-            Status::NotStarted => "not_started",
-            Status::InProgress => "in_progress",
-            Status::Done => "done",
-            Status::Cancelled => "cancelled",
-        }
+        self.as_str()
     }
 
     /// The label the form's drop-down offers, in the words reports use.
@@ -68,7 +58,7 @@ impl Status {
 
     /// Reads a status as staff type it: the id, either language's label or
     /// a synonym, in any case and with or without diacritics.
-    pub fn parse(cell: &str) -> Option<Status> {
+    pub fn from_cell(cell: &str) -> Option<Status> {
         let wanted = normalise(cell);
         Status::ALL.into_iter().find(|s| {
             let words = [s.id(), s.label(Lang::Vi), s.label(Lang::En)];
@@ -404,10 +394,10 @@ mod tests {
             ("not started", Status::NotStarted),
             ("cancelled", Status::Cancelled),
         ] {
-            assert_eq!(Status::parse(cell), Some(status), "{cell:?}");
+            assert_eq!(Status::from_cell(cell), Some(status), "{cell:?}");
         }
         for cell in ["", "xong", "50%", "done done"] {
-            assert_eq!(Status::parse(cell), None, "{cell:?}");
+            assert_eq!(Status::from_cell(cell), None, "{cell:?}");
         }
     }
 

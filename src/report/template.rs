@@ -83,7 +83,7 @@ pub fn form(resolved: &Resolved, options: &Options) -> Result<Form> {
             plan.id
         )));
     }
-    let reported = latest(&site.root, &plan.id)?;
+    let reported = latest(site, &plan.id);
     let lang = options.lang;
     let mut rows = top_rows(resolved, plan, agency, lang);
     rows.push(Column::ALL.iter().map(|c| c.header(lang).to_string()).collect());

@@ -68,25 +68,9 @@ impl Report {
     }
 }
 
-/// A TOML basic string: quotes, backslashes and every control character
-/// escaped, so the value stays on its line whatever it holds.
+/// A TOML basic string, as the importer writes them.
 fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::import::toml_string(s)
 }
 
 /// A file name fit for a one-line comment.
