@@ -6,6 +6,7 @@ use anyhow::{Context, bail};
 use plansite::search::docs::KINDS;
 use plansite::search::query::{DEFAULT_LIMIT, Dir, Options, search};
 use plansite::text::Lang;
+
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -38,6 +39,9 @@ pub struct Args {
     /// Only results of this kind
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(KINDS))]
     kind: Option<String>,
+    /// Only tasks in this state as of the build's date
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(plansite::state::State::ALL.map(|s| s.as_str())))]
+    state: Option<String>,
     /// How many results to print (at most 100)
     #[arg(long, default_value_t = DEFAULT_LIMIT)]
     limit: usize,
@@ -62,6 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         agency: args.agency,
         year: args.year,
         kind: args.kind,
+        state: args.state,
         limit: args.limit,
     };
     let results = search(&Dir::new(&dir), &args.query, &options)
@@ -72,7 +77,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     println!("{} result{} for {:?}", results.total, if results.total == 1 { "" } else { "s" }, args.query);
     for (i, hit) in results.hits.iter().enumerate() {
-        println!("{:>3}. [{}] {}", i + 1, hit.kind, hit.title);
+        let state = hit.state.as_deref().map(|s| format!(" · {s}")).unwrap_or_default();
+        println!("{:>3}. [{}{state}] {}", i + 1, hit.kind, hit.title);
         println!("     {}", hit.url);
         println!("     {}", plain(&hit.snippet));
     }

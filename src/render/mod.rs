@@ -355,6 +355,7 @@ fn search_page(views: &Views) -> Value {
         agencies => views.agencies_page(),
         years => crate::search::years(views.r),
         kinds => crate::search::docs::KINDS,
+        states => crate::state::State::ALL.map(|s| s.as_str()),
         client => format!("{}{}", views.base, crate::search::CLIENT_PATH),
     }
 }

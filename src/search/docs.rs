@@ -31,6 +31,9 @@ pub struct Doc {
     pub filter_agencies: Vec<String>,
     /// Years of the deadline, for the `year` filter.
     pub years: Vec<i32>,
+    /// A task's state as of the build's date, for the `state` filter and
+    /// the result's badge; `None` for other kinds.
+    pub state: Option<&'static str>,
     /// Title, body and metadata, weighted by [`FIELD_WEIGHTS`].
     pub fields: [String; 3],
 }
@@ -200,6 +203,7 @@ fn task_doc(r: &Resolved, p: usize, t: usize, lang: Lang, url: &str, assigned: &
         agencies,
         filter_agencies,
         years: task.deadline.as_ref().map(|d| years(d.start(), d.end())).unwrap_or_default(),
+        state: Some(r.status(TaskRef { plan: p, task: t }).state.as_str()),
         fields: [l(&task.title), join(&body, "\n"), join(&meta, " · ")],
     }
 }

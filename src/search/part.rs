@@ -11,14 +11,14 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 /// The filters, in the order `filters.json` lists them.
-pub const FILTERS: [&str; 4] = ["agency", "kind", "plan", "year"];
+pub const FILTERS: [&str; 5] = ["agency", "kind", "plan", "year", "state"];
 
 /// Consecutive documents, with everything the writer needs from them.
 #[derive(Debug, Default)]
 pub struct Part {
     /// Per document: field lengths in words.
     pub lens: Vec<[u32; 3]>,
-    /// Per document: its `[url, title, kind, plan, agencies, text]` row as JSON.
+    /// Per document: its `[url, title, kind, plan, agencies, text, state]` row as JSON.
     pub rows: Vec<Vec<u8>>,
     /// Per term, in term order: its number and where its postings end in
     /// `postings`. Term order, so that the writer, going through the terms
@@ -30,7 +30,7 @@ pub struct Part {
     /// Per document: its aliases (`^folded` terms).
     pub aliases: Vec<Vec<u32>>,
     /// Per filter of [`FILTERS`]: each value with its documents in the part.
-    pub filters: [Vec<(String, Vec<u32>)>; 4],
+    pub filters: [Vec<(String, Vec<u32>)>; 5],
 }
 
 impl Part {
@@ -118,9 +118,9 @@ fn group(analysed: &[Analysed], rank: &[u32], scratch: &mut Vec<u32>) -> Grouped
 }
 
 /// Each filter's values (docs/search.md, "Files") with their documents.
-fn filters(docs: &[Doc]) -> [Vec<(String, Vec<u32>)>; 4] {
-    let (mut agency, mut kind, mut plan, mut year) =
-        (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
+fn filters(docs: &[Doc]) -> [Vec<(String, Vec<u32>)>; 5] {
+    let (mut agency, mut kind, mut plan, mut year, mut state) =
+        (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
     for (d, doc) in docs.iter().enumerate() {
         let d = d as u32;
         add(&mut kind, doc.kind, d);
@@ -129,10 +129,13 @@ fn filters(docs: &[Doc]) -> [Vec<(String, Vec<u32>)>; 4] {
         }
         doc.filter_agencies.iter().for_each(|a| add(&mut agency, a.as_str(), d));
         doc.years.iter().for_each(|&y| add(&mut year, y, d));
+        if let Some(s) = doc.state {
+            add(&mut state, s, d);
+        }
     }
     let named = |m: HashMap<&str, Vec<u32>>| m.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
     let years = year.into_iter().map(|(y, v): (i32, _)| (y.to_string(), v)).collect();
-    [named(agency), named(kind), named(plan), years]
+    [named(agency), named(kind), named(plan), years, named(state)]
 }
 
 /// Adds document `d` to a filter value's list, once.
@@ -144,7 +147,7 @@ fn add<K: Hash + Eq>(lists: &mut HashMap<K, Vec<u32>>, key: K, d: u32) {
 }
 
 /// A fragment row: `[url, title, kind, plan, agencies, text]`.
-type Row<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, &'a [String], String);
+type Row<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, &'a [String], String, Option<&'a str>);
 
 /// A document's row in its fragment file, as JSON.
 fn row(d: &Doc) -> Vec<u8> {
@@ -155,6 +158,7 @@ fn row(d: &Doc) -> Vec<u8> {
         d.plan.as_deref(),
         d.agencies.as_slice(),
         normalize(&d.snippet_source()).into_owned(),
+        d.state,
     );
     json(&row)
 }

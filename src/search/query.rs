@@ -87,12 +87,22 @@ pub struct Options {
     pub agency: Option<String>,
     pub year: Option<i32>,
     pub kind: Option<String>,
+    /// A task state (`overdue`, `done`…): only tasks in it.
+    pub state: Option<String>,
     pub limit: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { lang: Lang::Vi, plan: None, agency: None, year: None, kind: None, limit: DEFAULT_LIMIT }
+        Options {
+            lang: Lang::Vi,
+            plan: None,
+            agency: None,
+            year: None,
+            kind: None,
+            state: None,
+            limit: DEFAULT_LIMIT,
+        }
     }
 }
 
@@ -104,6 +114,8 @@ pub struct Hit {
     pub kind: String,
     pub plan: Option<String>,
     pub agencies: Vec<String>,
+    /// A task's state as of the build's date; null for other kinds.
+    pub state: Option<String>,
     /// HTML: the text around the first match, matches in `<mark>`.
     pub snippet: String,
     pub score: u64,
@@ -123,7 +135,7 @@ struct Meta {
     shards: Vec<String>,
 }
 
-type Row = (String, String, String, Option<String>, Vec<String>, String);
+type Row = (String, String, String, Option<String>, Vec<String>, String, Option<String>);
 
 /// One language's index, read lazily.
 struct Index<'a> {
@@ -268,9 +280,9 @@ pub fn search(files: &dyn Files, query: &str, options: &Options) -> Result<Resul
         .iter()
         .take(limit)
         .map(|&(doc, score, ..)| {
-            let (url, title, kind, plan, agencies, text) = index.row(doc)?;
+            let (url, title, kind, plan, agencies, text, state) = index.row(doc)?;
             let snippet = snippet(&mut analyzer, &text, &q);
-            Ok(Hit { url, title, kind, plan, agencies, snippet, score })
+            Ok(Hit { url, title, kind, plan, agencies, state, snippet, score })
         })
         .collect::<Result<Vec<Hit>>>()?;
     Ok(Results { total, hits })
@@ -283,6 +295,7 @@ fn filters(o: &Options) -> Vec<(&'static str, String)> {
         ("agency", o.agency.clone()),
         ("year", o.year.map(|y| y.to_string())),
         ("kind", o.kind.clone()),
+        ("state", o.state.clone()),
     ] {
         if let Some(v) = value {
             out.push((name, v));

@@ -7,7 +7,7 @@
 //   import { createSearch } from "/search/plansite-search.mjs";
 //   const s = createSearch({ base: "/search/" });
 //   const hits = await s.search("dau tu", { lang: "vi", limit: 10 });
-//   // hits: [{ url, title, kind, plan, agencies, snippet, score }], hits.total
+//   // hits: [{ url, title, kind, plan, agencies, state, snippet, score }], hits.total
 
 const FORMAT = 1;
 const MAX_QUERY_CHARS = 256;
@@ -484,6 +484,7 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
       ["agency", options.agency],
       ["year", options.year],
       ["kind", options.kind],
+      ["state", options.state],
     ];
     for (const [name, value] of wanted) {
       if (value === undefined || value === null || value === "") continue;
@@ -497,8 +498,8 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
     const rows = await Promise.all(top.map(([doc]) => row(ix, doc)));
     const docTable = rows.some((r) => needsTable(r[5])) ? await foldTable() : table;
     const hits = top.map(([, score], k) => {
-      const [url, title, kind, plan, agencies, text] = rows[k];
-      return { url, title, kind, plan, agencies, snippet: snippet(text, q, docTable, stem), score };
+      const [url, title, kind, plan, agencies, text, state] = rows[k];
+      return { url, title, kind, plan, agencies, state: state ?? null, snippet: snippet(text, q, docTable, stem), score };
     });
     return Object.assign(hits, { total: ranked.length });
   }
