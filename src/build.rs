@@ -281,9 +281,12 @@ fn history(
             let mut only = scope.plan_ids(r.site);
             only.extend(memory.records.keys().filter(|id| !records.contains_key(*id)).cloned());
             let previous = changes::Previous::remembered(&memory.records, history.clone(), &only);
-            Ok(changes::update(previous, records, Some(&only), &now))
+            Ok(changes::update(previous, records, &[], Some(&only), &now))
         }
-        _ => Ok(changes::update(changes::Previous::read(&options.out)?, records, None, &now)),
+        _ => {
+            let previous = changes::Previous::read(&options.out)?;
+            Ok(changes::update(previous, records, &changes::report_items(r), None, &now))
+        }
     }
 }
 

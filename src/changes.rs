@@ -39,6 +39,54 @@ pub struct Change {
     pub plans: Diff,
     #[serde(default, deserialize_with = "lenient::or_default")]
     pub tasks: Diff,
+    /// Progress reports this build published for the first time.
+    #[serde(default, deserialize_with = "lenient::list", skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<ReportItem>,
+}
+
+/// A progress report as the history keeps it: enough for feeds to say who
+/// reported on what, and to reach the agencies whose tasks it covers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ReportItem {
+    /// Its file under `content/progress/`: what tells reports apart.
+    pub file: String,
+    #[serde(default)]
+    pub plan: String,
+    #[serde(default)]
+    pub as_of: String,
+    #[serde(default)]
+    pub reported_by: Option<String>,
+    /// The tasks it reports on, as `<plan>/<task>`.
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub tasks: Vec<String>,
+    /// The reporter and the agencies leading or supporting those tasks.
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub agencies: Vec<String>,
+}
+
+/// The reports of this build, as the history keeps them.
+pub fn report_items(r: &Resolved) -> Vec<ReportItem> {
+    r.site
+        .reports
+        .iter()
+        .map(|report| {
+            let plan = r.site.plans.iter().find(|p| p.id == report.plan);
+            let mut agencies: BTreeSet<String> = report.reported_by.iter().cloned().collect();
+            for update in &report.tasks {
+                if let Some(task) = plan.and_then(|p| p.tasks.iter().find(|t| t.id == update.task)) {
+                    agencies.extend(task.lead.iter().chain(&task.support).cloned());
+                }
+            }
+            ReportItem {
+                file: report.file.clone(),
+                plan: report.plan.clone(),
+                as_of: report.as_of.to_string(),
+                reported_by: report.reported_by.clone(),
+                tasks: report.tasks.iter().map(|u| format!("{}/{}", report.plan, u.task)).collect(),
+                agencies: agencies.into_iter().collect(),
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -129,10 +177,12 @@ impl Change {
     /// Whether the change touches a plan (its own record or its tasks).
     pub fn concerns_plan(&self, plan: &str) -> bool {
         self.plans.items().chain(self.tasks.items()).any(|(_, i)| i.plan == plan)
+            || self.reports.iter().any(|r| r.plan == plan)
     }
 
     pub fn concerns_agency(&self, agency: &str) -> bool {
         self.tasks.items().any(|(_, i)| i.agencies.iter().any(|a| a == agency))
+            || self.reports.iter().any(|r| r.agencies.iter().any(|a| a == agency))
     }
 }
 
@@ -141,6 +191,9 @@ impl Change {
 pub struct Previous {
     plans: Option<BTreeMap<String, Value>>,
     tasks: Option<BTreeMap<String, Value>>,
+    /// The report files the previous build published; `None` when they
+    /// cannot have changed (a session's partial rebuild).
+    reports: Option<BTreeSet<String>>,
     history: History,
 }
 
@@ -151,6 +204,7 @@ impl Previous {
         Ok(Previous {
             plans: records(&data.join("plans.json"), "plans")?,
             tasks: records(&data.join("tasks.json"), "tasks")?,
+            reports: Some(report_files(&data.join("progress.json"))?),
             history: read_history(&data.join("changes.json"))?,
         })
     }
@@ -203,6 +257,13 @@ fn read_json(path: &Path) -> Result<Option<Value>> {
     serde_json::from_slice(&bytes).map(Some).map_err(|e| bad(path, e))
 }
 
+/// The report files `progress.json` lists; none for a build before reports.
+fn report_files(path: &Path) -> Result<BTreeSet<String>> {
+    let Some(v) = read_json(path)? else { return Ok(BTreeSet::new()) };
+    let list = v.get("reports").and_then(Value::as_array).ok_or_else(|| bad(path, "no `reports` array"))?;
+    Ok(list.iter().filter_map(|r| Some(r.get("file")?.as_str()?.to_string())).collect())
+}
+
 /// `{ "<key>": [ { "id": … }, … ] }` → records by id.
 fn records(path: &Path, key: &str) -> Result<Option<BTreeMap<String, Value>>> {
     let Some(v) = read_json(path)? else { return Ok(None) };
@@ -219,6 +280,8 @@ impl Previous {
         Previous {
             plans: Some(mine().filter_map(|r| by_id(&r.plan)).collect()),
             tasks: Some(mine().flat_map(|r| &r.tasks).filter_map(by_id).collect()),
+            // A changed report makes a session build everything again.
+            reports: None,
             history,
         }
     }
@@ -227,7 +290,13 @@ impl Previous {
 /// The history after this build: the previous one, plus this build's
 /// change if it changed anything. Only the plans in `only` are compared
 /// (all when `None`); the previous records must be limited the same way.
-pub fn update(previous: Previous, records: &Records, only: Option<&BTreeSet<String>>, now: &str) -> History {
+pub fn update(
+    previous: Previous,
+    records: &Records,
+    reports: &[ReportItem],
+    only: Option<&BTreeSet<String>>,
+    now: &str,
+) -> History {
     let mine: Vec<&PlanRecords> =
         records.iter().filter(|(id, _)| only.is_none_or(|o| o.contains(*id))).map(|(_, r)| &**r).collect();
     let plans: Vec<Value> = mine.iter().map(|r| r.plan.clone()).collect();
@@ -242,8 +311,12 @@ pub fn update(previous: Previous, records: &Records, only: Option<&BTreeSet<Stri
         date: now.to_string(),
         plans: diff(&old_plans, plans.iter()),
         tasks: diff(&old_tasks, tasks.into_iter()),
+        reports: match &previous.reports {
+            Some(known) => reports.iter().filter(|r| !known.contains(&r.file)).cloned().collect(),
+            None => Vec::new(),
+        },
     };
-    if !(change.plans.is_empty() && change.tasks.is_empty()) {
+    if !(change.plans.is_empty() && change.tasks.is_empty() && change.reports.is_empty()) {
         history.changes.insert(0, change);
     }
     history
@@ -395,6 +468,9 @@ pub fn summary(c: &Change, t: &dyn Fn(&str) -> String) -> String {
             }
         }
     }
+    if !c.reports.is_empty() {
+        parts.push(format!("{} {}", c.reports.len(), t("changes_reports")));
+    }
     parts.join(", ")
 }
 
@@ -419,6 +495,19 @@ fn entry_html(r: &Resolved, lang: Lang, c: &Change, t: &dyn Fn(&str) -> String) 
                 if i.fields.is_empty() { String::new() } else { format!(" ({})", i.fields.join(", ")) };
             html.push_str(&format!("<li>{}: {label}{fields}</li>", t(&format!("changes_{kind}"))));
         }
+    }
+    for report in &c.reports {
+        let url = format!("{base}{}/plans/{}/", lang.code(), report.plan);
+        let by = report.reported_by.as_deref().and_then(|id| r.agency(id)).map(|a| a.name.get(lang).text);
+        let who = by.map(|b| format!(" · {}", escape(b))).unwrap_or_default();
+        html.push_str(&format!(
+            "<li>{} <a href=\"{url}\">{}</a> ({}{who}): {} {}</li>",
+            t("changes_report"),
+            escape(&report.as_of),
+            escape(&report.plan),
+            report.tasks.len(),
+            t("changes_tasks")
+        ));
     }
     html.push_str("</ul>");
     html
@@ -495,11 +584,11 @@ mod tests {
 
     #[test]
     fn first_build_starts_an_empty_history_and_unchanged_builds_add_nothing() {
-        let first = update(Previous::default(), &records("a"), None, "2026-01-01T00:00:00Z");
+        let first = update(Previous::default(), &records("a"), &[], None, "2026-01-01T00:00:00Z");
         assert!(first.changes.is_empty());
         let only = ["p".to_string()].into_iter().collect();
         let previous = Previous::remembered(&records("a"), first, &only);
-        let same = update(previous, &records("a"), Some(&only), "2026-01-02T00:00:00Z");
+        let same = update(previous, &records("a"), &[], Some(&only), "2026-01-02T00:00:00Z");
         assert!(same.changes.is_empty());
     }
 
@@ -507,11 +596,11 @@ mod tests {
     fn a_session_compares_only_the_plans_that_changed() {
         let only = ["p".to_string()].into_iter().collect();
         let previous = Previous::remembered(&records("a"), History::default(), &only);
-        let changed = update(previous, &records("b"), Some(&only), "2026-01-02T00:00:00Z");
+        let changed = update(previous, &records("b"), &[], Some(&only), "2026-01-02T00:00:00Z");
         assert_eq!(changed.changes[0].tasks.modified[0].fields, ["title"]);
         let elsewhere = ["q".to_string()].into_iter().collect();
         let previous = Previous::remembered(&records("a"), History::default(), &elsewhere);
-        let ignored = update(previous, &records("b"), Some(&elsewhere), "2026-01-02T00:00:00Z");
+        let ignored = update(previous, &records("b"), &[], Some(&elsewhere), "2026-01-02T00:00:00Z");
         assert!(ignored.changes.is_empty(), "plans outside `only` are not compared");
     }
 }
@@ -539,8 +628,9 @@ mod round_trip {
     }
 
     fn any_history() -> impl Strategy<Value = History> {
-        let change = (any::<u32>(), "[0-9TZ:-]{0,20}", any_diff(), any_diff())
-            .prop_map(|(number, date, plans, tasks)| Change { number, date, plans, tasks });
+        let change = (any::<u32>(), "[0-9TZ:-]{0,20}", any_diff(), any_diff()).prop_map(
+            |(number, date, plans, tasks)| Change { number, date, plans, tasks, reports: Vec::new() },
+        );
         proptest::collection::vec(change, 0..4).prop_map(|changes| History { version: VERSION, changes })
     }
 
@@ -577,6 +667,7 @@ mod round_trip {
                 date: "2026-01-01T00:00:00Z".into(),
                 plans: Diff::default(),
                 tasks: d,
+                reports: Vec::new(),
             }],
         };
         let text = serde_json::to_string_pretty(&h).expect("json");

@@ -266,3 +266,28 @@ fn a_bad_today_is_refused() {
     assert!(!run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("write it as YYYY-MM-DD"));
 }
+
+#[test]
+fn a_new_report_is_an_entry_in_the_plan_agency_and_site_feeds() {
+    let site = TempSite::copy_of_repo();
+    build(&options(&site), &mut Silent).expect("first build, without reports");
+    site.write(&format!("content/progress/{PLAN}/2026-06-30-hue-so-khcn.toml"), SECOND);
+    build(&options(&site), &mut Silent).expect("a build with a new report");
+    let changes = json(&site, "changes.json");
+    let latest = &changes["changes"][0];
+    assert_eq!(latest["reports"][0]["file"], format!("content/progress/{PLAN}/2026-06-30-hue-so-khcn.toml"));
+    assert_eq!(latest["reports"][0]["tasks"].as_array().map(Vec::len), Some(4));
+    assert_eq!(latest["tasks"]["modified"].as_array().map(Vec::len), Some(0), "a report changes no task");
+    for feed in ["en/feed.xml", &format!("en/plans/{PLAN}/feed.xml"), "en/agencies/hue-so-khcn/feed.xml"] {
+        let text = site.read(&format!("public/{feed}"));
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{feed}: {e}"));
+        assert!(text.contains("1 progress reports") && text.contains("Progress report as of"), "{feed}");
+    }
+    // The lead of a reported task (task 5: Sở Nội vụ) follows it in its feed.
+    let lead = site.read("public/vi/agencies/hue-so-noi-vu/feed.xml");
+    assert!(lead.contains("Báo cáo tiến độ ngày"), "the task lead's feed has the report");
+    assert!(site.read("public/en/changes/index.html").contains("Progress report as of"));
+    // Building again records nothing new.
+    build(&options(&site), &mut Silent).expect("again");
+    assert_eq!(json(&site, "changes.json")["changes"].as_array().map(Vec::len), Some(1));
+}

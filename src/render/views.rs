@@ -685,9 +685,19 @@ impl<'a> Views<'a> {
                     }
                 }
                 let date = c.date.get(..10).and_then(Date::parse_iso).map(|d| self.date(d));
+                let reports: Vec<Value> = c
+                    .reports
+                    .iter()
+                    .filter(|r| plan_id.is_none_or(|id| r.plan == id))
+                    .map(|r| {
+                        let by = r.reported_by.as_deref().and_then(|id| self.r.agency_index.get(id)).map(|&i| self.agency(i));
+                        let as_of = Date::parse_iso(&r.as_of).map(|d| self.date(d)).unwrap_or_else(|| r.as_of.clone());
+                        context! { as_of => as_of, by => by, tasks => r.tasks.len(), url => self.url(&format!("plans/{}/", r.plan)) }
+                    })
+                    .collect();
                 context! {
                     number => c.number, date => date, date_iso => c.date,
-                    summary => crate::changes::summary(c, &t), items => items,
+                    summary => crate::changes::summary(c, &t), items => items, reports => reports,
                 }
             })
             .collect();
