@@ -148,6 +148,13 @@ fn every_state_shows_on_pages_and_in_the_open_data() {
     assert_eq!(progress["reports"].as_array().map(Vec::len), Some(2));
     assert_eq!(progress["reports"][1]["tasks"][0]["task"], format!("{PLAN}/4"));
     assert!(site.read("public/data/indicators.csv").contains("i-1,2025: Top 10"));
+    let page = site.read(&format!("public/en/plans/{PLAN}/index.html"));
+    let row =
+        page.split("id=\"indicator-i-1\"").nth(1).and_then(|r| r.split("</tr>").next()).expect("row i-1");
+    assert!(
+        row.contains("2025: <strong>Top 10</strong>"),
+        "the plan's indicator table shows the value: {row}"
+    );
     assert!(
         site.read("public/data/tasks.csv")
             .lines()

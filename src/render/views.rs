@@ -440,6 +440,7 @@ impl<'a> Views<'a> {
             sections => sections,
             objectives => objectives,
             indicator_groups => self.indicator_groups(plan),
+            has_values => self.r.site.reports.iter().any(|r| r.plan == plan.id && !r.indicators.is_empty()),
             task_groups => self.task_groups(p),
             chart => self.deadline_chart(p),
             json_ld => self.plan_json_ld(plan),
@@ -449,9 +450,12 @@ impl<'a> Views<'a> {
     }
 
     fn indicator_groups(&self, plan: &Plan) -> Vec<Value> {
+        let values = self.indicator_values(plan);
         let mut groups: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
         for (ind, anchor) in plan.indicators.iter().zip(plan.indicator_anchors()) {
+            let reported = values.get(anchor.trim_start_matches("indicator-")).cloned().unwrap_or_default();
             let row = context! {
+                values => reported,
                 anchor => anchor,
                 number => ind.number, name => self.l(&ind.name), unit => self.l(&ind.unit),
                 target => self.l(&ind.target), horizon => ind.horizon.as_ref().map(|h| self.l(h)),
@@ -471,6 +475,22 @@ impl<'a> Views<'a> {
                 }
             })
             .collect()
+    }
+
+    /// Each indicator's reported values, oldest year first, the latest
+    /// report of a year winning: `indicator id → [{year, value}]`.
+    fn indicator_values(&self, plan: &Plan) -> std::collections::BTreeMap<String, Vec<Value>> {
+        let mut by_year: std::collections::BTreeMap<(&str, i32), &str> = std::collections::BTreeMap::new();
+        for report in self.r.site.reports.iter().filter(|r| r.plan == plan.id) {
+            for v in &report.indicators {
+                by_year.insert((&v.indicator, v.year), &v.value);
+            }
+        }
+        let mut out: std::collections::BTreeMap<String, Vec<Value>> = std::collections::BTreeMap::new();
+        for ((id, year), value) in by_year {
+            out.entry(id.to_string()).or_default().push(context! { year => year, value => value });
+        }
+        out
     }
 
     /// Tasks under their headings, in document order.
