@@ -360,14 +360,42 @@ fn agency_calendar_is_valid_icalendar() {
 }
 
 #[test]
-fn agency_pages_put_the_soonest_deadline_first_and_filter_by_role() {
+fn agency_pages_group_tasks_by_state_and_put_the_soonest_deadline_first() {
     let page = site().read("public/vi/agencies/hue-so-khcn/index.html");
     assert!(page.contains("id=\"role-lead\"") && page.contains("id=\"role-support\""));
-    for section in page.split("<section class=\"agency-plan\">").skip(1) {
+    // Groups in the order that needs attention first: overdue, due soon…
+    let order = [
+        "overdue",
+        "due_soon",
+        "in_progress",
+        "not_started",
+        "ongoing",
+        "no_deadline",
+        "done_late",
+        "done",
+        "cancelled",
+    ];
+    let groups: Vec<&str> = page
+        .split("<section class=\"agency-state\" id=\"state-")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert!(groups.len() >= 3, "{groups:?}");
+    let positions: Vec<usize> =
+        groups.iter().map(|g| order.iter().position(|o| o == g).expect("a state")).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "groups out of order: {groups:?}");
+    assert_eq!(groups[0], "overdue", "overdue first");
+    for section in page.split("<section class=\"agency-state\"").skip(1) {
+        assert!(
+            section.split("</h2>").next().is_some_and(|h| h.contains("class=\"state state-")),
+            "labelled group"
+        );
         let mut seen_undated = false;
         let mut last = String::new();
         for card in section.split("<li class=\"task\"").skip(1) {
-            match card.split("<time datetime=\"").nth(1).map(|r| r[..10].to_string()) {
+            let state_line =
+                card.split("class=\"task-state\"").nth(1).and_then(|r| r.split("</p>").next()).unwrap_or("");
+            match state_line.split("<time datetime=\"").nth(1).map(|r| r[..10].to_string()) {
                 Some(date) => {
                     assert!(!seen_undated, "a dated task after an undated one");
                     assert!(date >= last, "{date} listed after {last}");

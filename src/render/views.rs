@@ -649,33 +649,36 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// An agency's tasks grouped by plan, the ones due soonest first within
-    /// each plan (undated ones last, in document order).
+    /// An agency's tasks grouped by state, what needs attention first
+    /// (overdue, then due soon…), each group soonest due first, then in
+    /// plan and document order.
     fn assignment_groups(&self, assignments: &[Assignment]) -> Vec<Value> {
-        let mut groups: Vec<(usize, Vec<&Assignment>)> = Vec::new();
-        for a in assignments {
-            match groups.last_mut() {
-                Some((p, list)) if *p == a.task.plan => list.push(a),
-                _ => groups.push((a.task.plan, vec![a])),
-            }
-        }
-        groups
-            .into_iter()
-            .map(|(p, mut list)| {
+        State::ALL
+            .iter()
+            .filter_map(|&state| {
+                let mut list: Vec<&Assignment> =
+                    assignments.iter().filter(|a| self.r.status(a.task).state == state).collect();
+                if list.is_empty() {
+                    return None;
+                }
                 list.sort_by_key(|a| {
-                    let due = self.r.task(a.task).1.deadline.as_ref().and_then(|d| d.sort_key());
-                    (due.is_none(), due, a.task.task, a.role == Role::Support)
+                    let due = self.r.status(a.task).next_due;
+                    (due.is_none(), due, a.task, a.role == Role::Support)
                 });
                 let rows: Vec<Value> = list
                     .iter()
                     .map(|a| {
                         context! {
-                            card => self.cards[p][a.task.task], role => a.role.as_str(),
+                            card => self.cards[a.task.plan][a.task.task], role => a.role.as_str(),
                             inherited_from => a.inherited_from.map(|i| self.agency(i)),
+                            plan => self.plan(a.task.plan),
                         }
                     })
                     .collect();
-                context! { plan => self.plan(p), tasks => rows }
+                let label = self.t(&format!("states_{}", state.as_str())).to_string();
+                // Tasks, not rows: one task may be listed in two roles.
+                let count = list.iter().map(|a| a.task).collect::<std::collections::BTreeSet<_>>().len();
+                Some(context! { state => state.as_str(), label => label, count => count, tasks => rows })
             })
             .collect()
     }
