@@ -45,6 +45,35 @@ pub fn without_lead(site: &Site) -> Vec<WithoutLead> {
         .collect()
 }
 
+/// Tasks that open with "Phối hợp với Y" but leave Y out of their leads:
+/// in an agency's block that item is Y's to lead, with the block's agency
+/// supporting (the rule the importer applies, `import::tasks::supports_first`),
+/// so lead and support look swapped.
+pub fn inverted_roles(site: &Site, registry: &crate::import::Registry) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for plan in &site.plans {
+        let scope = registry.scope(&plan.jurisdiction);
+        for task in plan.tasks.iter().filter(|t| crate::import::tasks::supports_first(&t.title.vi)) {
+            let named = crate::import::tasks::support_of(&scope, &task.title.vi).ids();
+            // A task that names no lead (a bullet outside an agency's block)
+            // has partners, not a swapped lead.
+            if !named.is_empty() && !task.lead.is_empty() && !named.iter().any(|n| task.lead.contains(n)) {
+                problems.push(Problem {
+                    kind: "inverted-roles",
+                    place: format!("{}/{}", plan.id, task.id),
+                    message: format!(
+                        "the task opens with \"phối hợp với\" {} but lists {} as lead",
+                        named.join(", "),
+                        task.lead.join(", ")
+                    ),
+                    hint: "the agency named after \"phối hợp với\" leads; the block's agency supports: swap lead and support".into(),
+                });
+            }
+        }
+    }
+    problems
+}
+
 /// A deadline whose text plansite did not understand (kept, never guessed).
 #[derive(Debug, Clone, Serialize)]
 pub struct UnclearDeadline {

@@ -114,3 +114,26 @@ fn a_task_the_plan_assigns_to_nobody_is_published_and_counted() {
         assert!(page.contains(says), "{lang} task page");
     }
 }
+
+#[test]
+fn a_task_whose_lead_and_support_are_swapped_is_a_problem() {
+    let site = TempSite::copy_of_repo();
+    // 439/KH-UBND IV.3.b: "Phối hợp với Sở Khoa học và Công nghệ …" in the
+    // block of seven departments: Sở KH&CN leads, they support.
+    let plan = "content/plans/hue-439-kh-ubnd-2025.toml";
+    let support = "[\"hue-so-cong-thuong\", \"hue-so-nnmt\", \"hue-so-xay-dung\", \"hue-so-vhtt\", \"hue-so-du-lich\", \"hue-so-y-te\", \"hue-so-gddt\", \"hue-ubnd-cap-xa\"]";
+    site.edit(
+        plan,
+        &format!("lead = [\"hue-so-khcn\"]\nsupport = {support}"),
+        &format!("lead = {support}\nsupport = [\"hue-so-khcn\"]"),
+    );
+    let out = site.cli(&["check"]);
+    assert!(!out.status.success());
+    assert!(
+        stdout(&out).contains(
+            "[inverted-roles] hue-439-kh-ubnd-2025/iv-3-b: the task opens with \"phối hợp với\" hue-so-khcn"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -73,10 +73,12 @@ fn a_markdown_table_becomes_tasks_and_the_prose_copy_is_merged() {
     assert_eq!(task(&i, "2").lead, vec!["hue-so-gddt", "hue-so-khcn"]);
     assert!(task(&i, "4").support.is_empty());
     assert_eq!(task(&i, "4").deadline.as_deref(), Some("Tháng 11/2026"));
+    // "b) Phối hợp với Sở GD&ĐT …" in Sở KH&CN's block: GD&ĐT leads it and
+    // KH&CN, the block's agency, supports.
     let b = task(&i, "iii-1-b");
     assert_eq!(
         (b.lead.clone(), b.support.clone(), b.line),
-        (vec!["hue-so-khcn".into()], vec!["hue-so-gddt".into()], 29)
+        (vec!["hue-so-gddt".into()], vec!["hue-so-khcn".into()], 29)
     );
     let headings: Vec<&str> = i.plan.headings.iter().map(|h| h.number.as_str()).collect();
     assert_eq!(headings, vec!["I", "II", "III.1"]);

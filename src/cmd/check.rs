@@ -34,6 +34,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let coverage = coverage(&site);
     let deadlines = unclear_deadlines(&site);
     let leadless = without_lead(&site);
+    let registry = plansite::import::Registry::load(&root).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let inverted = plansite::check::inverted_roles(&site, &registry);
     let out = args.out.unwrap_or_else(|| root.join("public"));
     let options = BuildOptions {
         root: root.clone(),
@@ -52,6 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let (files, _) = render_prepared(&site, &options, &mut Silent, Instant::now())?;
     let mut problems = site_problems(&files, &base_path(&site.config.base_url));
     problems.extend(vanished);
+    problems.extend(inverted);
     if args.json {
         let report = serde_json::json!({
             "ok": problems.is_empty(),

@@ -527,6 +527,12 @@ fn implementation_tasks(
     }
 }
 
+/// Whether an item opens with "Phối hợp với …": in an agency's block, it
+/// names the agency that leads, and the block's agency supports.
+pub fn supports_first(text: &str) -> bool {
+    crate::text::fold(text).trim_start().starts_with("phoi hop voi")
+}
+
 /// The tasks of an agency-headed block: one per lettered item or bullet,
 /// or one for the whole block when it has none.
 fn block_tasks(
@@ -538,19 +544,29 @@ fn block_tasks(
     notes: &mut Notes,
     found: &mut Found,
 ) {
-    let mut task = |id: String, number: String, title: String, line: usize| Task {
-        id,
-        number,
-        heading: None,
-        support: support(scope, &title, line, notes),
-        title,
-        detail: None,
-        lead: lead.to_vec(),
-        output: None,
-        deadline: None,
-        note: None,
-        line,
-        origin: Origin::Block,
+    let mut task = |id: String, number: String, title: String, line: usize| {
+        let named = support(scope, &title, line, notes);
+        // "c) Phối hợp với Sở Y …" in agency X's block: Y leads it and X
+        // supports (the rule `check` applies too).
+        let (lead, support) = if supports_first(&title) && !named.is_empty() {
+            (named, lead.to_vec())
+        } else {
+            (lead.to_vec(), named)
+        };
+        Task {
+            id,
+            number,
+            heading: None,
+            support,
+            title,
+            detail: None,
+            lead,
+            output: None,
+            deadline: None,
+            note: None,
+            line,
+            origin: Origin::Block,
+        }
     };
     let lettered = body.iter().any(|p| matches!(p.marker, Marker::Letter(_)));
     let items: Vec<&&Para> = body
