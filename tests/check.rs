@@ -137,3 +137,21 @@ fn a_task_whose_lead_and_support_are_swapped_is_a_problem() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_is_no_panic() {
+    let site = TempSite::copy_of_repo();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_plansite"))
+        .args(["check", "--all", "--root"])
+        .arg(site.root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start check");
+    // The reader goes away before check prints, as `plansite check | head`
+    // does once it has its lines.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+}

@@ -60,6 +60,9 @@ fn parse_date(s: &str) -> Result<plansite::model::Date, String> {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    if !matches!(cli.command, Command::Serve(_)) {
+        stop_quietly_on_a_closed_pipe();
+    }
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
@@ -67,5 +70,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Search(args) => search::run(args),
         Command::Import(args) => import::run(args),
         Command::Report(args) => report::run(args),
+    }
+}
+
+/// `plansite check | head` closes the pipe early: like other command-line
+/// tools, stop quietly then instead of panicking in `println!`. Rust ignores
+/// SIGPIPE so that a server survives a client going away, so `serve` keeps
+/// that.
+fn stop_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring a signal's default action, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
