@@ -5,7 +5,6 @@ pub(crate) mod controls;
 mod depth;
 mod progress;
 
-pub use controls::forbidden as forbidden_char;
 pub use progress::from_the_future;
 
 use crate::deadline::Context;

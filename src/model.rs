@@ -272,6 +272,19 @@ pub struct Task {
     pub aliases: Vec<String>,
 }
 
+/// The build's time in seconds since 1970: `SOURCE_DATE_EPOCH` (so that
+/// builds are reproducible), else the clock. The change history's times
+/// and the build's date both come from it.
+pub fn build_time() -> i64 {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
+    epoch.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    })
+}
+
 /// One progress report: as of a date, by an agency, from a document, how
 /// far tasks and indicators of one plan have got. Never invented: each is
 /// a file a publisher added (`content/progress/<plan>/<as-of>-<by>.toml`).
@@ -405,17 +418,10 @@ impl Date {
         Date { year, month, day }
     }
 
-    /// Today as the build sees it when no `--today` is given:
-    /// `SOURCE_DATE_EPOCH` (so that builds are reproducible), else the clock.
+    /// Today as the build sees it when no `--today` is given: the date of
+    /// [`build_time`].
     pub fn today() -> Date {
-        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
-        let secs = epoch.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0)
-        });
-        Date::from_unix(secs)
+        Date::from_unix(build_time())
     }
 
     /// Days from `self` to `later` (negative if `later` is earlier).

@@ -569,28 +569,15 @@ const INDICATORS_HEADER: [&str; 14] = [
     "values",
 ];
 
-/// Reported values of a plan's indicators by id: "2025: Top 10; 2026: 55%",
-/// the latest report of each year winning.
-fn indicator_values(r: &Resolved, plan: &str) -> BTreeMap<String, String> {
-    let mut by_year: BTreeMap<(&str, i32), &str> = BTreeMap::new();
-    for report in r.site.reports.iter().filter(|x| x.plan == plan) {
-        for v in &report.indicators {
-            by_year.insert((&v.indicator, v.year), &v.value);
-        }
-    }
-    let mut out: BTreeMap<String, String> = BTreeMap::new();
-    for ((id, year), value) in by_year {
-        let cell = out.entry(id.to_string()).or_default();
-        if !cell.is_empty() {
-            cell.push_str("; ");
-        }
-        cell.push_str(&format!("{year}: {value}"));
-    }
-    out
-}
-
 fn indicator_rows<'a>(r: &Resolved, p: &'a Plan) -> impl Iterator<Item = Vec<String>> + 'a {
-    let values = indicator_values(r, &p.id);
+    // "2025: Top 10; 2026: 55%"
+    let values: BTreeMap<String, String> = r
+        .indicator_values(&p.id)
+        .into_iter()
+        .map(|(id, v)| {
+            (id.to_string(), v.iter().map(|(y, x)| format!("{y}: {x}")).collect::<Vec<_>>().join("; "))
+        })
+        .collect();
     let ids: Vec<String> =
         p.indicator_anchors().into_iter().map(|a| a.trim_start_matches("indicator-").to_string()).collect();
     p.indicators.iter().zip(ids).map(move |(i, id)| {

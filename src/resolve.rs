@@ -124,22 +124,35 @@ impl<'a> Resolved<'a> {
     }
 
     pub fn agency_counts(&self, agency: usize) -> Counts {
-        let tasks: std::collections::BTreeSet<TaskRef> =
-            self.assignments[agency].iter().map(|a| a.task).collect();
-        Counts::of(tasks.into_iter().map(|t| self.status(t)))
+        Counts::of(distinct_tasks(&self.assignments[agency]).into_iter().map(|t| self.status(t)))
     }
 
     /// How many of an agency's tasks (each once) are due in `year` and not
     /// done or cancelled: its next due date falls in that year.
     pub fn due_in_year(&self, agency: usize, year: i32) -> usize {
-        let tasks: std::collections::BTreeSet<TaskRef> =
-            self.assignments[agency].iter().map(|a| a.task).collect();
-        tasks
+        distinct_tasks(&self.assignments[agency])
             .into_iter()
             .map(|t| self.status(t))
             .filter(|s| !matches!(s.state, State::Done | State::DoneLate | State::Cancelled))
             .filter(|s| s.next_due.is_some_and(|d| d.year == year))
             .count()
+    }
+
+    /// Each indicator's reported values in `plan`, oldest year first, the
+    /// latest report of a year winning: indicator id → `[(year, value)]`.
+    /// What the plan page and `indicators.csv` both show.
+    pub fn indicator_values(&self, plan: &str) -> BTreeMap<&'a str, Vec<(i32, &'a str)>> {
+        let mut by_year: BTreeMap<(&str, i32), &str> = BTreeMap::new();
+        for report in self.site.reports.iter().filter(|r| r.plan == plan) {
+            for v in &report.indicators {
+                by_year.insert((&v.indicator, v.year), &v.value);
+            }
+        }
+        let mut out: BTreeMap<&str, Vec<(i32, &str)>> = BTreeMap::new();
+        for ((id, year), value) in by_year {
+            out.entry(id).or_default().push((year, value));
+        }
+        out
     }
 
     /// An agency's assignments whose task has a deadline date, soonest
@@ -164,6 +177,13 @@ impl<'a> Resolved<'a> {
             })
             .collect()
     }
+}
+
+/// The tasks of a list of assignments, each once whatever its roles.
+pub fn distinct_tasks<'x>(
+    list: impl IntoIterator<Item = &'x Assignment>,
+) -> std::collections::BTreeSet<TaskRef> {
+    list.into_iter().map(|a| a.task).collect()
 }
 
 /// The chain of agencies that took over `start`'s work, nearest first. A

@@ -236,6 +236,18 @@ mod spreadsheet_tests {
     }
 }
 
+/// An absolute http(s) link with a host and nothing a link cannot hold
+/// unescaped (spaces, controls): what report links (evidence, the
+/// report's own address) must be, in a form and in a progress file alike.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 /// A site's base URL, checked once for every place it goes (pages, feeds,
 /// sitemap, calendars): absolute http(s), a host, a path, and only
 /// characters that need escaping nowhere (no query, fragment, quote or

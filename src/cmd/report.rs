@@ -3,8 +3,9 @@
 
 use super::RootArg;
 use plansite::load::load;
+use plansite::model::Date;
 use plansite::report::template::{FileType, Options, form};
-use plansite::report::{ImportOptions, import, today, write::save};
+use plansite::report::{ImportOptions, import, write::save};
 use plansite::resolve::Resolved;
 use plansite::text::Lang;
 use std::path::{Path, PathBuf};
@@ -117,7 +118,7 @@ fn import_form(args: ImportArgs) -> anyhow::Result<()> {
         by: &args.by,
         document: args.document.as_deref(),
         url: args.url.as_deref(),
-        today: today(),
+        today: Date::today(),
     };
     let imported = import(&site, &args.file, &options)?;
     for warning in &imported.warnings {

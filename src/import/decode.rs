@@ -72,7 +72,7 @@ fn without_controls(text: &str) -> (String, Vec<(usize, usize)>) {
         match c {
             '\n' => line += 1,
             '\t' => {}
-            c if c.is_control() || crate::load::forbidden_char(c).is_some() => {
+            c if c.is_control() || crate::load::controls::forbidden(c).is_some() => {
                 match removed.last_mut() {
                     Some((l, n)) if *l == line => *n += 1,
                     _ => removed.push((line, 1)),

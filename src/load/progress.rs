@@ -287,11 +287,11 @@ impl Checker<'_> {
         values
     }
 
-    /// A link must be an absolute http(s) URL: it is published as one.
+    /// A link must be an absolute http(s) URL ([`crate::text::is_web_url`],
+    /// the rule report forms apply): it is published as one.
     fn web_link(&mut self, at: &At, url: &Spanned<String>, what: &str) {
         let u = url.get_ref();
-        let ok = (u.starts_with("https://") || u.starts_with("http://")) && !u.contains(char::is_whitespace);
-        if !ok {
+        if !crate::text::is_web_url(u) {
             self.diags.push(
                 at.diag(url.span(), format!("{what} `{u}` is not an http(s) address"))
                     .hint("write the full address, like https://example.gov.vn/…"),

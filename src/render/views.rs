@@ -450,10 +450,15 @@ impl<'a> Views<'a> {
     }
 
     fn indicator_groups(&self, plan: &Plan) -> Vec<Value> {
-        let values = self.indicator_values(plan);
+        let values = self.r.indicator_values(&plan.id);
         let mut groups: Vec<(Option<&str>, Vec<Value>)> = Vec::new();
         for (ind, anchor) in plan.indicators.iter().zip(plan.indicator_anchors()) {
-            let reported = values.get(anchor.trim_start_matches("indicator-")).cloned().unwrap_or_default();
+            let reported: Vec<Value> = values
+                .get(anchor.trim_start_matches("indicator-"))
+                .into_iter()
+                .flatten()
+                .map(|(year, value)| context! { year => year, value => value })
+                .collect();
             let row = context! {
                 values => reported,
                 anchor => anchor,
@@ -475,22 +480,6 @@ impl<'a> Views<'a> {
                 }
             })
             .collect()
-    }
-
-    /// Each indicator's reported values, oldest year first, the latest
-    /// report of a year winning: `indicator id → [{year, value}]`.
-    fn indicator_values(&self, plan: &Plan) -> std::collections::BTreeMap<String, Vec<Value>> {
-        let mut by_year: std::collections::BTreeMap<(&str, i32), &str> = std::collections::BTreeMap::new();
-        for report in self.r.site.reports.iter().filter(|r| r.plan == plan.id) {
-            for v in &report.indicators {
-                by_year.insert((&v.indicator, v.year), &v.value);
-            }
-        }
-        let mut out: std::collections::BTreeMap<String, Vec<Value>> = std::collections::BTreeMap::new();
-        for ((id, year), value) in by_year {
-            out.entry(id.to_string()).or_default().push(context! { year => year, value => value });
-        }
-        out
     }
 
     /// Tasks under their headings, in document order.
@@ -677,7 +666,7 @@ impl<'a> Views<'a> {
                     .collect();
                 let label = self.t(&format!("states_{}", state.as_str())).to_string();
                 // Tasks, not rows: one task may be listed in two roles.
-                let count = list.iter().map(|a| a.task).collect::<std::collections::BTreeSet<_>>().len();
+                let count = crate::resolve::distinct_tasks(list.iter().copied()).len();
                 Some(context! { state => state.as_str(), label => label, count => count, tasks => rows })
             })
             .collect()

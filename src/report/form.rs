@@ -3,9 +3,10 @@
 //! person fixes the sheet once, not once per error.
 
 use super::read::{Grid, has_header};
-use super::{Column, Identity, Status, clean, is_web_url, parse_percent};
+use super::{Column, Identity, Status, clean, parse_percent};
 use crate::error::{CellProblem, Error, Result};
 use crate::model::Plan;
+use crate::text::is_web_url;
 use std::collections::BTreeMap;
 
 /// One task's line of a progress report.

@@ -16,7 +16,7 @@ pub mod write;
 
 use crate::error::{Error, Result};
 use crate::model::{Date, Site};
-use crate::text::{Lang, fold};
+use crate::text::{Lang, fold, is_web_url};
 use std::path::Path;
 
 /// What an agency reports of a task: the model's four values, with the
@@ -228,17 +228,6 @@ pub fn clean(text: &str) -> (String, bool) {
     (kept.nfc().collect::<String>().trim().to_string(), removed)
 }
 
-/// An absolute http(s) link with a host and nothing a link cannot hold
-/// unescaped (spaces, controls).
-pub fn is_web_url(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) else {
-        return false;
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
 /// A percentage as typed: a whole number from 0 to 100, maybe with `%` or
 /// a zero fraction (`40`, `40 %`, `40.0`, `40,0`).
 pub fn parse_percent(cell: &str) -> Option<u8> {
@@ -365,13 +354,6 @@ impl Imported {
             plural(self.blank, "row", "rows")
         )
     }
-}
-
-/// Today, as builds see it: `SOURCE_DATE_EPOCH` if set, else the clock
-/// (UTC), so tests and reproducible runs agree on what "the future" is.
-pub fn today() -> Date {
-    let now = crate::changes::now();
-    now.get(..10).and_then(Date::parse_iso).unwrap_or(Date { year: 1970, month: 1, day: 1 })
 }
 
 #[cfg(test)]

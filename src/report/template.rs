@@ -7,7 +7,7 @@
 use super::current::{Latest, latest};
 use super::{Column, FORM_KIND, HEADER_ROW, Identity, Status};
 use crate::error::{Error, Result};
-use crate::model::{Plan, Task};
+use crate::model::{Date, Plan, Task};
 use crate::resolve::Resolved;
 use crate::text::{Lang, spreadsheet_cell};
 use rust_xlsxwriter::{
@@ -245,7 +245,7 @@ impl Form {
         let mut workbook = Workbook::new();
         // Dated today (SOURCE_DATE_EPOCH honoured), not to the second, so
         // the same content on the same day gives the same file.
-        let today = super::today();
+        let today = Date::today();
         let year = u16::try_from(today.year).unwrap_or(1970);
         let created = ExcelDateTime::from_ymd(year, today.month as u8, today.day as u8)?;
         workbook.set_properties(
