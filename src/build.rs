@@ -1,8 +1,8 @@
 //! The build: load → resolve → render → write, with the stages in order and
 //! nothing written unless every stage succeeded.
 
-use crate::changes::History;
 use crate::error::{Error, Result};
+use crate::history::{History, Records};
 use crate::model::{Date, Site, Status};
 use crate::output::{self, OutputFile, WriteReport};
 use crate::render::{self, Theme};
@@ -122,7 +122,7 @@ pub struct Memory {
     pub remember: bool,
     pub cards: render::Cards,
     pub fragments: opendata::Fragments,
-    pub records: opendata::Records,
+    pub records: Records,
     pub search: search::SearchCache,
     /// `None` until the first build, which reads it from the output folder.
     pub history: Option<History>,
@@ -184,7 +184,7 @@ pub fn render_scoped(
     let tasks: usize = site.plans.iter().map(|p| p.tasks.len()).sum();
     let records = opendata::records(&resolved, scope, &memory.records)?;
     resolved.history = history(&resolved, scope, memory, &records, options)?;
-    memory.records = if memory.remember { records } else { opendata::Records::new() };
+    memory.records = if memory.remember { records } else { Records::new() };
     lap(
         progress,
         "resolve",
@@ -272,7 +272,7 @@ fn history(
     r: &Resolved,
     scope: &Scope,
     memory: &Memory,
-    records: &opendata::Records,
+    records: &Records,
     options: &BuildOptions,
 ) -> Result<History> {
     let now = options.now.clone().unwrap_or_else(changes::now);

@@ -142,6 +142,12 @@ impl Deadline {
         end(self.kind)
     }
 
+    /// The calendar years the deadline spans (at most 50): the year filter
+    /// of search and the deadline-year counts of a plan.
+    pub fn years(&self) -> Vec<i32> {
+        span_years(self.start(), self.end())
+    }
+
     pub fn ongoing(&self) -> bool {
         let ongoing = |k: DueKind| matches!(k, DueKind::Ongoing | DueKind::From(_));
         ongoing(self.kind) || self.parts.iter().any(|p| ongoing(p.kind))
@@ -435,9 +441,26 @@ pub fn english(kind: DueKind) -> Option<String> {
     })
 }
 
+fn span_years(start: Option<Date>, end: Option<Date>) -> Vec<i32> {
+    match (start, end) {
+        (Some(s), Some(e)) if s.year <= e.year => (s.year..=e.year.min(s.year + 49)).collect(),
+        (Some(d), _) | (None, Some(d)) => vec![d.year],
+        (None, None) => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_spanned() {
+        let d = |y| Date::new(y, 1, 1);
+        assert_eq!(span_years(d(2025), d(2027)), [2025, 2026, 2027]);
+        assert_eq!(span_years(None, d(2026)), [2026]);
+        assert!(span_years(None, None).is_empty());
+        assert_eq!(span_years(d(2000), d(2100)).len(), 50);
+    }
 
     fn kind(s: &str) -> DueKind {
         parse(s, Some(2026))

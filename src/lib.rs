@@ -1,11 +1,15 @@
 //! plansite turns Vietnamese government plans into a bilingual static site.
 //!
 //! The build runs in stages, one module each: [`load`] reads `content/` into
-//! the [`model`], [`resolve`] links agencies and tasks and works out each
-//! task's [`state`] as of the build's date, [`render`] turns them
-//! into pages, [`opendata`] into data files, [`search`] into a static search
-//! index, and [`output`] writes the result safely. [`build`] runs them in
-//! order.
+//! the [`model`]; [`resolve`] links agencies and tasks and works out each
+//! task's [`state`] as of the build's date, giving the resolved site, which
+//! also carries the change [`history`]. Four output stages turn the resolved
+//! site into files: [`render`] into pages, [`opendata`] into data files,
+//! [`search`] into a static search index, and [`changes`] into the change
+//! history and its feeds. They depend on the resolved site and on [`web`]
+//! (escaping, URL paths, the interface's words), never on each other
+//! (`tests/layers.rs` holds them to it). [`output`] writes the result
+//! safely, and [`build`] is the one place that runs them all, in order.
 //!
 //! `plansite serve` keeps a [`session`]: after an edit it redoes only the
 //! outputs in the [`scope`] of the change, reusing the rest of the last
@@ -22,6 +26,7 @@ pub mod check;
 pub mod deadline;
 pub mod error;
 pub mod glossary;
+pub mod history;
 pub mod import;
 pub mod load;
 pub mod model;
@@ -36,5 +41,6 @@ pub mod serve;
 pub mod session;
 pub mod state;
 pub mod text;
+pub mod web;
 
 pub use error::{Diagnostic, Error, Result};

@@ -2,6 +2,7 @@
 //! agencies as JSON, tasks and indicators as CSV, under `/data/`.
 
 use crate::error::{Error, Result};
+use crate::history::{PlanRecords, Records};
 use crate::model::Plan;
 use crate::output::OutputFile;
 use crate::resolve::{Resolved, Role, TaskRef};
@@ -135,16 +136,6 @@ struct AgencyRecord<'a> {
     /// Additive in v1: its tasks (inherited included) by state.
     states: BTreeMap<&'static str, usize>,
 }
-
-/// A plan's records as JSON values: its own, and its tasks'.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlanRecords {
-    pub plan: serde_json::Value,
-    pub tasks: Vec<serde_json::Value>,
-}
-
-/// Every plan's records, by plan id.
-pub type Records = BTreeMap<String, Arc<PlanRecords>>;
 
 fn urls(r: &Resolved, path: &str) -> Urls {
     let base = &r.site.config.base_url;

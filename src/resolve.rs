@@ -1,7 +1,7 @@
 //! Links the model together: which tasks each agency leads or supports,
 //! including work inherited from agencies merged into it.
 
-use crate::changes::History;
+use crate::history::History;
 use crate::model::{Agency, Plan, Site, Task};
 use crate::state::{Counts, State, TaskStatus};
 use std::collections::BTreeMap;
@@ -136,6 +136,15 @@ impl<'a> Resolved<'a> {
             .filter(|s| !matches!(s.state, State::Done | State::DoneLate | State::Cancelled))
             .filter(|s| s.next_due.is_some_and(|d| d.year == year))
             .count()
+    }
+
+    /// The years that task deadlines span, each once, for the search page's
+    /// year filter.
+    pub fn deadline_years(&self) -> Vec<i32> {
+        let tasks = self.site.plans.iter().flat_map(|p| &p.tasks);
+        let years: std::collections::BTreeSet<i32> =
+            tasks.filter_map(|t| t.deadline.as_ref()).flat_map(|d| d.years()).collect();
+        years.into_iter().collect()
     }
 
     /// Each indicator's reported values in `plan`, oldest year first, the

@@ -7,7 +7,7 @@ use plansite::check::{
     Coverage, Problem, coverage, site_problems, unclear_deadlines, vanished_ids, without_lead,
 };
 use plansite::load::load;
-use plansite::render::base_path;
+use plansite::web::base_path;
 use std::path::PathBuf;
 use std::time::Instant;
 

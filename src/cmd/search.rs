@@ -3,9 +3,9 @@
 
 use super::RootArg;
 use anyhow::{Context, bail};
-use plansite::search::docs::KINDS;
 use plansite::search::query::{DEFAULT_LIMIT, Dir, Options, search};
 use plansite::text::Lang;
+use plansite::web::SEARCH_KINDS as KINDS;
 
 use std::path::PathBuf;
 

@@ -7,7 +7,7 @@ use crate::resolve::{Assignment, Resolved, Role};
 use crate::text::Lang;
 
 /// The `.ics` text for agency `a` in `lang`.
-pub fn agency_calendar(r: &Resolved, a: usize, lang: Lang, strings: &super::Strings) -> String {
+pub fn agency_calendar(r: &Resolved, a: usize, lang: Lang, strings: &crate::web::Strings) -> String {
     let site = r.site;
     let agency = &site.agencies[a];
     let host = site
@@ -72,7 +72,7 @@ struct Yearly {
 struct Event<'a> {
     r: &'a Resolved<'a>,
     lang: Lang,
-    strings: &'a super::Strings,
+    strings: &'a crate::web::Strings,
     agency: &'a str,
     host: &'a str,
 }

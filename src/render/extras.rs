@@ -2,11 +2,12 @@
 //! redirects from former ids (`aliases`), `favicon.ico`, `robots.txt` and
 //! the sitemap.
 
-use super::{Theme, markdown::escape};
+use super::{Theme, words};
 use crate::error::Result;
 use crate::output::OutputFile;
 use crate::resolve::Resolved;
 use crate::text::Lang;
+use crate::web::escape;
 use minijinja::context;
 
 /// 404 page, redirects, favicon and robots.txt.
@@ -21,14 +22,14 @@ pub fn site_files(r: &Resolved, theme: &Theme, base: &str) -> Result<Vec<OutputF
     ];
     let ctx = context! {
         title => config.title, base => base, assets => theme.asset_urls(base),
-        vi => theme.strings.value(Lang::Vi), en => theme.strings.value(Lang::En),
+        vi => words(&theme.strings, Lang::Vi), en => words(&theme.strings, Lang::En),
     };
     files.push(OutputFile::new("404.html", theme.env.get_template("404.html")?.render(ctx)?));
     for (from, to) in redirects(r) {
         for lang in Lang::ALL {
             let target = format!("{base}{}/{to}", lang.code());
             let ctx = context! {
-                lang => lang.code(), t => theme.strings.value(lang), target => target,
+                lang => lang.code(), t => words(&theme.strings, lang), target => target,
                 canonical => format!("{}{}/{to}", config.base_url, lang.code()),
             };
             let html = theme.env.get_template("redirect.html")?.render(ctx)?;

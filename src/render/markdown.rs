@@ -18,32 +18,6 @@ pub fn to_html(markdown: &str) -> String {
     SANITIZER.clean(&raw).to_string()
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    if !text.contains(['&', '<', '>', '"', '\'']) && !text.chars().any(not_xml) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if not_xml(c) => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Characters XML 1.0 cannot hold even escaped (so a feed would not
-/// parse); the loader refuses them, and escaping drops any that get past.
-fn not_xml(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,16 +31,5 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
-    }
-
-    #[test]
-    fn escaping_drops_what_xml_cannot_hold() {
-        assert_eq!(escape("a\u{c}b\u{0}c\u{ffff}\td\ne"), "abc\td\ne");
-        assert_eq!(escape("<\u{1b}>"), "&lt;&gt;");
-    }
-
-    #[test]
-    fn escapes() {
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
     }
 }

@@ -6,7 +6,7 @@ pub mod extras;
 mod markdown;
 mod views;
 
-pub use markdown::{escape, to_html};
+pub use markdown::to_html;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::OutputFile;
@@ -14,6 +14,7 @@ use crate::resolve::Resolved;
 use crate::resolve::TaskRef;
 use crate::scope::Scope;
 use crate::text::{Lang, fold};
+use crate::web::{SEARCH_CLIENT, SEARCH_KINDS, Strings, base_path, escape};
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -21,21 +22,9 @@ use std::path::Path;
 pub use views::Cards;
 use views::Views;
 
-/// The theme's i18n string tables, one per language.
-pub struct Strings {
-    tables: BTreeMap<Lang, BTreeMap<String, String>>,
-}
-
-impl Strings {
-    /// The string for `key`; the key itself if the table lacks it (which
-    /// `Theme::load` has already reported).
-    pub fn get<'a>(&'a self, lang: Lang, key: &'a str) -> &'a str {
-        self.tables.get(&lang).and_then(|t| t.get(key)).map(String::as_str).unwrap_or(key)
-    }
-
-    pub(crate) fn value(&self, lang: Lang) -> Value {
-        Value::from_serialize(self.tables.get(&lang))
-    }
+/// One language's interface words, for templates.
+fn words(strings: &Strings, lang: Lang) -> Value {
+    Value::from_serialize(strings.table(lang))
 }
 
 /// A loaded theme: templates, strings and fingerprinted static assets.
@@ -268,7 +257,7 @@ impl Common {
         let base = views.base;
         let assets = theme.asset_urls(base);
         Common {
-            strings: theme.strings.value(views.lang),
+            strings: words(&theme.strings, views.lang),
             site: context! {
                 title => views.l(&config.title),
                 description => config.description.as_ref().map(|d| views.l(d)),
@@ -353,10 +342,10 @@ fn search_page(views: &Views) -> Value {
     context! {
         plans => views.plans(),
         agencies => views.agencies_page(),
-        years => crate::search::years(views.r),
-        kinds => crate::search::docs::KINDS,
+        years => views.r.deadline_years(),
+        kinds => SEARCH_KINDS,
         states => crate::state::State::ALL.map(|s| s.as_str()),
-        client => format!("{}{}", views.base, crate::search::CLIENT_PATH),
+        client => format!("{}{}", views.base, SEARCH_CLIENT),
     }
 }
 
@@ -369,35 +358,16 @@ fn landing(r: &Resolved, theme: &Theme, base: &str) -> Result<OutputFile> {
         base => base,
         base_url => config.base_url,
         assets => assets,
-        vi => theme.strings.value(Lang::Vi),
-        en => theme.strings.value(Lang::En),
+        vi => words(&theme.strings, Lang::Vi),
+        en => words(&theme.strings, Lang::En),
     };
     let html = theme.env.get_template("landing.html")?.render(ctx)?;
     Ok(OutputFile::new("index.html", html))
 }
 
-/// The path part of the base URL: `https://x.org/plans/` → `/plans/`.
-pub fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url.split_once("://").map(|(_, rest)| rest).unwrap_or(base_url);
-    match after_scheme.find('/') {
-        Some(i) => {
-            let p = &after_scheme[i..];
-            if p.ends_with('/') { p.to_string() } else { format!("{p}/") }
-        }
-        None => "/".to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base_paths() {
-        assert_eq!(base_path("https://x.org/"), "/");
-        assert_eq!(base_path("https://x.org"), "/");
-        assert_eq!(base_path("https://x.org/plans/"), "/plans/");
-    }
 
     #[test]
     fn fingerprints_change_with_bytes() {

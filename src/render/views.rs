@@ -1,13 +1,14 @@
 //! Small serialisable views handed to templates, one set per language.
 //! Templates see only these, never the domain model.
 
-use super::Strings;
-use super::markdown::{escape, to_html};
+use super::markdown::to_html;
 use crate::model::{Agency, Date, Plan, Task};
 use crate::resolve::{Assignment, Resolved, Role};
 use crate::scope::Scope;
 use crate::state::{Counts, State, TaskStatus};
 use crate::text::{Lang, Text};
+use crate::web::Strings;
+use crate::web::escape;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
@@ -163,7 +164,7 @@ impl<'a> Views<'a> {
         v.plans = (0..r.site.plans.len()).map(|p| Value::from_serialize(v.plan_summary(p))).collect();
         let card = env.get_template("task_card.html")?;
         let row = env.get_template("task_row.html")?;
-        let t = strings.value(lang);
+        let t = super::words(strings, lang);
         let known = cache.as_deref();
         let plans: Vec<PlanCards> = scope.per_plan(
             r.site,
@@ -709,7 +710,7 @@ impl<'a> Views<'a> {
                     .collect();
                 context! {
                     number => c.number, date => date, date_iso => c.date,
-                    summary => crate::changes::summary(c, &t), items => items, reports => reports,
+                    summary => crate::history::summary(c, &t), items => items, reports => reports,
                 }
             })
             .collect();

@@ -7,8 +7,7 @@ use crate::text::{Lang, Text};
 use pulldown_cmark::{Event, Parser, TagEnd};
 use std::collections::BTreeMap;
 
-/// Kinds of documents, as the `kind` filter and results name them.
-pub const KINDS: [&str; 5] = ["plan", "section", "indicator", "task", "agency"];
+pub use crate::web::SEARCH_KINDS as KINDS;
 
 /// Field weights: a word in the title counts more than one in the body,
 /// which counts more than the metadata (numbers, deadlines, agency names).
@@ -202,7 +201,7 @@ fn task_doc(r: &Resolved, p: usize, t: usize, lang: Lang, url: &str, assigned: &
         plan: Some(plan.id.clone()),
         agencies,
         filter_agencies,
-        years: task.deadline.as_ref().map(|d| years(d.start(), d.end())).unwrap_or_default(),
+        years: task.deadline.as_ref().map(|d| d.years()).unwrap_or_default(),
         state: Some(r.status(TaskRef { plan: p, task: t }).state.as_str()),
         fields: [l(&task.title), join(&body, "\n"), join(&meta, " · ")],
     }
@@ -210,15 +209,6 @@ fn task_doc(r: &Resolved, p: usize, t: usize, lang: Lang, url: &str, assigned: &
 
 fn join(parts: &[Option<String>], sep: &str) -> String {
     parts.iter().flatten().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(sep)
-}
-
-/// The calendar years a deadline spans (at most 50).
-pub fn years(start: Option<crate::model::Date>, end: Option<crate::model::Date>) -> Vec<i32> {
-    match (start, end) {
-        (Some(s), Some(e)) if s.year <= e.year => (s.year..=e.year.min(s.year + 49)).collect(),
-        (Some(d), _) | (None, Some(d)) => vec![d.year],
-        (None, None) => Vec::new(),
-    }
 }
 
 /// The words of a Markdown text, without its markup.
@@ -252,13 +242,5 @@ mod tests {
         let s = doc.snippet_source();
         assert!(s.ends_with("từ …"), "{s}");
         assert!(s.chars().count() <= SNIPPET_SOURCE_CHARS + 2);
-    }
-
-    #[test]
-    fn deadline_years() {
-        let d = |y| crate::model::Date::new(y, 1, 1);
-        assert_eq!(years(d(2025), d(2027)), [2025, 2026, 2027]);
-        assert_eq!(years(None, d(2026)), [2026]);
-        assert!(years(None, None).is_empty());
     }
 }

@@ -9,9 +9,9 @@ use super::terms::{Analysed, Vocab};
 use super::writer;
 use crate::error::Result;
 use crate::output::OutputFile;
-use crate::render::base_path;
 use crate::resolve::Resolved;
 use crate::text::Lang;
+use crate::web::base_path;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 

@@ -16,9 +16,9 @@ pub use incremental::SearchCache;
 
 use crate::error::Result;
 use crate::output::OutputFile;
-use crate::render::base_path;
 use crate::resolve::Resolved;
 use crate::text::Lang;
+use crate::web::{SEARCH_CLIENT, base_path};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -27,9 +27,6 @@ use std::sync::LazyLock;
 pub const CLIENT: &str = include_str!("../../themes/default/search/plansite-search.mjs");
 /// The client's English stemmer, which it loads only for English queries.
 pub const CLIENT_STEMMER: &str = include_str!("../../themes/default/search/plansite-stem.mjs");
-
-/// Where the client is published, under the site root.
-pub const CLIENT_PATH: &str = "search/plansite-search.mjs";
 
 /// Every file of the search index, for both languages, plus the client.
 pub fn files(r: &Resolved) -> Result<Vec<OutputFile>> {
@@ -45,7 +42,7 @@ pub fn files(r: &Resolved) -> Result<Vec<OutputFile>> {
 fn with_client(vi: Vec<OutputFile>, en: Vec<OutputFile>) -> Vec<OutputFile> {
     let mut files = vi;
     files.extend(en);
-    files.push(OutputFile::new(CLIENT_PATH, compact(CLIENT)));
+    files.push(OutputFile::new(SEARCH_CLIENT, compact(CLIENT)));
     files.push(OutputFile::new("search/plansite-stem.mjs", compact(CLIENT_STEMMER)));
     files.push(OutputFile::new("search/fold.json", fold_json()));
     files
@@ -80,21 +77,6 @@ fn fold_json() -> Vec<u8> {
         serde_json::to_vec(&grouped).unwrap_or_default()
     });
     JSON.clone()
-}
-
-/// The years that task deadlines span, for the search page's year filter.
-pub fn years(r: &Resolved) -> Vec<i32> {
-    let mut years: Vec<i32> = r
-        .site
-        .plans
-        .iter()
-        .flat_map(|p| &p.tasks)
-        .filter_map(|t| t.deadline.as_ref())
-        .flat_map(|d| docs::years(d.start(), d.end()))
-        .collect();
-    years.sort_unstable();
-    years.dedup();
-    years
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use super::analyzer::{Analyzer, MIN_PREFIX_CHARS, QueryWords, Token, query_words
 use super::format::{Entry, Postings, Target, decode_postings, decode_shard};
 use crate::error::{Error, Result};
 use crate::output::OutputFile;
-use crate::render::escape;
 use crate::text::Lang;
+use crate::web::escape;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};

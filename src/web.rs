@@ -1,0 +1,93 @@
+//! What every output stage shares, below all of them: escaping text into
+//! HTML and XML, the site's URL paths, and the interface's words. Pages,
+//! open data, the search index and the change history each depend on the
+//! resolved site and on this module, never on each other.
+
+use crate::text::Lang;
+use std::collections::BTreeMap;
+
+/// Where the search client is published, relative to the base path: the
+/// pages load it, the search stage writes it.
+pub const SEARCH_CLIENT: &str = "search/plansite-search.mjs";
+
+/// Kinds of search documents, as the `kind` filter and results name them.
+pub const SEARCH_KINDS: [&str; 5] = ["plan", "section", "indicator", "task", "agency"];
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    if !text.contains(['&', '<', '>', '"', '\'']) && !text.chars().any(not_xml) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if not_xml(c) => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Characters XML 1.0 cannot hold even escaped (so a feed would not
+/// parse); the loader refuses them, and escaping drops any that get past.
+fn not_xml(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// The path part of the base URL: `https://x.org/plans/` → `/plans/`.
+pub fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map(|(_, rest)| rest).unwrap_or(base_url);
+    match after_scheme.find('/') {
+        Some(i) => {
+            let p = &after_scheme[i..];
+            if p.ends_with('/') { p.to_string() } else { format!("{p}/") }
+        }
+        None => "/".to_string(),
+    }
+}
+
+/// The theme's i18n string tables, one per language.
+pub struct Strings {
+    pub(crate) tables: BTreeMap<Lang, BTreeMap<String, String>>,
+}
+
+impl Strings {
+    /// The string for `key`; the key itself if the table lacks it (which
+    /// `Theme::load` has already reported).
+    pub fn get<'a>(&'a self, lang: Lang, key: &'a str) -> &'a str {
+        self.tables.get(&lang).and_then(|t| t.get(key)).map(String::as_str).unwrap_or(key)
+    }
+
+    /// One language's table, for templates.
+    pub fn table(&self, lang: Lang) -> Option<&BTreeMap<String, String>> {
+        self.tables.get(&lang)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_drops_what_xml_cannot_hold() {
+        assert_eq!(escape("a\u{c}b\u{0}c\u{ffff}\td\ne"), "abc\td\ne");
+        assert_eq!(escape("<\u{1b}>"), "&lt;&gt;");
+    }
+
+    #[test]
+    fn escapes() {
+        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    }
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path("https://x.org/"), "/");
+        assert_eq!(base_path("https://x.org"), "/");
+        assert_eq!(base_path("https://x.org/plans/"), "/plans/");
+    }
+}
