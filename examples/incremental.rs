@@ -48,7 +48,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         today: None,
     };
     let mut progress = Stages(stages);
-    let mut session = Session::new(options);
+    // Compared with what is published in the synthetic site, if anything.
+    let mut session = Session::new(options, root.join("public"));
     let clock = Instant::now();
     let first = session.rebuild(&mut progress)?;
     println!(

@@ -114,7 +114,8 @@ pub fn render_prepared(
 
 /// What a build can reuse from the previous build of the same session, and
 /// leaves for the next: per plan, its task cards, data-file fragments,
-/// records and search documents, and the change history.
+/// records and search documents, and a preview's comparison with the
+/// published build.
 #[derive(Default)]
 pub struct Memory {
     /// Whether to keep the pieces for a next build; a one-off build keeps
@@ -124,8 +125,10 @@ pub struct Memory {
     pub fragments: opendata::Fragments,
     pub records: Records,
     pub search: search::SearchCache,
-    /// `None` until the first build, which reads it from the output folder.
-    pub history: Option<History>,
+    /// For a preview (`plansite serve`): the published build it compares
+    /// with, so that it shows the changes as pending and records none.
+    /// `None` for a build, which records its changes in its output.
+    pub preview: Option<changes::Preview>,
     /// The sitemap, by a fingerprint of the pages it lists.
     pub sitemap: Option<(u128, Vec<OutputFile>)>,
 }
@@ -208,7 +211,6 @@ pub fn render_scoped(
         return Err(Error::Other(format!("two outputs want the same path `{}`", pair[0].path)));
     }
     lap(progress, "render", format!("{pages} pages and open data"));
-    memory.history = Some(resolved.history.clone());
 
     let report = BuildReport {
         plans: site.plans.len(),
@@ -265,28 +267,26 @@ struct Made {
     index_seconds: f64,
 }
 
-/// The change history after this build: a session compares only the plans
-/// that changed (or went) with the ones it remembers; a first build
-/// compares everything with the previous build's data in the output folder.
+/// The change history after this build. A build compares everything with
+/// the previous build's data in its output folder and records what changed;
+/// a preview compares with the published build, only the plans that changed
+/// (or went) since its last build, and records nothing.
 fn history(
     r: &Resolved,
     scope: &Scope,
-    memory: &Memory,
+    memory: &mut Memory,
     records: &Records,
     options: &BuildOptions,
 ) -> Result<History> {
     let now = options.now.clone().unwrap_or_else(changes::now);
-    match &memory.history {
-        Some(history) if !scope.is_all() => {
+    let reports = changes::report_items(r);
+    match &mut memory.preview {
+        Some(preview) => {
             let mut only = scope.plan_ids(r.site);
             only.extend(memory.records.keys().filter(|id| !records.contains_key(*id)).cloned());
-            let previous = changes::Previous::remembered(&memory.records, history.clone(), &only);
-            Ok(changes::update(previous, records, &[], Some(&only), &now))
+            Ok(preview.history(records, &reports, (!scope.is_all()).then_some(&only), &now))
         }
-        _ => {
-            let previous = changes::Previous::read(&options.out)?;
-            Ok(changes::update(previous, records, &changes::report_items(r), None, &now))
-        }
+        None => Ok(changes::update(changes::Previous::read(&options.out)?, records, &reports, &now)),
     }
 }
 

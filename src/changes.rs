@@ -2,10 +2,13 @@
 //! build's open data (`public/data/`) and keeps a history in
 //! `data/changes.json`, from which the change pages and Atom feeds are made.
 //! The first build only starts the history; a build that changes nothing
-//! adds nothing, so rebuilding stays byte-identical.
+//! adds nothing, so rebuilding stays byte-identical. Only `plansite build`
+//! records: a preview (`plansite serve`) compares with the published build
+//! and shows what the next build would record ([`Preview`]), writing nothing
+//! into the published history.
 
 use crate::error::{Error, Result};
-use crate::history::{Change, Diff, History, Item, PlanRecords, Records, ReportItem, VERSION, summary};
+use crate::history::{Change, Diff, History, Item, Records, ReportItem, VERSION, summary};
 use crate::output::OutputFile;
 use crate::resolve::Resolved;
 use crate::text::{Lang, Text};
@@ -44,8 +47,7 @@ pub fn report_items(r: &Resolved) -> Vec<ReportItem> {
 pub struct Previous {
     plans: Option<BTreeMap<String, Value>>,
     tasks: Option<BTreeMap<String, Value>>,
-    /// The report files the previous build published; `None` when they
-    /// cannot have changed (a session's partial rebuild).
+    /// The report files the previous build published.
     reports: Option<BTreeSet<String>>,
     history: History,
 }
@@ -69,7 +71,7 @@ impl Previous {
 /// every earlier change with an empty history.
 fn read_history(path: &Path) -> Result<History> {
     let Some(bytes) = read_bytes(path)? else {
-        return Ok(History { version: VERSION, changes: Vec::new() });
+        return Ok(History { version: VERSION, ..History::default() });
     };
     let history: History = serde_json::from_slice(&bytes).map_err(|e| bad(path, e))?;
     if history.version > VERSION {
@@ -124,55 +126,124 @@ fn records(path: &Path, key: &str) -> Result<Option<BTreeMap<String, Value>>> {
     Ok(Some(list.iter().filter_map(|r| Some((r.get("id")?.as_str()?.to_string(), r.clone()))).collect()))
 }
 
-impl Previous {
-    /// The previous build of a session, from memory: its history, and the
-    /// records of the plans in `only` (the ones that may have changed).
-    pub fn remembered(records: &Records, history: History, only: &BTreeSet<String>) -> Previous {
-        let mine = || records.iter().filter(|(id, _)| only.contains(*id)).map(|(_, r)| r);
-        let by_id = |v: &Value| Some((v.get("id")?.as_str()?.to_string(), v.clone()));
-        Previous {
-            plans: Some(mine().filter_map(|r| by_id(&r.plan)).collect()),
-            tasks: Some(mine().flat_map(|r| &r.tasks).filter_map(by_id).collect()),
-            // A changed report makes a session build everything again.
-            reports: None,
-            history,
-        }
-    }
-}
-
 /// The history after this build: the previous one, plus this build's
-/// change if it changed anything. Only the plans in `only` are compared
-/// (all when `None`); the previous records must be limited the same way.
-pub fn update(
-    previous: Previous,
-    records: &Records,
-    reports: &[ReportItem],
-    only: Option<&BTreeSet<String>>,
-    now: &str,
-) -> History {
-    let mine: Vec<&PlanRecords> =
-        records.iter().filter(|(id, _)| only.is_none_or(|o| o.contains(*id))).map(|(_, r)| &**r).collect();
-    let plans: Vec<Value> = mine.iter().map(|r| r.plan.clone()).collect();
-    let tasks: Vec<&Value> = mine.iter().flat_map(|r| &r.tasks).collect();
-    let mut history = previous.history;
+/// change if it changed anything.
+pub fn update(previous: Previous, records: &Records, reports: &[ReportItem], now: &str) -> History {
+    let mut history = History { pending: None, ..previous.history };
     history.version = VERSION;
-    let (Some(old_plans), Some(old_tasks)) = (previous.plans, previous.tasks) else {
+    let (Some(old_plans), Some(old_tasks)) = (&previous.plans, &previous.tasks) else {
         return history; // the first build starts the history
     };
     let change = Change {
-        number: history.changes.first().map_or(1, |c| c.number + 1),
+        number: next_number(&history),
         date: now.to_string(),
-        plans: diff(&old_plans, plans.iter()),
-        tasks: diff(&old_tasks, tasks.into_iter()),
-        reports: match &previous.reports {
-            Some(known) => reports.iter().filter(|r| !known.contains(&r.file)).cloned().collect(),
-            None => Vec::new(),
-        },
+        plans: diff(old_plans, records.values().map(|r| &r.plan)),
+        tasks: diff(old_tasks, records.values().flat_map(|r| &r.tasks)),
+        reports: new_reports(&previous.reports, reports),
     };
-    if !(change.plans.is_empty() && change.tasks.is_empty() && change.reports.is_empty()) {
+    if !change.is_empty() {
         history.changes.insert(0, change);
     }
     history
+}
+
+fn next_number(history: &History) -> u32 {
+    history.changes.first().map_or(1, |c| c.number + 1)
+}
+
+/// The reports not among the `known` ones of the previous build.
+fn new_reports(known: &Option<BTreeSet<String>>, reports: &[ReportItem]) -> Vec<ReportItem> {
+    match known {
+        Some(known) => reports.iter().filter(|r| !known.contains(&r.file)).cloned().collect(),
+        None => Vec::new(),
+    }
+}
+
+/// The change history as a preview (`plansite serve`) shows it: the
+/// published history exactly as `plansite build` left it, and as pending
+/// what the next build would record, found by comparing with the published
+/// build's records. Kept per plan, so that a session's rebuild after an
+/// edit compares only the plans it touched. An edit and its revert leave
+/// nothing pending, and nothing is ever recorded.
+#[derive(Debug, Default)]
+pub struct Preview {
+    published: Previous,
+    /// Per plan: the changes of its record and of its tasks, when any.
+    pending: BTreeMap<String, (Diff, Diff)>,
+}
+
+impl Preview {
+    /// Reads the published build in `published` (usually `public/`); a
+    /// site never built has nothing to compare with, so nothing is pending.
+    pub fn read(published: &Path) -> Result<Preview> {
+        Ok(Preview { published: Previous::read(published)?, pending: BTreeMap::new() })
+    }
+
+    /// The published history with this preview's pending change. Only the
+    /// plans in `only` are compared again (all when `None`).
+    pub fn history(
+        &mut self,
+        records: &Records,
+        reports: &[ReportItem],
+        only: Option<&BTreeSet<String>>,
+        now: &str,
+    ) -> History {
+        let mut history = History { pending: None, ..self.published.history.clone() };
+        history.version = VERSION;
+        let (Some(old_plans), Some(old_tasks)) = (&self.published.plans, &self.published.tasks) else {
+            return history;
+        };
+        let again: BTreeSet<String> = match only {
+            Some(only) => only.clone(),
+            None => {
+                self.pending.clear();
+                let published = old_plans.keys().cloned().chain(old_tasks.values().filter_map(plan_of));
+                records.keys().cloned().chain(published).collect()
+            }
+        };
+        for plan in again {
+            let old_plan: BTreeMap<String, Value> =
+                old_plans.get(&plan).map(|v| (plan.clone(), v.clone())).into_iter().collect();
+            let prefix = format!("{plan}/");
+            let old_tasks: BTreeMap<String, Value> = old_tasks
+                .range(prefix.clone()..)
+                .take_while(|(id, _)| id.starts_with(&prefix))
+                .map(|(id, v)| (id.clone(), v.clone()))
+                .collect();
+            let new = records.get(&plan);
+            let plans = diff(&old_plan, new.map(|r| &r.plan).into_iter());
+            let tasks = diff(&old_tasks, new.into_iter().flat_map(|r| &r.tasks));
+            if plans.is_empty() && tasks.is_empty() {
+                self.pending.remove(&plan);
+            } else {
+                self.pending.insert(plan, (plans, tasks));
+            }
+        }
+        let mut change = Change {
+            number: next_number(&history),
+            date: now.to_string(),
+            plans: Diff::default(),
+            tasks: Diff::default(),
+            reports: new_reports(&self.published.reports, reports),
+        };
+        for (plans, tasks) in self.pending.values() {
+            change.plans.extend(plans);
+            change.tasks.extend(tasks);
+        }
+        // In the order a build's comparison of all the records gives.
+        for diff in [&mut change.plans, &mut change.tasks] {
+            for items in [&mut diff.added, &mut diff.removed, &mut diff.modified] {
+                items.sort_by(|a, b| a.id.cmp(&b.id));
+            }
+        }
+        history.pending = (!change.is_empty()).then_some(change);
+        history
+    }
+}
+
+/// The plan of a published task record.
+fn plan_of(task: &Value) -> Option<String> {
+    Some(task.get("plan")?.as_str()?.to_string())
 }
 
 /// Fields not compared: URLs follow `--base-url`, counts follow the tasks,
@@ -353,6 +424,7 @@ pub fn rfc3339(secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::history::PlanRecords;
     use serde_json::json;
 
     #[test]
@@ -383,32 +455,76 @@ mod tests {
         assert_eq!(d.removed[0].id, "p/2");
     }
 
+    /// Plans `p` and `p-2` (whose task ids sort among `p`'s), one task each.
     fn records(title: &str) -> Records {
-        let plan = json!({"id": "p", "title": {"vi": "p"}});
-        let tasks = vec![json!({"id": "p/1", "plan": "p", "title": {"vi": title}})];
-        [("p".to_string(), std::sync::Arc::new(PlanRecords { plan, tasks }))].into_iter().collect()
+        let plan = |id: &str, title: &str| {
+            let plan = json!({"id": id, "title": {"vi": id}});
+            let tasks = vec![json!({"id": format!("{id}/1"), "plan": id, "title": {"vi": title}})];
+            (id.to_string(), std::sync::Arc::new(PlanRecords { plan, tasks }))
+        };
+        [plan("p", title), plan("p-2", "x")].into_iter().collect()
+    }
+
+    /// What a build that wrote `records` leaves for the next one.
+    fn published(records: &Records, history: History) -> Previous {
+        let by_id = |v: &Value| Some((v.get("id")?.as_str()?.to_string(), v.clone()));
+        Previous {
+            plans: Some(records.values().filter_map(|r| by_id(&r.plan)).collect()),
+            tasks: Some(records.values().flat_map(|r| &r.tasks).filter_map(by_id).collect()),
+            reports: Some(BTreeSet::new()),
+            history,
+        }
     }
 
     #[test]
     fn first_build_starts_an_empty_history_and_unchanged_builds_add_nothing() {
-        let first = update(Previous::default(), &records("a"), &[], None, "2026-01-01T00:00:00Z");
+        let first = update(Previous::default(), &records("a"), &[], "2026-01-01T00:00:00Z");
         assert!(first.changes.is_empty());
-        let only = ["p".to_string()].into_iter().collect();
-        let previous = Previous::remembered(&records("a"), first, &only);
-        let same = update(previous, &records("a"), &[], Some(&only), "2026-01-02T00:00:00Z");
+        let same = update(published(&records("a"), first), &records("a"), &[], "2026-01-02T00:00:00Z");
         assert!(same.changes.is_empty());
+        let changed = update(published(&records("a"), same), &records("b"), &[], "2026-01-03T00:00:00Z");
+        assert_eq!(changed.changes[0].number, 1);
+        assert_eq!(changed.changes[0].tasks.modified[0].id, "p/1");
+        assert_eq!(changed.changes[0].tasks.modified[0].fields, ["title"]);
     }
 
     #[test]
-    fn a_session_compares_only_the_plans_that_changed() {
-        let only = ["p".to_string()].into_iter().collect();
-        let previous = Previous::remembered(&records("a"), History::default(), &only);
-        let changed = update(previous, &records("b"), &[], Some(&only), "2026-01-02T00:00:00Z");
-        assert_eq!(changed.changes[0].tasks.modified[0].fields, ["title"]);
-        let elsewhere = ["q".to_string()].into_iter().collect();
-        let previous = Previous::remembered(&records("a"), History::default(), &elsewhere);
-        let ignored = update(previous, &records("b"), &[], Some(&elsewhere), "2026-01-02T00:00:00Z");
-        assert!(ignored.changes.is_empty(), "plans outside `only` are not compared");
+    fn a_preview_keeps_the_published_history_and_pends_what_a_build_would_record() {
+        let earlier =
+            update(published(&records("a"), History::default()), &records("z"), &[], "2026-01-01T00:00:00Z");
+        let mut preview =
+            Preview { published: published(&records("z"), earlier.clone()), ..Preview::default() };
+        let now = "2026-01-02T00:00:00Z";
+        let shown = preview.history(&records("z"), &[], None, now);
+        assert_eq!(shown, earlier, "nothing pending while the content is as published");
+
+        let only: BTreeSet<String> = ["p".to_string()].into_iter().collect();
+        let shown = preview.history(&records("b"), &[], Some(&only), now);
+        assert_eq!(shown.changes, earlier.changes, "the published history is kept as it is");
+        let pending = shown.pending.expect("the edit is pending");
+        let would_record = update(published(&records("z"), earlier.clone()), &records("b"), &[], now);
+        assert_eq!(Some(&pending), would_record.changes.first(), "what the next build records");
+        assert_eq!(pending.number, 2);
+
+        let elsewhere: BTreeSet<String> = ["q".to_string()].into_iter().collect();
+        let shown = preview.history(&records("c"), &[], Some(&elsewhere), now);
+        assert_eq!(shown.pending, Some(pending), "plans outside `only` keep their comparison");
+        let reverted = preview.history(&records("z"), &[], Some(&only), now);
+        assert_eq!(reverted, earlier, "an edit and its revert leave nothing pending");
+        let mut gone = records("z");
+        gone.remove("p-2");
+        let removed = preview.history(&gone, &[], None, now).pending.expect("a plan removed");
+        assert_eq!(removed.plans.removed[0].id, "p-2");
+        assert_eq!(removed.tasks.removed[0].id, "p-2/1", "its tasks, not the tasks of `p`");
+        assert!(removed.tasks.modified.is_empty());
+    }
+
+    #[test]
+    fn a_preview_of_a_site_never_built_has_nothing_pending() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut preview = Preview::read(&dir.path().join("public")).expect("no published build");
+        let shown = preview.history(&records("a"), &[], None, "2026-01-02T00:00:00Z");
+        assert_eq!(shown, History { version: VERSION, ..History::default() });
     }
 }
 
@@ -438,7 +554,7 @@ mod round_trip {
         let change = (any::<u32>(), "[0-9TZ:-]{0,20}", any_diff(), any_diff()).prop_map(
             |(number, date, plans, tasks)| Change { number, date, plans, tasks, reports: Vec::new() },
         );
-        proptest::collection::vec(change, 0..4).prop_map(|changes| History { version: VERSION, changes })
+        proptest::collection::vec(change, 0..4).prop_map(|changes| History { version: VERSION, changes, pending: None })
     }
 
     proptest! {
@@ -476,6 +592,7 @@ mod round_trip {
                 tasks: d,
                 reports: Vec::new(),
             }],
+            pending: None,
         };
         let text = serde_json::to_string_pretty(&h).expect("json");
         assert!(text.contains("\"en\": null"), "{text}");
@@ -501,7 +618,7 @@ mod round_trip {
         assert_eq!(h.changes[1].plans, Diff::default());
         assert_eq!(
             serde_json::from_str::<History>(r#"{"version": 1}"#).expect("no changes"),
-            History { version: 1, changes: vec![] }
+            History { version: 1, changes: vec![], pending: None }
         );
     }
 

@@ -19,6 +19,11 @@ pub struct History {
     pub version: u32,
     #[serde(default, deserialize_with = "lenient::list")]
     pub changes: Vec<Change>,
+    /// In a preview only: what the next `plansite build` would record, shown
+    /// on the changes pages as unpublished; never written to changes.json
+    /// or the feeds.
+    #[serde(skip)]
+    pub pending: Option<Change>,
 }
 
 /// What one build changed.
@@ -131,6 +136,12 @@ impl Diff {
         self.added.is_empty() && self.removed.is_empty() && self.modified.is_empty()
     }
 
+    pub fn extend(&mut self, other: &Diff) {
+        self.added.extend(other.added.iter().cloned());
+        self.removed.extend(other.removed.iter().cloned());
+        self.modified.extend(other.modified.iter().cloned());
+    }
+
     pub fn items(&self) -> impl Iterator<Item = (&'static str, &Item)> {
         let tag = |t: &'static str| move |i| (t, i);
         self.added
@@ -142,6 +153,10 @@ impl Diff {
 }
 
 impl Change {
+    pub fn is_empty(&self) -> bool {
+        self.plans.is_empty() && self.tasks.is_empty() && self.reports.is_empty()
+    }
+
     /// Whether the change touches a plan (its own record or its tasks).
     pub fn concerns_plan(&self, plan: &str) -> bool {
         self.plans.items().chain(self.tasks.items()).any(|(_, i)| i.plan == plan)

@@ -1,6 +1,8 @@
-//! `plansite serve`: build, serve the output (on 127.0.0.1 unless told
+//! `plansite serve`: build a preview, serve it (on 127.0.0.1 unless told
 //! otherwise), rebuild when content, themes or seeds change, and reload open
-//! pages. A failed rebuild leaves the last good site being served (the
+//! pages. The preview is written into a folder of its own
+//! ([`preview_folder`]), never into the published `public/`, and records
+//! no change in the history: only `plansite build` publishes. A failed rebuild leaves the last good site being served (the
 //! atomic write guarantees it) and shows the error in an overlay on every
 //! open page.
 //!
@@ -57,7 +59,11 @@ const LIVE_JS: &str = r#"(function () {
 
 /// Options for one serving session.
 pub struct ServeOptions {
+    /// `build.out` is where the preview is written ([`preview_folder`]).
     pub build: BuildOptions,
+    /// The published build (`public/`), read to show what is not yet
+    /// published, never written.
+    pub published: PathBuf,
     /// The address to listen on: 127.0.0.1 unless the user asked otherwise.
     pub bind: IpAddr,
     /// 0 picks a free port.
@@ -120,11 +126,20 @@ pub fn serve(
     // `gate.write()` while it commits a rebuild, so no request ever sees
     // half of one.
     let gate = Arc::new(RwLock::new(()));
-    let mut session = Session::new(options.build.clone()).with_gate(Arc::clone(&gate));
-    rebuild(&mut session, progress, report, &status);
+    // Listen first: a busy port is known at once, not after a whole build.
+    // Connections wait in the backlog until the first build is done.
     let wanted = SocketAddr::new(options.bind, options.port);
-    let listener =
-        TcpListener::bind(wanted).map_err(|e| Error::Other(format!("cannot listen on {wanted}: {e}")))?;
+    let listener = TcpListener::bind(wanted).map_err(|e| {
+        Error::Other(format!(
+            "cannot listen on {wanted}: {e}\n     hint: another program (perhaps another plansite serve) uses \
+             port {}; stop it, or choose another port with --port N (or --port 0 for a free one)",
+            options.port
+        ))
+    })?;
+    mark_as_scratch(&options.build.out)?;
+    let mut session =
+        Session::new(options.build.clone(), options.published.clone()).with_gate(Arc::clone(&gate));
+    rebuild(&mut session, progress, report, &status);
     let address = listener.local_addr().map_err(|e| Error::Other(e.to_string()))?;
     listener.set_nonblocking(true).map_err(|e| Error::Other(e.to_string()))?;
     let server = Arc::new(Server {
@@ -167,6 +182,26 @@ pub fn serve(
         }
     }
     Ok(())
+}
+
+/// Where `serve` writes its preview of the site in `root`: a folder of its
+/// own, so that trial edits never reach the published `public/` or its
+/// change history.
+pub fn preview_folder(root: &Path) -> PathBuf {
+    root.join(".plansite").join("preview")
+}
+
+/// Puts a `.gitignore` that ignores everything in the preview's parent
+/// folder (`.plansite/`), so a site kept in git never commits a preview.
+fn mark_as_scratch(preview: &Path) -> Result<()> {
+    let Some(parent) = preview.parent() else { return Ok(()) };
+    let ignore = parent.join(".gitignore");
+    if ignore.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    std::fs::write(&ignore, "# plansite serve's preview: never committed, never published\n*\n")
+        .map_err(|e| Error::io(&ignore, e))
 }
 
 fn rebuild(

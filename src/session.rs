@@ -4,6 +4,11 @@
 //! changed (see [`Scope`]) and writes only the files whose bytes changed.
 //! Anything else changing (site.toml, agencies, glossary, seeds, theme)
 //! makes the next build a full one.
+//!
+//! A session is a preview: it writes its own output folder, never the
+//! published one, and records no change. Its changes pages show the
+//! published history, and as pending what `plansite build` would record
+//! now ([`crate::changes::Preview`]).
 
 use crate::build::{self, BuildOptions, BuildReport, Memory, Progress};
 use crate::error::{Error, Result};
@@ -13,13 +18,16 @@ use crate::output::{self, Published, WriteReport};
 use crate::render::Theme;
 use crate::resolve::Resolved;
 use crate::scope::{self, Listings, Scope};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Instant, SystemTime};
 
 /// Builds that remember the previous one.
 pub struct Session {
+    /// `out` is the preview's own folder.
     options: BuildOptions,
+    /// The published build's folder (usually `public/`), only ever read.
+    published: PathBuf,
     /// Fingerprint of every input but the plan files; `None` before the first build.
     inputs: Option<u128>,
     plans: PlanCache,
@@ -38,15 +46,21 @@ struct Last {
     report: BuildReport,
     listings: Listings,
     published: Published,
-    /// Which output folder it wrote: another build (`plansite build` run
-    /// beside the server) swaps in a new folder.
+    /// Which output folder it wrote: another session may have swapped in
+    /// a new folder.
     folder: Option<Folder>,
+    /// Which published build it compared with: `plansite build` run beside
+    /// the server publishes a new one, and then everything is compared again.
+    baseline: Option<Folder>,
 }
 
 impl Session {
-    pub fn new(options: BuildOptions) -> Session {
+    /// A session writing its preview into `options.out` and comparing with
+    /// the build published in `published`.
+    pub fn new(options: BuildOptions, published: PathBuf) -> Session {
         Session {
             options,
+            published,
             inputs: None,
             plans: PlanCache::default(),
             theme: None,
@@ -101,8 +115,12 @@ impl Session {
             Some(theme) => theme,
             slot => slot.insert(Theme::load(&self.options.root.join("themes").join(&site.config.theme))?),
         };
-        if self.last.as_ref().is_some_and(|l| l.folder.is_none() || l.folder != folder(&self.options.out)) {
-            // The output folder went away or another build replaced it.
+        let baseline = folder(&self.published);
+        if self.last.as_ref().is_some_and(|l| {
+            l.folder.is_none() || l.folder != folder(&self.options.out) || l.baseline != baseline
+        }) {
+            // The output folder went away or another build replaced it, or
+            // a new build was published.
             self.last = None;
         }
         let resolved = Resolved::new(site);
@@ -111,6 +129,9 @@ impl Session {
             Some(last) => Scope::between(&last.plans, &last.listings, &resolved, &listings),
             None => Scope::all(),
         };
+        if scope.is_all() || self.memory.preview.is_none() {
+            self.memory.preview = Some(crate::changes::Preview::read(&self.published)?);
+        }
         if let Some(last) = self.last.as_ref().filter(|l| scope.is_empty() && same_ids(&l.plans, &site.plans))
         {
             // Saved without a change: the site would be the same bytes.
@@ -149,8 +170,14 @@ impl Session {
         };
         build::write_stage(progress, report.write, clock);
         let folder = folder(&self.options.out);
-        self.last =
-            Some(Last { plans: site.plans.clone(), report: report.clone(), listings, published, folder });
+        self.last = Some(Last {
+            plans: site.plans.clone(),
+            report: report.clone(),
+            listings,
+            published,
+            folder,
+            baseline,
+        });
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
     }

@@ -1,11 +1,13 @@
 //! The change log across builds: history starts with the first build,
 //! records additions, removals and modifications (with fields), survives
-//! rebuilds, and is published as pages and valid Atom feeds.
+//! rebuilds, and is published as pages and valid Atom feeds. Only a build
+//! records: a preview (`serve`) shows trial edits as unpublished.
 
 mod common;
 
 use common::TempSite;
-use plansite::build::{Silent, build};
+use plansite::build::{BuildOptions, Silent, build};
+use plansite::session::Session;
 use serde_json::Value;
 
 fn build_at(site: &TempSite, now: &str) {
@@ -171,4 +173,100 @@ fn a_site_rebuilds_after_an_import() {
     assert_eq!(history(&site), h, "the rebuilds keep the history as it was");
     let page = site.read("public/en/changes/index.html");
     assert!(page.contains("Kế hoạch chuyển đổi số trong giáo dục năm 2026"), "shown in Vietnamese");
+}
+
+/// Every Atom feed of a built site: path → bytes.
+fn feeds(out: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    common::tree(out)
+        .into_iter()
+        .filter(|(path, _)| path.ends_with("feed.xml"))
+        .map(|(path, (bytes, _))| (path, bytes))
+        .collect()
+}
+
+/// A preview session of `site`, as `plansite serve` runs it.
+fn preview(site: &TempSite, now: &str) -> Session {
+    let options = BuildOptions { out: site.preview(), now: Some(now.to_string()), ..site.options() };
+    Session::new(options, site.out())
+}
+
+#[test]
+fn trial_edits_in_a_preview_are_shown_as_unpublished_and_never_recorded() {
+    let site = TempSite::copy_of_repo();
+    let plan = site.plan_file();
+    build_at(&site, "2026-11-01T09:00:00Z");
+    site.edit(&plan, "id = \"70\"", "id = \"71\"");
+    build_at(&site, "2026-11-02T09:00:00Z");
+    let published = common::tree(&site.out());
+    let history_before = site.read("public/data/changes.json");
+    let feeds_before = feeds(&site.out());
+    assert_eq!(history(&site)["changes"].as_array().map(Vec::len), Some(1), "one published change");
+
+    let mut session = preview(&site, "2026-11-03T09:00:00Z");
+    session.rebuild(&mut Silent).expect("first preview");
+    let changes_page = |lang: &str| {
+        std::fs::read_to_string(site.preview().join(lang).join("changes/index.html")).expect("changes page")
+    };
+    assert!(!changes_page("en").contains("id=\"unpublished\""), "nothing to show before an edit");
+
+    // A trial edit: shown on the preview's changes pages as not yet published.
+    let (from, to) =
+        ("output = { vi = \"Đề án\", en = \"Scheme\" }", "output = { vi = \"Thử\", en = \"Trial\" }");
+    site.edit(&plan, from, to);
+    session.rebuild(&mut Silent).expect("rebuild after the edit");
+    let page = changes_page("en");
+    let unpublished = page.split("id=\"unpublished\"").nth(1).expect("an unpublished section");
+    assert!(unpublished.contains("Not yet published"), "{page}");
+    assert!(unpublished.contains("1 tasks modified"), "{page}");
+    assert!(unpublished.contains("href=\"/en/plans/hue-2025-03-nq-cp/tasks/5/\""), "{page}");
+    assert!(page.contains("id=\"change-1\""), "the published change is still listed");
+    assert!(changes_page("vi").contains("Chưa công bố"));
+    let plan_page =
+        std::fs::read_to_string(site.preview().join("en/plans/hue-2025-03-nq-cp/changes/index.html"))
+            .expect("plan changes page");
+    assert!(plan_page.contains("id=\"unpublished\""), "{plan_page}");
+    let other_plan =
+        std::fs::read_to_string(site.preview().join("en/plans/hue-261-kh-ubnd-2024/changes/index.html"))
+            .expect("another plan's changes page");
+    assert!(!other_plan.contains("id=\"unpublished\""), "only the plans it concerns");
+    // The preview's own history file and feeds are the published ones.
+    let preview_history = std::fs::read_to_string(site.preview().join("data/changes.json")).expect("history");
+    assert_eq!(preview_history, history_before);
+    assert_eq!(feeds(&site.preview()), feeds_before);
+
+    // Reverted: nothing pending; the published site was never touched.
+    site.edit(&plan, to, from);
+    session.rebuild(&mut Silent).expect("rebuild after the revert");
+    assert!(!changes_page("en").contains("id=\"unpublished\""));
+    common::assert_same_tree(&published, &common::tree(&site.out()), "the published site after a preview");
+
+    // The next build records nothing of the trial.
+    build_at(&site, "2026-11-04T09:00:00Z");
+    assert_eq!(site.read("public/data/changes.json"), history_before);
+    assert_eq!(feeds(&site.out()), feeds_before);
+}
+
+#[test]
+fn what_a_preview_shows_as_pending_is_what_the_next_build_records() {
+    let site = TempSite::copy_of_repo();
+    let plan = site.plan_file();
+    build_at(&site, "2026-11-01T09:00:00Z");
+    let mut session = preview(&site, "2026-11-02T09:00:00Z");
+    session.rebuild(&mut Silent).expect("first preview");
+    site.edit(&plan, "id = \"70\"", "id = \"71\"");
+    session.rebuild(&mut Silent).expect("rebuild after the edit");
+    let page = std::fs::read_to_string(site.preview().join("en/changes/index.html")).expect("page");
+    let unpublished = page.split("id=\"unpublished\"").nth(1).expect("an unpublished section");
+    assert!(unpublished.contains("1 tasks added, 1 tasks removed"), "{page}");
+    assert_eq!(history(&site)["changes"], serde_json::json!([]), "not recorded by the preview");
+
+    build_at(&site, "2026-11-02T09:00:00Z");
+    let change = &history(&site)["changes"][0];
+    assert_eq!(ids(&change["tasks"]["added"]), ["hue-2025-03-nq-cp/71"]);
+    assert_eq!(ids(&change["tasks"]["removed"]), ["hue-2025-03-nq-cp/70"]);
+    // Published beside the running preview: it compares with the new build.
+    session.rebuild(&mut Silent).expect("rebuild after the build");
+    let page = std::fs::read_to_string(site.preview().join("en/changes/index.html")).expect("page");
+    assert!(!page.contains("id=\"unpublished\""), "{page}");
+    assert!(page.contains("id=\"change-1\""), "the change the build recorded");
 }

@@ -1,7 +1,7 @@
 //! Incremental rebuilds: a session (what `plansite serve` runs) that
-//! rebuilds after each edit must publish exactly what a full build of the
-//! same content publishes, while rendering and writing only what the edit
-//! touched.
+//! rebuilds after each edit must write exactly what a full build of the
+//! same content writes, while rendering and writing only what the edit
+//! touched; and it never writes the published site or its history.
 
 mod common;
 
@@ -14,8 +14,9 @@ use std::path::Path;
 const PLAN: &str = "content/plans/hue-261-kh-ubnd-2024.toml";
 const NOW: &str = "2026-03-01T00:00:00Z";
 
+/// A session's options: its preview folder, as `serve` writes it.
 fn options(site: &TempSite) -> BuildOptions {
-    BuildOptions { now: Some(NOW.to_string()), ..site.options() }
+    BuildOptions { now: Some(NOW.to_string()), out: site.preview(), ..site.options() }
 }
 
 /// Path → bytes (mtimes differ between the two folders by nature).
@@ -23,7 +24,9 @@ fn bytes(out: &Path) -> BTreeMap<String, Vec<u8>> {
     tree(out).into_iter().map(|(path, (bytes, _))| (path, bytes)).collect()
 }
 
-/// The same content, rebuilt by a session and built from scratch.
+/// The same content, rebuilt by one session after each edit, and built
+/// from scratch by a new session each time; both compare with the build
+/// published in `live`'s `public/`.
 struct Twins {
     live: TempSite,
     session: Session,
@@ -34,12 +37,26 @@ impl Twins {
     fn new() -> Twins {
         let live = TempSite::copy_of_repo();
         let fresh = TempSite::copy_of_repo();
-        let mut session = Session::new(options(&live));
+        let mut session = Session::new(options(&live), live.out());
         session.rebuild(&mut Silent).expect("first session build");
-        build(&options(&fresh), &mut Silent).expect("first full build");
-        let twins = Twins { live, session, fresh };
-        twins.assert_same("the first build");
+        // Nothing published yet, so no history: a preview is what a build makes.
+        build(&fresh.options(), &mut Silent).expect("a full build");
+        assert_eq!(bytes(&live.preview()), bytes(&fresh.out()), "the first preview and a build differ");
+        let mut twins = Twins { live, session, fresh };
+        twins.fresh_build("the first build");
         twins
+    }
+
+    /// A new session's first build of `fresh`, in a new folder.
+    fn fresh_build(&mut self, what: &str) {
+        let preview = self.fresh.preview();
+        if preview.exists() {
+            std::fs::remove_dir_all(&preview).expect("remove the fresh preview");
+        }
+        Session::new(options(&self.fresh), self.live.out())
+            .rebuild(&mut Silent)
+            .unwrap_or_else(|e| panic!("{what}: full build: {e}"));
+        self.assert_same(what);
     }
 
     /// Applies `change` to both sites and rebuilds both; returns the
@@ -48,13 +65,12 @@ impl Twins {
         change(&self.live);
         change(&self.fresh);
         let report = self.session.rebuild(&mut Silent).unwrap_or_else(|e| panic!("{what}: session: {e}"));
-        build(&options(&self.fresh), &mut Silent).unwrap_or_else(|e| panic!("{what}: full build: {e}"));
-        self.assert_same(what);
+        self.fresh_build(what);
         report
     }
 
     fn assert_same(&self, what: &str) {
-        let (live, fresh) = (bytes(&self.live.out()), bytes(&self.fresh.out()));
+        let (live, fresh) = (bytes(&self.live.preview()), bytes(&self.fresh.preview()));
         let paths: std::collections::BTreeSet<&String> = live.keys().chain(fresh.keys()).collect();
         let differ: Vec<&&String> =
             paths.iter().filter(|p| live.get(**p) != fresh.get(**p)).take(10).collect();
@@ -125,12 +141,12 @@ fn a_session_publishes_what_a_full_build_publishes_after_every_kind_of_edit() {
 #[test]
 fn a_failed_rebuild_keeps_the_published_site_and_the_next_one_recovers() {
     let mut twins = Twins::new();
-    let before = tree(&twins.live.out());
+    let before = tree(&twins.live.preview());
     let good = twins.live.read(PLAN);
     twins.live.write(PLAN, &good.replacen("[[tasks]]", "[[tasks]\n", 1));
     let error = twins.session.rebuild(&mut Silent).expect_err("broken TOML fails");
     assert!(format!("{error}").contains("hue-261-kh-ubnd-2024.toml"), "the error names the file: {error}");
-    common::assert_same_tree(&before, &tree(&twins.live.out()), "a failed rebuild");
+    common::assert_same_tree(&before, &tree(&twins.live.preview()), "a failed rebuild");
     twins.live.write(PLAN, &good);
     twins.step("a fix after the error", |s| {
         s.edit(PLAN, "vi = \"Sở Thông tin và Truyền thông chủ trì", "vi = \"Sở TT&TT chủ trì")
@@ -140,7 +156,7 @@ fn a_failed_rebuild_keeps_the_published_site_and_the_next_one_recovers() {
 #[test]
 fn files_a_rebuild_does_not_change_keep_their_mtime() {
     let mut twins = Twins::new();
-    let before = tree(&twins.live.out());
+    let before = tree(&twins.live.preview());
     twins.step("a task title edit", |s| {
         s.edit(
             PLAN,
@@ -148,7 +164,7 @@ fn files_a_rebuild_does_not_change_keep_their_mtime() {
             "vi = \"Sở Thông tin và Truyền thông (sửa) chủ trì",
         )
     });
-    let after = tree(&twins.live.out());
+    let after = tree(&twins.live.preview());
     let mut changed = 0;
     for (path, (bytes, mtime)) in &after {
         match before.get(path) {
@@ -181,23 +197,23 @@ fn files_a_rebuild_does_not_change_keep_their_mtime() {
 #[test]
 fn a_session_whose_output_folder_was_deleted_writes_it_all_again() {
     let mut twins = Twins::new();
-    std::fs::remove_dir_all(twins.live.out()).expect("delete the output");
-    std::fs::remove_dir_all(twins.fresh.out()).expect("delete the output");
+    std::fs::remove_dir_all(twins.live.preview()).expect("delete the output");
     twins.step("a build after the output was deleted", |s| {
         s.edit(PLAN, "vi = \"Sở Thông tin và Truyền thông chủ trì", "vi = \"Sở TT&TT chủ trì")
     });
-    assert!(twins.live.out().join("vi/index.html").is_file());
+    assert!(twins.live.preview().join("vi/index.html").is_file());
 }
 
 #[test]
 fn a_session_writes_everything_again_after_another_build_replaced_its_output() {
     let mut twins = Twins::new();
+    // Another session of the same site (a second `serve`) wrote the preview.
     let other = BuildOptions { base_url: Some("https://elsewhere.example/".into()), ..options(&twins.live) };
-    build(&other, &mut Silent).expect("a build beside the server");
+    build(&other, &mut Silent).expect("another writer of the preview");
     twins.step("an edit after another build", |s| {
         s.edit(PLAN, "vi = \"Sở Thông tin và Truyền thông chủ trì", "vi = \"Sở TT&TT chủ trì")
     });
-    let sitemap = std::fs::read_to_string(twins.live.out().join("sitemap.xml")).expect("sitemap");
+    let sitemap = std::fs::read_to_string(twins.live.preview().join("sitemap.xml")).expect("sitemap");
     assert!(!sitemap.contains("elsewhere.example"), "nothing of the other build is left");
 }
 

@@ -80,6 +80,8 @@ fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 #[test]
 fn serve_rebuilds_on_change_and_keeps_the_last_good_site() {
     let site = TempSite::copy_of_repo();
+    site.build().expect("the published build");
+    let published = common::tree(&site.out());
     let (mut server, address) = start(&site, &[]);
     assert!(address.starts_with("127.0.0.1:"), "{address}");
 
@@ -87,10 +89,8 @@ fn serve_rebuilds_on_change_and_keeps_the_last_good_site() {
     let (code, body) = get(&address, page);
     assert_eq!(code, 200);
     assert!(body.contains("<script src=\"/__plansite/live.js\"></script></body>"), "live reload is injected");
-    assert!(
-        !site.read("public/en/plans/hue-2025-03-nq-cp/tasks/1/index.html").contains("live.js"),
-        "not on disk"
-    );
+    let preview = site.preview().join("en/plans/hue-2025-03-nq-cp/tasks/1/index.html");
+    assert!(!std::fs::read_to_string(preview).expect("the preview").contains("live.js"), "not on disk");
     let (code, _) = get(&address, "/en/no/such/page/");
     assert_eq!(code, 404);
     let (_, status) = get(&address, "/__plansite/status");
@@ -106,6 +106,12 @@ fn serve_rebuilds_on_change_and_keeps_the_last_good_site() {
     eventually("the edited title", || {
         get(&address, page).1.contains("Plan for a regular, extensive communication programme")
     });
+    let (_, changes) = get(&address, "/en/changes/");
+    let unpublished = changes.split("id=\"unpublished\"").nth(1).expect("the trial edit, as unpublished");
+    assert!(
+        unpublished.contains("Not yet published") && unpublished.contains("1 tasks modified"),
+        "{changes}"
+    );
     eventually("a new version for open pages to reload", || {
         let (_, status) = get(&address, "/__plansite/status");
         serde_json::from_str::<serde_json::Value>(&status).expect("json")["version"].as_u64() > Some(version)
@@ -130,6 +136,7 @@ fn serve_rebuilds_on_change_and_keeps_the_last_good_site() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
+    common::assert_same_tree(&published, &common::tree(&site.out()), "serve never writes the published site");
 }
 
 const PAGE: &str = "/en/plans/hue-2025-03-nq-cp/tasks/1/";

@@ -1,5 +1,5 @@
-//! `plansite serve`: build, serve on 127.0.0.1 (or `--bind`), rebuild and
-//! reload on change.
+//! `plansite serve`: build a preview into `.plansite/preview/`, serve it on
+//! 127.0.0.1 (or `--bind`), rebuild and reload on change.
 
 use super::RootArg;
 use super::build::Stderr;
@@ -15,8 +15,8 @@ pub struct Args {
     root: RootArg,
     #[command(flatten)]
     today: super::TodayArg,
-    /// Port to listen on [default: a free one, printed]
-    #[arg(long, default_value_t = 0)]
+    /// Port to listen on; 0 picks a free one [default: a free one, printed]
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
     port: u16,
     /// Address to listen on; anything but a loopback address lets other
     /// machines read the previews (drafts too with --drafts)
@@ -32,8 +32,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let root = args.root.root;
+    let published = root.join("public");
     let build = BuildOptions {
-        out: root.join("public"),
+        out: plansite::serve::preview_folder(&root),
         root,
         base_url: None,
         drafts: args.drafts,
@@ -60,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut ready = |url: &str| {
         println!("Serving {url} (Ctrl-C to stop)");
     };
-    let options = ServeOptions { build, bind: args.bind, port: args.port };
+    let options = ServeOptions { build, published, bind: args.bind, port: args.port };
     serve(options, progress.as_mut(), &mut report, &mut ready, stop)?;
     eprintln!("stopped");
     Ok(())

@@ -673,32 +673,34 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    /// The change log, site-wide or for one plan, newest first.
+    /// The change log, site-wide or for one plan, newest first; in a
+    /// preview, first what is not yet published.
     pub fn changes_page(&self, plan: Option<usize>) -> Value {
         let plan_id = plan.map(|p| self.r.site.plans[p].id.as_str());
         let t = |k: &str| self.t(k).to_string();
-        let entries: Vec<Value> = self
-            .r
-            .history
-            .changes
-            .iter()
-            .filter(|c| plan_id.is_none_or(|id| c.concerns_plan(id)))
-            .map(|c| {
-                let mut items = Vec::new();
-                for (what, diff) in [("plan", &c.plans), ("task", &c.tasks)] {
-                    for (kind, list) in [("added", &diff.added), ("removed", &diff.removed), ("modified", &diff.modified)] {
-                        for i in list.iter().filter(|i| plan_id.is_none_or(|id| i.plan == id)) {
-                            let url = (kind != "removed").then(|| match what {
-                                "plan" => self.url(&format!("plans/{}/", i.id)),
-                                _ => self.url(&format!("plans/{}/tasks/{}/", i.plan, i.id.rsplit('/').next().unwrap_or(""))),
-                            });
-                            let fields: Vec<&str> = i.fields.iter().map(|f| self.t(field_label(f))).collect();
-                            items.push(context! { what => what, kind => kind, title => self.l(&i.title), url => url, fields => fields });
-                        }
+        let concerned = |c: &&crate::history::Change| plan_id.is_none_or(|id| c.concerns_plan(id));
+        let entry = |c: &crate::history::Change| {
+            let mut items = Vec::new();
+            for (what, diff) in [("plan", &c.plans), ("task", &c.tasks)] {
+                for (kind, list) in
+                    [("added", &diff.added), ("removed", &diff.removed), ("modified", &diff.modified)]
+                {
+                    for i in list.iter().filter(|i| plan_id.is_none_or(|id| i.plan == id)) {
+                        let url = (kind != "removed").then(|| match what {
+                            "plan" => self.url(&format!("plans/{}/", i.id)),
+                            _ => self.url(&format!(
+                                "plans/{}/tasks/{}/",
+                                i.plan,
+                                i.id.rsplit('/').next().unwrap_or("")
+                            )),
+                        });
+                        let fields: Vec<&str> = i.fields.iter().map(|f| self.t(field_label(f))).collect();
+                        items.push(context! { what => what, kind => kind, title => self.l(&i.title), url => url, fields => fields });
                     }
                 }
-                let date = c.date.get(..10).and_then(Date::parse_iso).map(|d| self.date(d));
-                let reports: Vec<Value> = c
+            }
+            let date = c.date.get(..10).and_then(Date::parse_iso).map(|d| self.date(d));
+            let reports: Vec<Value> = c
                     .reports
                     .iter()
                     .filter(|r| plan_id.is_none_or(|id| r.plan == id))
@@ -708,17 +710,19 @@ impl<'a> Views<'a> {
                         context! { as_of => as_of, by => by, tasks => r.tasks.len(), url => self.url(&format!("plans/{}/", r.plan)) }
                     })
                     .collect();
-                context! {
-                    number => c.number, date => date, date_iso => c.date,
-                    summary => crate::history::summary(c, &t), items => items, reports => reports,
-                }
-            })
-            .collect();
+            context! {
+                number => c.number, date => date, date_iso => c.date,
+                summary => crate::history::summary(c, &t), items => items, reports => reports,
+            }
+        };
+        let history = &self.r.history;
+        let entries: Vec<Value> = history.changes.iter().filter(concerned).map(entry).collect();
+        let pending = history.pending.as_ref().filter(concerned).map(entry);
         let feed = match plan {
             Some(p) => self.url(&format!("plans/{}/feed.xml", self.r.site.plans[p].id)),
             None => self.url("feed.xml"),
         };
-        context! { plan => plan.map(|p| self.plan(p)), entries => entries, feed => feed }
+        context! { plan => plan.map(|p| self.plan(p)), entries => entries, pending => pending, feed => feed }
     }
 
     /// The agencies index: per jurisdiction, agencies then groups, with counts.

@@ -45,6 +45,11 @@ impl TempSite {
         self.root().join("public")
     }
 
+    /// Where `serve` writes its preview of this site.
+    pub fn preview(&self) -> PathBuf {
+        plansite::serve::preview_folder(self.root())
+    }
+
     pub fn options(&self) -> BuildOptions {
         BuildOptions {
             root: self.root().to_path_buf(),
