@@ -364,6 +364,31 @@ pub fn vanished_ids(site: &Site, previous_tasks: &Path) -> crate::error::Result<
         .collect())
 }
 
+/// The problems in the order to fix them: ids that vanished first, since
+/// after a rename their alias is the fix, and it also mends the links to
+/// the old pages (from the change history, say), whose hints then point at
+/// it rather than at the links.
+pub fn vanished_first(vanished: Vec<Problem>, others: Vec<Problem>) -> Vec<Problem> {
+    let mut others = others;
+    for link in others.iter_mut().filter(|p| p.kind == "broken-link") {
+        let cause = vanished.iter().enumerate().find(|(_, v)| {
+            let (plan, task) = v.place.split_once('/').unwrap_or((v.place.as_str(), ""));
+            let gone_plan = v.message.starts_with("plan ");
+            let page =
+                if gone_plan { format!("/plans/{plan}/") } else { format!("/plans/{plan}/tasks/{task}/") };
+            link.message.contains(&page)
+        });
+        if let Some((i, v)) = cause {
+            link.hint = format!(
+                "the page of `{}`, which problem {} reports gone: its alias fixes this link too",
+                v.place,
+                i + 1
+            );
+        }
+    }
+    vanished.into_iter().chain(others).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,8 +53,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let site = prepare(site, &options)?;
     let (files, _) = render_prepared(&site, &options, &mut Silent, Instant::now())?;
     let mut problems = site_problems(&files, &base_path(&site.config.base_url));
-    problems.extend(vanished);
     problems.extend(inverted);
+    let problems = plansite::check::vanished_first(vanished, problems);
     if args.json {
         let report = serde_json::json!({
             "ok": problems.is_empty(),

@@ -7,7 +7,7 @@ use plansite::search::query::{DEFAULT_LIMIT, Dir, Options, search};
 use plansite::text::Lang;
 use plansite::web::SEARCH_KINDS as KINDS;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum LangArg {
@@ -56,6 +56,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if !dir.join("vi").join("meta.json").is_file() {
         bail!("no search index in {}; run `plansite build` first", dir.display());
     }
+    if let Some(plan) = &args.plan {
+        known_id(&out, "plan", plan)?;
+    }
+    if let Some(agency) = &args.agency {
+        known_id(&out, "agency", agency)?;
+    }
     let lang = match args.lang {
         LangArg::Vi => Lang::Vi,
         LangArg::En => Lang::En,
@@ -78,11 +84,43 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     println!("{} result{} for {:?}", results.total, if results.total == 1 { "" } else { "s" }, args.query);
     for (i, hit) in results.hits.iter().enumerate() {
         let state = hit.state.as_deref().map(|s| format!(" · {s}")).unwrap_or_default();
-        println!("{:>3}. [{}{state}] {}", i + 1, hit.kind, hit.title);
+        println!("{:>3}. [{}{state}] {}", i + 1, hit.kind, one_line(&hit.title));
         println!("     {}", hit.url);
-        println!("     {}", plain(&hit.snippet));
+        println!("     {}", one_line(&plain(&hit.snippet)));
     }
     Ok(())
+}
+
+/// Refuses a `--plan` or `--agency` id the built site does not have, which
+/// would otherwise silently find nothing, naming the closest id.
+fn known_id(out: &Path, what: &str, id: &str) -> anyhow::Result<()> {
+    let (file, key) = if what == "plan" { ("plans.json", "plans") } else { ("agencies.json", "agencies") };
+    let path = out.join("data").join(file);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading {}; run `plansite build` first", path.display()))?;
+    let data: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not plansite's open data; run `plansite build`", path.display()))?;
+    let ids: Vec<&str> =
+        data[key].as_array().into_iter().flatten().filter_map(|r| r["id"].as_str()).collect();
+    if ids.contains(&id) {
+        return Ok(());
+    }
+    let closest = ids
+        .iter()
+        .map(|known| (strsim::levenshtein(id, known), *known))
+        .filter(|(distance, known)| *distance <= 3.max(known.len() / 4))
+        .min();
+    let hint = match closest {
+        Some((_, known)) => format!("did you mean `{known}`?"),
+        None => format!("the ids are listed in {}", path.display()),
+    };
+    bail!("--{what} `{id}`: the built site has no {what} with this id\n     hint: {hint}")
+}
+
+/// Text on one terminal line: a title or snippet holding a line break (a
+/// multi-line cell of an imported table) would break the layout.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A snippet for the terminal: matches in `*…*`, entities decoded.
