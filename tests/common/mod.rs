@@ -18,8 +18,12 @@ pub struct TempSite {
 
 impl TempSite {
     pub fn copy_of_repo() -> TempSite {
+        TempSite::copy_of_repo_at(&source_site())
+    }
+
+    /// A copy of the site in `repo` (its content, themes and seeds).
+    pub fn copy_of_repo_at(repo: &Path) -> TempSite {
         let dir = tempfile::tempdir().expect("temp dir");
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         for part in ["content", "themes", "seeds"] {
             copy_tree(&repo.join(part), &dir.path().join(part));
         }
@@ -30,7 +34,8 @@ impl TempSite {
     /// glossary: enough to check one plan file as `build` would.
     pub fn registry_only() -> TempSite {
         let dir = tempfile::tempdir().expect("temp dir");
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let repo = source_site();
+        let repo = repo.as_path();
         copy_tree(&repo.join("content/agencies"), &dir.path().join("content/agencies"));
         std::fs::copy(repo.join("content/glossary.toml"), dir.path().join("content/glossary.toml"))
             .expect("copy the glossary");
@@ -101,7 +106,16 @@ impl TempSite {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+/// The site the tests copy: the repository, or the folder named by
+/// `PLANSITE_TEST_SITE` (with content/, themes/ and seeds/), which
+/// tests/content_edits.rs uses to run the tests on edited content.
+pub fn source_site() -> PathBuf {
+    std::env::var_os("PLANSITE_TEST_SITE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.expect("walk");
         let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
