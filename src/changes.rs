@@ -554,7 +554,11 @@ mod round_trip {
         let change = (any::<u32>(), "[0-9TZ:-]{0,20}", any_diff(), any_diff()).prop_map(
             |(number, date, plans, tasks)| Change { number, date, plans, tasks, reports: Vec::new() },
         );
-        proptest::collection::vec(change, 0..4).prop_map(|changes| History { version: VERSION, changes, pending: None })
+        proptest::collection::vec(change, 0..4).prop_map(|changes| History {
+            version: VERSION,
+            changes,
+            pending: None,
+        })
     }
 
     proptest! {

@@ -105,5 +105,9 @@ fn the_tests_that_read_the_content_pass_after_a_task_and_an_agency_are_added() {
             ));
         }
     }
-    assert!(failed.is_empty(), "tests that fail once a task and an agency are added:\n{}", failed.join("\n\n"));
+    assert!(
+        failed.is_empty(),
+        "tests that fail once a task and an agency are added:\n{}",
+        failed.join("\n\n")
+    );
 }

@@ -117,7 +117,8 @@ fn builds_beside_a_running_serve_all_succeed_and_pages_stay_up() {
     let address =
         first.split_whitespace().nth(1).expect("url").trim_start_matches("http://").trim_end_matches('/');
     let address = address.to_string();
-    let files = tree(&site.out()).len();
+    // serve writes its preview, never public/: a build makes the same files.
+    let files = tree(&site.preview()).len();
     let page = "/vi/plans/hue-2025-03-nq-cp/";
     for round in 0..6 {
         // Each edit makes serve rebuild while the build runs.
