@@ -569,7 +569,7 @@ impl<'a> Checker<'a> {
             return format!("`{unknown}` is a name of `{id}`: refer to agencies by id");
         }
         let closest =
-            self.agencies.keys().map(|id| (edit_distance(unknown, id), id)).filter(|(d, _)| *d <= 3).min();
+            self.agencies.keys().map(|id| (strsim::levenshtein(unknown, id), id)).filter(|(d, _)| *d <= 3).min();
         match closest {
             Some((_, id)) => format!("did you mean `{id}`?"),
             None => "add the agency to a file in content/agencies/, or fix the id".to_string(),
@@ -954,31 +954,4 @@ pub fn check_plan(root: &Path, rel: &Path, text: &str) -> Result<()> {
     diags.sort();
     diags.dedup();
     if diags.is_empty() { Ok(()) } else { Err(Error::Invalid(diags)) }
-}
-
-/// Levenshtein distance, for "did you mean" hints.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn distance() {
-        assert_eq!(edit_distance("hue-so-khcm", "hue-so-khcn"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-    }
 }
