@@ -108,14 +108,20 @@ export async function mainStats(page) {
   return page.evaluate(() => {
     const main = document.querySelector('main');
     if (!main) return { main: false, links: 0, text: 0, forms: 0, hrefs: [] };
+    // What script adds on purpose (copy buttons, anchor links, the agency
+    // filter) is marked data-js and left out of the comparison.
+    const added = [...main.querySelectorAll('[data-js]')].filter((el) => !el.hidden);
+    for (const el of added) el.hidden = true;
     const links = [...main.querySelectorAll('a[href]')].filter((a) => a.checkVisibility());
-    return {
+    const stats = {
       main: true,
       links: links.length,
       hrefs: [...new Set(links.map((a) => a.getAttribute('href')))],
       text: main.innerText.trim().length,
       forms: main.querySelectorAll('form').length,
     };
+    for (const el of added) el.hidden = false;
+    return stats;
   });
 }
 
