@@ -84,6 +84,21 @@ pub struct Item {
     /// For modified items: the fields that differ.
     #[serde(default, deserialize_with = "lenient::list")]
     pub fields: Vec<String>,
+    /// Additive: for modified items, each changed field's value before and
+    /// after, as the open data had them. Histories written before it have
+    /// none; pages then name the fields only.
+    #[serde(default, deserialize_with = "lenient::list", skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<FieldChange>,
+}
+
+/// One field of a modified record, before and after.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FieldChange {
+    pub field: String,
+    #[serde(default)]
+    pub old: serde_json::Value,
+    #[serde(default)]
+    pub new: serde_json::Value,
 }
 
 /// Readers for the history's fields that take every value a build may

@@ -815,7 +815,10 @@ impl<'a> Views<'a> {
                                 _ => self.url(&format!("plans/{}/tasks/{}/", i.plan, i.id.rsplit('/').next().unwrap_or(""))),
                             });
                             let fields: Vec<&str> = i.fields.iter().map(|f| self.t(field_label(f))).collect();
-                            items.push(context! { what => what, kind => kind, title => self.l(&i.title), url => url, fields => fields });
+                            let values: Vec<Value> = i.values.iter().map(|v| context! {
+                                field => self.t(field_label(&v.field)), old => self.value_text(&v.old), new => self.value_text(&v.new),
+                            }).collect();
+                            items.push(context! { what => what, kind => kind, title => self.l(&i.title), url => url, fields => fields, values => values });
                         }
                     }
                 }
@@ -841,6 +844,35 @@ impl<'a> Views<'a> {
             None => self.url("feed.xml"),
         };
         context! { plan => plan.map(|p| self.plan(p)), entries => entries, feed => feed }
+    }
+
+    /// An open-data value as a reader of this language reads it: the text of
+    /// a `{vi, en}` pair or of a deadline, agency names for agency ids, a
+    /// list joined; "—" for nothing.
+    fn value_text(&self, v: &serde_json::Value) -> String {
+        use serde_json::Value as J;
+        match v {
+            J::Null => "—".to_string(),
+            J::String(s) => match self.r.agency_index.get(s.as_str()) {
+                Some(&i) => self.r.names.agencies[i].get(self.lang).text.to_string(),
+                None => s.clone(),
+            },
+            J::Array(items) if items.is_empty() => "—".to_string(),
+            J::Array(items) => items.iter().map(|x| self.value_text(x)).collect::<Vec<_>>().join("; "),
+            J::Object(o) => match (
+                o.get(self.lang.code()).filter(|x| !x.is_null()),
+                o.get("vi"),
+                o.get("text"),
+                o.get("status"),
+            ) {
+                (Some(text), ..)
+                | (None, Some(text), ..)
+                | (None, None, Some(text), _)
+                | (None, None, None, Some(text)) => self.value_text(text),
+                _ => serde_json::to_string(v).unwrap_or_default(),
+            },
+            other => other.to_string(),
+        }
     }
 
     /// The agencies index: per jurisdiction, agencies then groups, with counts.
