@@ -26,29 +26,34 @@ impl Names {
             .agencies
             .iter()
             .map(|a| match place_of(&a.jurisdiction) {
-                Some(place) if shared_elsewhere(site, a) => Text {
-                    vi: format!("{} · {}", a.name.vi, place.vi),
-                    en: a
-                        .name
-                        .en
-                        .as_ref()
-                        .map(|en| format!("{en} · {}", place.en.as_deref().unwrap_or(&place.vi))),
-                },
-                _ => a.name.clone(),
+                Some(place) => with_place(site, a, &place),
+                None => a.name.clone(),
             })
             .collect();
         Names { plans, agencies }
     }
 }
 
-/// Whether an agency of another jurisdiction bears the same name in either
-/// language, so the name alone does not say which one is meant.
-fn shared_elsewhere(site: &Site, agency: &Agency) -> bool {
-    site.agencies.iter().any(|other| {
-        other.jurisdiction != agency.jurisdiction
-            && (other.name.vi == agency.name.vi
-                || (other.name.en.is_some() && other.name.en == agency.name.en))
-    })
+/// An agency's name, in each language with " · {place}" where an agency of
+/// another jurisdiction bears the same name and the name does not already
+/// say its place ("Công an thành phố Hải Phòng" keeps its own).
+fn with_place(site: &Site, agency: &Agency, place: &Text) -> Text {
+    let others = || site.agencies.iter().filter(|o| o.jurisdiction != agency.jurisdiction);
+    let place_en = place.en.as_deref().unwrap_or(&place.vi);
+    let vi = &agency.name.vi;
+    let vi = if others().any(|o| o.name.vi == *vi) && !vi.contains(&place.vi) {
+        format!("{vi} · {}", place.vi)
+    } else {
+        vi.clone()
+    };
+    let en = agency.name.en.as_ref().map(|en| {
+        if others().any(|o| o.name.en.as_ref() == Some(en)) && !en.contains(place_en) {
+            format!("{en} · {place_en}")
+        } else {
+            en.clone()
+        }
+    });
+    Text { vi, en }
 }
 
 /// A jurisdiction's place name without its administrative prefix:
