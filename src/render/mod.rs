@@ -268,10 +268,21 @@ impl Common {
                 home => views.url(""),
                 agencies => views.url("agencies/"),
                 data => format!("{base}data/"),
+                updated => site_updated(r, views),
             },
             assets: Value::from_serialize(assets),
         }
     }
+}
+
+/// The day the site last changed (its newest change), or the build's date
+/// when the history has none yet, for the site-wide pages (always redone;
+/// a footer on every page would rewrite every page on every change).
+fn site_updated(r: &Resolved, views: &Views) -> Value {
+    let date =
+        r.history.changes.first().and_then(|c| c.date.get(..10)).and_then(crate::model::Date::parse_iso);
+    let date = date.unwrap_or(r.site.today);
+    context! { text => views.date(date), iso => date.to_string() }
 }
 
 /// A page's path under its language folder: `plans/x/` (empty for home).
