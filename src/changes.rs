@@ -8,7 +8,7 @@
 //! into the published history.
 
 use crate::error::{Error, Result};
-use crate::history::{Change, Diff, History, Item, Records, ReportItem, VERSION, summary};
+use crate::history::{Change, Diff, FieldChange, History, Item, Records, ReportItem, VERSION, summary};
 use crate::output::OutputFile;
 use crate::resolve::Resolved;
 use crate::text::{Lang, Text};
@@ -261,7 +261,15 @@ fn diff<'a>(old: &BTreeMap<String, Value>, new: impl Iterator<Item = &'a Value>)
             Some(before) => {
                 let fields = changed_fields(before, record);
                 if !fields.is_empty() {
-                    d.modified.push(item(id, record, fields));
+                    let values = fields
+                        .iter()
+                        .map(|f| FieldChange {
+                            field: f.clone(),
+                            old: before.get(f).cloned().unwrap_or_default(),
+                            new: record.get(f).cloned().unwrap_or_default(),
+                        })
+                        .collect();
+                    d.modified.push(Item { values, ..item(id, record, fields) });
                 }
             }
         }
@@ -308,6 +316,7 @@ fn item(id: &str, record: &Value, fields: Vec<String>) -> Item {
         title: record.get("title").map(text).unwrap_or_default(),
         agencies,
         fields,
+        values: Vec::new(),
     }
 }
 
@@ -450,6 +459,11 @@ mod tests {
         let d = diff(&old, new.iter());
         assert_eq!(d.modified.len(), 1);
         assert_eq!(d.modified[0].fields, vec!["title"], "urls are not compared");
+        assert_eq!(
+            d.modified[0].values,
+            [FieldChange { field: "title".into(), old: json!({"vi": "a"}), new: json!({"vi": "a2"}) }],
+            "the old and the new value"
+        );
         assert_eq!(d.added[0].id, "p/3");
         assert_eq!(d.added[0].agencies, vec!["z", "x"]);
         assert_eq!(d.removed[0].id, "p/2");
@@ -541,8 +555,19 @@ mod round_trip {
 
     fn any_item() -> impl Strategy<Value = Item> {
         let ids = proptest::collection::vec("[a-z0-9-]{0,6}", 0..3);
-        ("[a-z0-9/-]{0,8}", "[a-z0-9-]{0,6}", any_text(), ids.clone(), ids)
-            .prop_map(|(id, plan, title, agencies, fields)| Item { id, plan, title, agencies, fields })
+        ("[a-z0-9/-]{0,8}", "[a-z0-9-]{0,6}", any_text(), ids.clone(), ids).prop_map(
+            |(id, plan, title, agencies, fields)| Item {
+                id,
+                plan,
+                title,
+                agencies,
+                values: fields
+                    .iter()
+                    .map(|f| FieldChange { field: f.clone(), old: Value::Null, new: Value::from(f.as_str()) })
+                    .collect(),
+                fields,
+            },
+        )
     }
 
     fn any_diff() -> impl Strategy<Value = Diff> {
@@ -601,6 +626,20 @@ mod round_trip {
         let text = serde_json::to_string_pretty(&h).expect("json");
         assert!(text.contains("\"en\": null"), "{text}");
         assert_eq!(serde_json::from_str::<History>(&text).expect("reads back"), h);
+    }
+
+    #[test]
+    fn histories_without_values_read_back() {
+        let h: History = serde_json::from_value(json!({"version": 1, "changes": [{"number": 1, "date": "2026-01-01T00:00:00Z",
+            "tasks": {"modified": [{"id": "p/1", "plan": "p", "title": {"vi": "a"}, "fields": ["title"]}]}}]}))
+        .expect("an old history reads");
+        assert_eq!(h.changes[0].tasks.modified[0].values, []);
+        let h: History = serde_json::from_value(
+            json!({"version": 1, "changes": [{"number": 1, "date": "2026-01-01T00:00:00Z",
+            "tasks": {"modified": [{"id": "p/1", "plan": "p", "values": null}]}}]}),
+        )
+        .expect("null values read");
+        assert_eq!(h.changes[0].tasks.modified[0].values, []);
     }
 
     #[test]

@@ -215,6 +215,32 @@ fn target(url: &str, base: &str) -> Option<(String, Option<String>)> {
     Some((file, anchor))
 }
 
+/// A link as a root-relative URL: a relative one (`tasks/1/`, which plan
+/// pages use to stay light) resolved against its page's folder; `None` for
+/// other schemes (`https:`, `mailto:`) and links within the page (`#x`).
+fn root_relative(url: &str, page: &str, base: &str) -> Option<String> {
+    if url.starts_with('/') {
+        return Some(url.to_string());
+    }
+    let scheme = url.find(':').is_some_and(|i| !url[..i].contains('/'));
+    if url.is_empty() || url.starts_with('#') || url.starts_with('?') || scheme {
+        return None;
+    }
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for segment in url.split_inclusive('/') {
+        match segment {
+            "./" | "." => {}
+            "../" | ".." => {
+                parts.pop();
+            }
+            s => parts.push(s.trim_end_matches('/')),
+        }
+    }
+    let trailing = if url.ends_with('/') { "/" } else { "" };
+    Some(format!("{base}{}{trailing}", parts.join("/")))
+}
+
 /// Links, anchors, orphans and language twins in a rendered site: every
 /// internal link and asset resolves, every page is reachable from a home
 /// page, and every page has its other-language twin.
@@ -229,7 +255,7 @@ pub fn site_problems(files: &[crate::output::OutputFile], base: &str) -> Vec<Pro
     let mut linked: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
     for (path, html) in &pages {
         let urls = attr_values(html, "href").into_iter().chain(attr_values(html, "src"));
-        for url in urls.filter(|u| u.starts_with('/')) {
+        for url in urls.filter_map(|u| root_relative(&u, path, base)) {
             let Some((file, anchor)) = target(&url, base) else {
                 problems.push(Problem {
                     kind: "broken-link",
@@ -393,6 +419,17 @@ pub fn vanished_first(vanished: Vec<Problem>, others: Vec<Problem>) -> Vec<Probl
 mod tests {
     use super::*;
     use crate::output::OutputFile;
+
+    #[test]
+    fn relative_links_resolve_against_their_page() {
+        let page = "vi/plans/p/index.html";
+        assert_eq!(root_relative("tasks/1/", page, "/").as_deref(), Some("/vi/plans/p/tasks/1/"));
+        assert_eq!(root_relative("../q/#x", page, "/sub/").as_deref(), Some("/sub/vi/plans/q/#x"));
+        assert_eq!(root_relative("/vi/", page, "/").as_deref(), Some("/vi/"));
+        for other in ["#task-1", "https://example.org/", "mailto:a@b.c", ""] {
+            assert_eq!(root_relative(other, page, "/"), None, "{other}");
+        }
+    }
 
     fn page(path: &str, body: &str) -> OutputFile {
         OutputFile::new(path, format!("<html><body>{body}</body></html>"))

@@ -89,6 +89,21 @@ pub struct Item {
     /// For modified items: the fields that differ.
     #[serde(default, deserialize_with = "lenient::list")]
     pub fields: Vec<String>,
+    /// Additive: for modified items, each changed field's value before and
+    /// after, as the open data had them. Histories written before it have
+    /// none; pages then name the fields only.
+    #[serde(default, deserialize_with = "lenient::list", skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<FieldChange>,
+}
+
+/// One field of a modified record, before and after.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FieldChange {
+    pub field: String,
+    #[serde(default)]
+    pub old: serde_json::Value,
+    #[serde(default)]
+    pub new: serde_json::Value,
 }
 
 /// Readers for the history's fields that take every value a build may
@@ -200,4 +215,46 @@ pub fn summary(c: &Change, t: &dyn Fn(&str) -> String) -> String {
         parts.push(format!("{} {}", c.reports.len(), t("changes_reports")));
     }
     parts.join(", ")
+}
+
+/// The day (`YYYY-MM-DD`) each plan, task (`<plan>/<task>`) and agency last
+/// changed: the newest change touching it, a report included. Pages show
+/// it as "last updated".
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct LastChanged {
+    pub plans: BTreeMap<String, String>,
+    pub tasks: BTreeMap<String, String>,
+    pub agencies: BTreeMap<String, String>,
+}
+
+impl History {
+    pub fn last_changed(&self) -> LastChanged {
+        let mut last = LastChanged::default();
+        // Newest first: the first date seen for a key is its last change.
+        for c in &self.changes {
+            let day = c.date.get(..10).unwrap_or(&c.date).to_string();
+            let mark = |map: &mut BTreeMap<String, String>, key: &str| {
+                map.entry(key.to_string()).or_insert_with(|| day.clone());
+            };
+            for (_, i) in c.plans.items().chain(c.tasks.items()) {
+                mark(&mut last.plans, &i.plan);
+                for a in &i.agencies {
+                    mark(&mut last.agencies, a);
+                }
+            }
+            for (_, i) in c.tasks.items() {
+                mark(&mut last.tasks, &i.id);
+            }
+            for r in &c.reports {
+                mark(&mut last.plans, &r.plan);
+                for t in &r.tasks {
+                    mark(&mut last.tasks, t);
+                }
+                for a in &r.agencies {
+                    mark(&mut last.agencies, a);
+                }
+            }
+        }
+        last
+    }
 }

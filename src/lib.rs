@@ -3,7 +3,8 @@
 //! The build runs in stages, one module each: [`load`] reads `content/` into
 //! the [`model`]; [`resolve`] links agencies and tasks and works out each
 //! task's [`state`] as of the build's date, giving the resolved site, which
-//! also carries the change [`history`]. Four output stages turn the resolved
+//! also carries the change [`history`] and the short [`names`] every output
+//! shows. Four output stages turn the resolved
 //! site into files: [`render`] into pages, [`opendata`] into data files,
 //! [`search`] into a static search index, and [`changes`] into the change
 //! history and its feeds. They depend on the resolved site and on [`web`]
@@ -30,6 +31,7 @@ pub mod history;
 pub mod import;
 pub mod load;
 pub mod model;
+pub mod names;
 pub mod opendata;
 pub mod output;
 pub mod render;

@@ -167,6 +167,7 @@ struct RawPlan {
     status: Status,
     source: Option<Spanned<String>>,
     title: Text,
+    short_name: Option<Text>,
     #[serde(default)]
     implements: Vec<String>,
     signer: Option<RawSigner>,
@@ -516,6 +517,13 @@ impl<'a> Checker<'a> {
             return None;
         }
         let kind = match (&a.kind, is_group) {
+            (Some(k), false) if !Agency::KINDS.contains(&k.get_ref().as_str()) => {
+                self.diags.push(
+                    at.diag(k.span(), format!("agency `{id}` has unknown kind `{}`", k.get_ref()))
+                        .hint(format!("use one of: {}", Agency::KINDS.join(", "))),
+                );
+                return None;
+            }
             (Some(k), false) => k.get_ref().clone(),
             (None, true) => "group".to_string(),
             (None, false) => {
@@ -568,8 +576,12 @@ impl<'a> Checker<'a> {
         {
             return format!("`{unknown}` is a name of `{id}`: refer to agencies by id");
         }
-        let closest =
-            self.agencies.keys().map(|id| (strsim::levenshtein(unknown, id), id)).filter(|(d, _)| *d <= 3).min();
+        let closest = self
+            .agencies
+            .keys()
+            .map(|id| (strsim::levenshtein(unknown, id), id))
+            .filter(|(d, _)| *d <= 3)
+            .min();
         match closest {
             Some((_, id)) => format!("did you mean `{id}`?"),
             None => "add the agency to a file in content/agencies/, or fix the id".to_string(),
@@ -730,6 +742,7 @@ impl<'a> Checker<'a> {
             status: raw.status,
             source,
             title: raw.title,
+            short_name: raw.short_name,
             implements: raw.implements,
             signer: raw.signer.map(|s| Signer { name: s.name, role: s.role }),
             sections: raw.sections.into_iter().map(Spanned::into_inner).map(section).collect(),

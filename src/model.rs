@@ -54,6 +54,27 @@ pub struct Agency {
 }
 
 impl Agency {
+    /// The kinds an agency may have (`group` is implied by the groups
+    /// table); each has a label in the theme's strings.
+    pub const KINDS: [&'static str; 16] = [
+        "people-committee",
+        "council",
+        "office",
+        "department",
+        "police",
+        "military",
+        "university",
+        "research",
+        "media",
+        "bank",
+        "statistics",
+        "party",
+        "association",
+        "enterprise",
+        "central",
+        "other",
+    ];
+
     pub fn is_group(&self) -> bool {
         self.kind == "group"
     }
@@ -92,6 +113,9 @@ pub struct Plan {
     /// The original document the plan was structured from.
     pub source: Option<SourceDoc>,
     pub title: Text,
+    /// A reviewed short name ("Kế hoạch 343/KH-UBND: … · Huế") for titles,
+    /// cards and breadcrumbs; `None` lets [`crate::names`] derive one.
+    pub short_name: Option<Text>,
     pub implements: Vec<String>,
     pub signer: Option<Signer>,
     pub sections: Vec<Section>,
@@ -127,6 +151,7 @@ impl Plan {
             status,
             source,
             title,
+            short_name,
             implements,
             signer,
             sections,
@@ -146,6 +171,7 @@ impl Plan {
             && *status == other.status
             && *source == other.source
             && *title == other.title
+            && *short_name == other.short_name
             && *implements == other.implements
             && *signer == other.signer
             && *sections == other.sections
@@ -492,6 +518,7 @@ mod tests {
             status: Status::Issued,
             source: None,
             title: Text::vi("x"),
+            short_name: None,
             implements: Vec::new(),
             signer: None,
             sections: Vec::new(),

@@ -26,6 +26,8 @@ struct PlanRecord<'a> {
     id: &'a str,
     number: Option<&'a str>,
     title: &'a Text,
+    /// Additive in v1: the name people tell the plan by.
+    short_name: &'a Text,
     jurisdiction: &'a str,
     date: Option<String>,
     status: &'static str,
@@ -156,6 +158,7 @@ fn plan_records<'a>(r: &'a Resolved) -> Vec<PlanRecord<'a>> {
             id: &p.id,
             number: p.number.as_deref(),
             title: &p.title,
+            short_name: &r.names.plans[i],
             jurisdiction: &p.jurisdiction,
             date: p.date.map(|d| d.to_string()),
             status: p.status.as_str(),
@@ -443,9 +446,14 @@ fn csv_rows(rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
     w.into_inner().map_err(|e| Error::Other(format!("writing CSV: {e}")))
 }
 
-/// A CSV file: the header line, then the rows made by [`csv_rows`].
+/// The UTF-8 byte order mark: without it Excel reads a CSV file as the
+/// local legacy code page and garbles Vietnamese.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A CSV file: the BOM, the header line, then the rows made by [`csv_rows`].
 fn csv_file<'a>(header: &[&str], parts: impl Iterator<Item = &'a Vec<u8>>) -> Result<Vec<u8>> {
-    let mut file = csv_rows(std::iter::once(header.iter().map(|h| h.to_string()).collect()))?;
+    let mut file = BOM.to_vec();
+    file.extend(csv_rows(std::iter::once(header.iter().map(|h| h.to_string()).collect()))?);
     for part in parts {
         file.extend_from_slice(part);
     }

@@ -3,6 +3,7 @@
 
 use crate::history::History;
 use crate::model::{Agency, Plan, Site, Task};
+use crate::names::Names;
 use crate::state::{Counts, State, TaskStatus};
 use std::collections::BTreeMap;
 
@@ -53,6 +54,8 @@ pub struct Resolved<'a> {
     /// Per plan, per task: its state as of the build's date, next due date
     /// and reports.
     pub statuses: Vec<Vec<TaskStatus>>,
+    /// Plans' short names and agencies' names with their place where shared.
+    pub names: Names,
 }
 
 impl<'a> Resolved<'a> {
@@ -101,7 +104,16 @@ impl<'a> Resolved<'a> {
             });
         }
         let statuses = crate::state::statuses(site);
-        Resolved { site, agency_index, assignments, predecessors, history: History::default(), statuses }
+        let names = Names::new(site);
+        Resolved {
+            site,
+            agency_index,
+            assignments,
+            predecessors,
+            history: History::default(),
+            statuses,
+            names,
+        }
     }
 
     pub fn agency(&self, id: &str) -> Option<&'a Agency> {

@@ -93,6 +93,16 @@ fn the_change_log_across_builds() {
     assert!(page.contains("id=\"change-1\""));
     assert!(page.contains("href=\"/en/plans/hue-2025-03-nq-cp/tasks/71/\""));
     assert!(page.contains("1 plans modified, 1 tasks added, 1 tasks removed, 1 tasks modified"), "{page}");
+    // Old → new, as the history keeps them (the output field of task 5).
+    assert_eq!(change["tasks"]["modified"][0]["values"][0]["old"]["en"], "Scheme");
+    assert!(page.contains("<del>Scheme</del> → <ins>New scheme</ins>"), "{page}");
+    assert!(
+        site.read("public/vi/changes/index.html").contains("<del>Đề án</del> → <ins>Đề án mới</ins>"),
+        "Vietnamese values on the Vietnamese page"
+    );
+    // The task's "last updated" is the day of that change.
+    let task = site.read("public/en/plans/hue-2025-03-nq-cp/tasks/5/index.html");
+    assert!(task.contains("Last updated: <time datetime=\"2026-11-02\">"), "task 5 last updated");
     assert!(site.read("public/vi/plans/hue-2025-03-nq-cp/changes/index.html").contains("id=\"change-1\""));
     assert!(
         !site.read("public/vi/plans/hue-261-kh-ubnd-2024/changes/index.html").contains("id=\"change-1\"")

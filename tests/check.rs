@@ -155,3 +155,20 @@ fn a_reader_that_stops_early_is_no_panic() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
 }
+
+#[test]
+fn an_unknown_agency_kind_fails_with_the_valid_kinds() {
+    let site = TempSite::copy_of_repo();
+    let registry = "content/agencies/hue.toml";
+    let text = site.read(registry);
+    let first = text.find("kind = \"department\"").expect("a department in the registry");
+    site.write(registry, &format!("{}kind = \"centre\"{}", &text[..first], &text[first + 19..]));
+    let out = site.cli(&["check"]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(message.contains("content/agencies/hue.toml:"), "{message}");
+    assert!(message.contains("unknown kind `centre`"), "{message}");
+    for kind in plansite::model::Agency::KINDS {
+        assert!(message.contains(kind), "the hint lists `{kind}`: {message}");
+    }
+}

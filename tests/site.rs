@@ -133,7 +133,15 @@ fn internal_links_and_assets_resolve() {
             if url.starts_with("http") || url.starts_with('#') {
                 continue;
             }
-            assert!(url.starts_with('/'), "{}: relative link {url}", page.display());
+            // A relative link (plan pages link their task rows so) is read
+            // against the page's own folder.
+            let url = if url.starts_with('/') {
+                url
+            } else {
+                let folder = page.parent().expect("page folder").strip_prefix(&out).expect("under out");
+                assert!(!url.contains(".."), "{}: relative link {url} leaves its folder", page.display());
+                format!("/{}/{url}", folder.display())
+            };
             assert!(file_for(&out, &url).is_file(), "{}: broken link {url}", page.display());
             if let Some((path, anchor)) = url.split_once('#') {
                 let target = std::fs::read_to_string(file_for(&out, path)).expect("read");
@@ -451,4 +459,183 @@ fn the_site_has_what_every_real_site_has() {
         plan.contains("\"@type\":\"CreativeWork\"")
             && plan.contains("<meta property=\"og:locale\" content=\"vi_VN\">")
     );
+}
+
+/// The text between `start` and the next `end` after it.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let from = text.find(start).unwrap_or_else(|| panic!("no {start:?}")) + start.len();
+    let rest = &text[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+fn plans_json() -> Vec<Value> {
+    json("plans.json")["plans"].as_array().expect("plans").clone()
+}
+
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+#[test]
+fn plan_pages_lead_with_a_summary_whose_counts_are_the_open_data() {
+    for plan in plans_json() {
+        let id = plan["id"].as_str().expect("id");
+        for lang in ["vi", "en"] {
+            let page = site().read(&format!("public/{lang}/plans/{id}/index.html"));
+            let short = plan["short_name"][lang].as_str().expect("short name in both languages");
+            assert!(
+                page.contains(&format!("<h1>{}</h1>", escaped(short))),
+                "{id}/{lang}: h1 is the short name"
+            );
+            assert!(page.contains(&format!("<title>{} · ", escaped(short))), "{id}/{lang}: title");
+            // Summary, then tasks, then indicators, then the full text behind a disclosure.
+            let at = |needle: &str| page.find(needle);
+            let summary = at("<section class=\"plan-summary\"").expect("summary");
+            let tasks = at("<section id=\"tasks\"").expect("tasks");
+            assert!(summary < tasks, "{id}/{lang}: summary before tasks");
+            if let Some(indicators) = at("<section id=\"indicators\"") {
+                assert!(tasks < indicators, "{id}/{lang}: tasks before indicators");
+            }
+            if let Some(text) = at("<section id=\"text\"") {
+                assert!(tasks < text, "{id}/{lang}: the full text comes after the tasks");
+                assert!(between(&page, "<section id=\"text\"", "</section>").contains("<details>"));
+            }
+            let box_ = between(&page, "<section class=\"plan-summary\"", "</section>");
+            let number = plan["number"].as_str().map(str::to_string);
+            let none = if lang == "vi" { "Chưa có số" } else { "No number" };
+            assert!(
+                box_.contains(number.as_deref().unwrap_or(none)),
+                "{id}/{lang}: number or 'not numbered'"
+            );
+            for (state, count) in plan["states"].as_object().expect("states") {
+                let badge = format!("<span class=\"state state-{state}\"><strong>{count}</strong>");
+                assert_eq!(
+                    box_.contains(&badge),
+                    count.as_u64() != Some(0),
+                    "{id}/{lang}: {state} = {count}"
+                );
+            }
+            assert!(box_.contains("class=\"updated\""), "{id}/{lang}: last updated");
+        }
+    }
+}
+
+#[test]
+fn agency_pages_list_each_task_once_with_its_badge_and_no_link_to_themselves() {
+    let agencies = json("agencies.json");
+    for agency in agencies["agencies"].as_array().expect("agencies") {
+        let id = agency["id"].as_str().expect("id");
+        let mut expected: BTreeSet<&str> = BTreeSet::new();
+        for role in ["lead", "support"] {
+            expected.extend(
+                agency["tasks"][role].as_array().expect("ids").iter().map(|t| t.as_str().expect("id")),
+            );
+        }
+        let page = site().read(&format!("public/vi/agencies/{id}/index.html"));
+        let list = page.split("<section class=\"appendix\"").next().expect("work list");
+        let cards: Vec<&str> = list.split("<li class=\"task\" id=\"t-").skip(1).collect();
+        let ids: Vec<String> = cards.iter().map(|c| c.split('"').next().expect("id").to_string()).collect();
+        let distinct: BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len(), "{id}: a task listed twice");
+        assert_eq!(ids.len(), expected.len(), "{id}: one card per task it leads or supports");
+        for card in &cards {
+            assert!(card.contains("<span class=\"state state-"), "{id}: a card without its state badge");
+            assert!(
+                !card.contains(&format!("href=\"/vi/agencies/{id}/\"")),
+                "{id}: a card links to its own page"
+            );
+        }
+        if !expected.is_empty() {
+            // Jump links: one per plan, with the plan's count of this agency's tasks.
+            let jump = between(&page, "<nav class=\"jump\"", "</nav>");
+            let mut per_plan: std::collections::BTreeMap<&str, usize> = Default::default();
+            for t in &expected {
+                *per_plan.entry(t.split('/').next().expect("plan")).or_default() += 1;
+            }
+            for (plan, n) in per_plan {
+                assert!(
+                    jump.contains(&format!("href=\"#plan-{plan}\""))
+                        && page.contains(&format!("id=\"plan-{plan}\"")),
+                    "{id}: jump link to {plan}"
+                );
+                let after = between(jump, &format!("href=\"#plan-{plan}\""), "</a>");
+                assert!(after.contains(&format!("<span class=\"count\">{n}</span>")), "{id}: {plan} has {n}");
+            }
+        }
+    }
+}
+
+#[test]
+fn names_shared_by_agencies_of_two_places_carry_their_place() {
+    let agencies = json("agencies.json");
+    let list = agencies["agencies"].as_array().expect("agencies");
+    let mut shared = 0;
+    for lang in ["vi", "en"] {
+        for a in list {
+            let name = a["name"][lang].as_str().expect("name");
+            let twins: Vec<&Value> = list
+                .iter()
+                .filter(|b| b["name"][lang] == name && b["jurisdiction"] != a["jurisdiction"])
+                .collect();
+            if twins.is_empty() {
+                continue;
+            }
+            shared += 1;
+            let h1 = |agency: &Value| {
+                let page = site().read(&format!(
+                    "public/{lang}/agencies/{}/index.html",
+                    agency["id"].as_str().expect("id")
+                ));
+                between(&page, "<h1>", "</h1>").to_string()
+            };
+            let mine = h1(a);
+            assert!(mine.starts_with(&escaped(name)), "{mine:?} starts with {name:?}");
+            for twin in twins {
+                assert_ne!(mine, h1(twin), "{lang}: two agencies of different places with one heading");
+            }
+        }
+    }
+    assert!(shared >= 4, "the real content has Sở Khoa học và Công nghệ in Huế and Hải Phòng");
+}
+
+#[test]
+fn task_pages_carry_state_draft_marker_and_last_updated_and_no_bare_number() {
+    let plans = plans_json();
+    let tasks = json("tasks.json");
+    for t in tasks["tasks"].as_array().expect("tasks") {
+        let url = t["url"]["vi"].as_str().expect("url");
+        let page = std::fs::read_to_string(file_for(&site().out(), local(url))).expect("task page");
+        let plan = plans.iter().find(|p| p["id"] == t["plan"]).expect("its plan");
+        assert!(page.contains(&format!("data-state=\"{}\"", t["state"].as_str().expect("state"))), "{url}");
+        assert!(page.contains("<p class=\"updated\">"), "{url}: last updated");
+        let draft = page.contains("<p class=\"notice\">Nhiệm vụ này thuộc một dự thảo kế hoạch");
+        assert_eq!(draft, plan["status"] == "draft", "{url}: draft marker");
+        let eyebrow = between(&page, "<p class=\"eyebrow\">", "</p>");
+        assert!(!eyebrow.starts_with("Nhiệm vụ ·") && !eyebrow.contains("Nhiệm vụ  ·"), "{url}: {eyebrow}");
+        assert!(eyebrow.contains(&escaped(plan["short_name"]["vi"].as_str().expect("short"))), "{url}");
+    }
+}
+
+#[test]
+fn plans_index_404_and_csv_byte_order_marks() {
+    for lang in ["vi", "en"] {
+        let index = site().read(&format!("public/{lang}/plans/index.html"));
+        for plan in plans_json() {
+            assert!(index.contains(&format!("href=\"/{lang}/plans/{}/\"", plan["id"].as_str().expect("id"))));
+            assert!(index.contains(&escaped(plan["short_name"][lang].as_str().expect("short"))));
+        }
+    }
+    let not_found = site().read("public/404.html");
+    assert!(not_found.contains("role=\"search\"") && not_found.contains("action=\"/vi/search/\""));
+    for link in ["/vi/plans/", "/en/plans/", "/vi/agencies/", "/en/agencies/"] {
+        assert!(not_found.contains(&format!("href=\"{link}\"")), "404 links {link}");
+    }
+    for csv in ["data/tasks.csv", "data/indicators.csv", "data/agencies/hue-so-khcn.csv"] {
+        let bytes = std::fs::read(site().out().join(csv)).expect("csv");
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{csv} starts with a UTF-8 BOM");
+    }
 }

@@ -161,6 +161,7 @@ pub fn sort_key(name: &str) -> (String, String) {
 #[derive(Debug, Clone, Copy)]
 enum Page {
     Home,
+    Plans,
     Plan(usize),
     Task(usize, usize),
     Source(usize),
@@ -175,6 +176,7 @@ impl Page {
     fn template(self) -> &'static str {
         match self {
             Page::Home => "home.html",
+            Page::Plans => "plans.html",
             Page::Plan(_) => "plan.html",
             Page::Task(..) => "task.html",
             Page::Source(_) => "source.html",
@@ -189,7 +191,7 @@ impl Page {
     /// (home, agencies, changes, search) list everything: always redone.
     fn in_scope(self, scope: &Scope) -> bool {
         match self {
-            Page::Home | Page::Agencies | Page::Changes | Page::Search => true,
+            Page::Home | Page::Plans | Page::Agencies | Page::Changes | Page::Search => true,
             Page::Plan(p) | Page::Source(p) | Page::PlanChanges(p) => scope.plan(p),
             Page::Task(plan, task) => scope.task(TaskRef { plan, task }),
             Page::Agency(a) => scope.agency(a),
@@ -210,7 +212,7 @@ pub struct Rendered {
 /// between the builds of a session.
 pub fn render(r: &Resolved, theme: &Theme, scope: &Scope, mut cache: Option<&mut Cards>) -> Result<Rendered> {
     let base = base_path(&r.site.config.base_url);
-    let mut pages = vec![Page::Home, Page::Agencies, Page::Changes, Page::Search];
+    let mut pages = vec![Page::Home, Page::Plans, Page::Agencies, Page::Changes, Page::Search];
     for (p, plan) in r.site.plans.iter().enumerate() {
         pages.push(Page::Plan(p));
         pages.push(Page::PlanChanges(p));
@@ -266,16 +268,28 @@ impl Common {
                 home => views.url(""),
                 agencies => views.url("agencies/"),
                 data => format!("{base}data/"),
+                updated => site_updated(r, views),
             },
             assets: Value::from_serialize(assets),
         }
     }
 }
 
+/// The day the site last changed (its newest change), or the build's date
+/// when the history has none yet, for the site-wide pages (always redone;
+/// a footer on every page would rewrite every page on every change).
+fn site_updated(r: &Resolved, views: &Views) -> Value {
+    let date =
+        r.history.changes.first().and_then(|c| c.date.get(..10)).and_then(crate::model::Date::parse_iso);
+    let date = date.unwrap_or(r.site.today);
+    context! { text => views.date(date), iso => date.to_string() }
+}
+
 /// A page's path under its language folder: `plans/x/` (empty for home).
 fn page_path(r: &Resolved, page: Page) -> String {
     match page {
         Page::Home => String::new(),
+        Page::Plans => "plans/".to_string(),
         Page::Plan(p) => format!("plans/{}/", r.site.plans[p].id),
         Page::Task(p, t) => {
             let plan = &r.site.plans[p];
@@ -299,7 +313,7 @@ fn render_page(theme: &Theme, views: &Views, common: &Common, page: Page) -> Res
     let r = views.r;
     let path = page_path(r, page);
     let data = match page {
-        Page::Home => {
+        Page::Home | Page::Plans => {
             context! { plans => views.plans(), as_of => views.date(r.site.today), as_of_iso => r.site.today.to_string() }
         }
         Page::Plan(p) => views.plan_page(p),

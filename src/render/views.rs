@@ -2,8 +2,9 @@
 //! Templates see only these, never the domain model.
 
 use super::markdown::to_html;
+use crate::history::LastChanged;
 use crate::model::{Agency, Date, Plan, Task};
-use crate::resolve::{Assignment, Resolved, Role};
+use crate::resolve::{Assignment, Resolved, Role, TaskRef};
 use crate::scope::Scope;
 use crate::state::{Counts, State, TaskStatus};
 use crate::text::{Lang, Text};
@@ -81,7 +82,14 @@ struct StateCount {
 #[derive(Serialize)]
 struct TaskSummary {
     id: String,
+    plan: String,
+    /// As printed, or empty when the plan prints none ("", "-").
     number: String,
+    /// The number with its heading's, to read out of the plan's context
+    /// ("II.2 a)"); empty when there is neither.
+    reference: String,
+    /// The plan is a draft: every place the task shows says so.
+    draft: bool,
     title: LText,
     url: String,
     lead: Vec<Value>,
@@ -97,6 +105,9 @@ struct PlanSummary {
     id: String,
     number: Option<String>,
     title: LText,
+    /// The name people tell the plan by, in titles, cards and breadcrumbs.
+    short_name: LText,
+    place: Option<LText>,
     url: String,
     date: Option<String>,
     date_iso: Option<String>,
@@ -105,6 +116,15 @@ struct PlanSummary {
     jurisdiction: Option<LText>,
     /// Tasks by state, the states with none left out.
     states: Vec<StateCount>,
+    /// The day the plan or one of its tasks last changed.
+    updated: Option<DateView>,
+}
+
+/// A date as shown and as `datetime`.
+#[derive(Serialize, Clone)]
+struct DateView {
+    text: String,
+    iso: String,
 }
 
 /// The views of one language, with the per-entity pieces built once and
@@ -115,6 +135,8 @@ pub struct Views<'a> {
     /// Path prefix of the site, `/` or `/sub/`.
     pub base: &'a str,
     strings: &'a Strings,
+    /// When each plan, task and agency last changed.
+    last: LastChanged,
     agencies: Vec<Value>,
     plans: Vec<Value>,
     tasks: Vec<Vec<Value>>,
@@ -154,13 +176,14 @@ impl<'a> Views<'a> {
             lang,
             base,
             strings,
+            last: r.history.last_changed(),
             agencies: Vec::new(),
             plans: Vec::new(),
             tasks: Vec::new(),
             cards: Vec::new(),
             rows: Vec::new(),
         };
-        v.agencies = r.site.agencies.iter().map(|a| Value::from_serialize(v.agency_ref(a))).collect();
+        v.agencies = (0..r.site.agencies.len()).map(|a| Value::from_serialize(v.agency_ref(a))).collect();
         v.plans = (0..r.site.plans.len()).map(|p| Value::from_serialize(v.plan_summary(p))).collect();
         let card = env.get_template("task_card.html")?;
         let row = env.get_template("task_row.html")?;
@@ -270,11 +293,13 @@ impl<'a> Views<'a> {
         self.url(&format!("agencies/{}/", agency.id))
     }
 
-    fn agency_ref(&self, a: &Agency) -> AgencyRef {
+    fn agency_ref(&self, i: usize) -> AgencyRef {
+        let a = &self.r.site.agencies[i];
         let successor = a.succeeded_by.as_ref().and_then(|s| {
-            let next = self.r.agency(&s.agency)?;
+            let &n = self.r.agency_index.get(s.agency.as_str())?;
+            let next = &self.r.site.agencies[n];
             Some(Successor {
-                name: self.l(&next.name),
+                name: self.l(&self.r.names.agencies[n]),
                 url: self.agency_url(next),
                 date: self.date(s.date),
                 date_iso: s.date.to_string(),
@@ -282,7 +307,7 @@ impl<'a> Views<'a> {
         });
         AgencyRef {
             id: a.id.clone(),
-            name: self.l(&a.name),
+            name: self.l(&self.r.names.agencies[i]),
             url: self.agency_url(a),
             group: a.is_group(),
             successor,
@@ -368,9 +393,18 @@ impl<'a> Views<'a> {
     fn task_summary(&self, p: usize, t: usize) -> TaskSummary {
         let plan = &self.r.site.plans[p];
         let task = &plan.tasks[t];
+        let number = printed_number(&task.number);
+        let reference = match (task.heading.as_deref().map(printed_number), number.is_empty()) {
+            (Some(h), false) if !h.is_empty() && !number.starts_with(h.as_str()) => format!("{h} {number}"),
+            (Some(h), true) => h,
+            _ => number.clone(),
+        };
         TaskSummary {
             id: task.id.clone(),
-            number: task.number.clone(),
+            plan: plan.id.clone(),
+            number,
+            reference,
+            draft: plan.status == crate::model::Status::Draft,
             title: self.l(&task.title),
             url: self.task_url(plan, task),
             lead: self.refs(&task.lead),
@@ -389,6 +423,8 @@ impl<'a> Views<'a> {
             id: plan.id.clone(),
             number: plan.number.clone(),
             title: self.l(&plan.title),
+            short_name: self.l(&self.r.names.plans[p]),
+            place: jurisdiction.map(|j| self.l(&crate::names::place(j))),
             url: self.plan_url(plan),
             date: plan.date.map(|d| self.date(d)),
             date_iso: plan.date.map(|d| d.to_string()),
@@ -396,7 +432,15 @@ impl<'a> Views<'a> {
             task_count: plan.tasks.len(),
             jurisdiction: jurisdiction.map(|j| self.l(&j.name)),
             states: self.state_counts(&self.r.plan_counts(p)),
+            updated: Some(self.updated(self.last.plans.get(&plan.id))),
         }
+    }
+
+    /// "Last updated": the day of the last change, or the build's date when
+    /// the history has none (a first build, a page outside it).
+    fn updated(&self, day: Option<&String>) -> DateView {
+        let date = day.and_then(|d| Date::parse_iso(d)).unwrap_or(self.r.site.today);
+        DateView { text: self.date(date), iso: date.to_string() }
     }
 
     pub fn plans(&self) -> Value {
@@ -444,10 +488,31 @@ impl<'a> Views<'a> {
             has_values => self.r.site.reports.iter().any(|r| r.plan == plan.id && !r.indicators.is_empty()),
             task_groups => self.task_groups(p),
             chart => self.deadline_chart(p),
+            top_leads => self.top_leads(p),
             json_ld => self.plan_json_ld(plan),
             as_of => self.date(self.r.site.today),
             as_of_iso => self.r.site.today.to_string(),
         }
+    }
+
+    /// The agencies that lead most of a plan's tasks, most first (at most
+    /// five, none that leads only one when others lead more).
+    fn top_leads(&self, p: usize) -> Vec<Value> {
+        let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for task in &self.r.site.plans[p].tasks {
+            for lead in &task.lead {
+                *counts.entry(lead.as_str()).or_default() += 1;
+            }
+        }
+        let mut list: Vec<(&str, usize)> = counts.into_iter().collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        list.into_iter()
+            .take(5)
+            .filter_map(|(id, n)| {
+                let &i = self.r.agency_index.get(id)?;
+                Some(context! { agency => self.agency(i), count => n })
+            })
+            .collect()
     }
 
     fn indicator_groups(&self, plan: &Plan) -> Vec<Value> {
@@ -528,6 +593,8 @@ impl<'a> Views<'a> {
             line => task.line,
             json_ld => self.task_json_ld(plan, task),
             updates => self.updates(p, t),
+            updated => self.updated(self.last.tasks.get(&format!("{}/{}", plan.id, task.id))),
+            title_short => crate::names::first_words(task.title.get(self.lang).text, 12),
             as_of => self.date(self.r.site.today),
             as_of_iso => self.r.site.today.to_string(),
         }
@@ -632,7 +699,10 @@ impl<'a> Views<'a> {
             states => self.state_counts(&self.r.agency_counts(a)),
             as_of => self.date(self.r.site.today),
             as_of_iso => self.r.site.today.to_string(),
-            plans => self.assignment_groups(assignments),
+            groups => self.assignment_groups(a),
+            plans => self.agency_plans(a),
+            indicators => self.monitored(a),
+            updated => self.updated(self.last.agencies.get(&agency.id)),
             dated_count => self.r.dated(a).len(),
             calendar => self.url(&format!("agencies/{}/calendar.ics", agency.id)),
             csv => format!("{}data/agencies/{}.csv", self.base, agency.id),
@@ -641,36 +711,88 @@ impl<'a> Views<'a> {
 
     /// An agency's tasks grouped by state, what needs attention first
     /// (overdue, then due soon…), each group soonest due first, then in
-    /// plan and document order.
-    fn assignment_groups(&self, assignments: &[Assignment]) -> Vec<Value> {
+    /// plan and document order. Each task once, with every role it holds.
+    fn assignment_groups(&self, agency: usize) -> Vec<Value> {
+        let tasks = roles_by_task(&self.r.assignments[agency]);
+        let own = self.own_link(agency);
         State::ALL
             .iter()
             .filter_map(|&state| {
-                let mut list: Vec<&Assignment> =
-                    assignments.iter().filter(|a| self.r.status(a.task).state == state).collect();
+                let mut list: Vec<&(TaskRef, Vec<&Assignment>)> =
+                    tasks.iter().filter(|(t, _)| self.r.status(*t).state == state).collect();
                 if list.is_empty() {
                     return None;
                 }
-                list.sort_by_key(|a| {
-                    let due = self.r.status(a.task).next_due;
-                    (due.is_none(), due, a.task, a.role == Role::Support)
+                list.sort_by_key(|(t, _)| {
+                    let due = self.r.status(*t).next_due;
+                    (due.is_none(), due, *t)
                 });
-                let rows: Vec<Value> = list
-                    .iter()
-                    .map(|a| {
-                        context! {
-                            card => self.cards[a.task.plan][a.task.task], role => a.role.as_str(),
-                            inherited_from => a.inherited_from.map(|i| self.agency(i)),
-                            plan => self.plan(a.task.plan),
-                        }
-                    })
-                    .collect();
+                let rows: Vec<Value> = list.iter().map(|(t, roles)| self.work_row(*t, roles, &own)).collect();
                 let label = self.t(&format!("states_{}", state.as_str())).to_string();
-                // Tasks, not rows: one task may be listed in two roles.
-                let count = crate::resolve::distinct_tasks(list.iter().copied()).len();
-                Some(context! { state => state.as_str(), label => label, count => count, tasks => rows })
+                Some(context! { state => state.as_str(), label => label, count => rows.len(), tasks => rows })
             })
             .collect()
+    }
+
+    /// One task of an agency's list: its card and the roles the agency holds
+    /// in it, those inherited from a merged agency marked.
+    fn work_row(&self, t: TaskRef, roles: &[&Assignment], own: &(String, String)) -> Value {
+        let mut role_ids: Vec<&'static str> = roles.iter().map(|a| a.role.as_str()).collect();
+        role_ids.dedup();
+        let roles: Vec<Value> = roles
+            .iter()
+            .map(|a| context! { role => a.role.as_str(), inherited_from => a.inherited_from.map(|i| self.agency(i)) })
+            .collect();
+        context! {
+            card => Value::from_safe_string(self.cards[t.plan][t.task].as_str().unwrap_or_default().replace(&own.0, &own.1)),
+            roles => roles, role_ids => role_ids.join(" "),
+            plan => self.plan(t.plan), task => self.task(t.plan, t.task),
+        }
+    }
+
+    /// An agency's link in its cards, and the plain name that replaces it
+    /// on its own page: a page does not link to itself.
+    fn own_link(&self, agency: usize) -> (String, String) {
+        let name = escape(self.r.names.agencies[agency].get(self.lang).text);
+        let url = self.agency_url(&self.r.site.agencies[agency]);
+        (format!("<a href=\"{url}\">{name}</a>"), format!("<strong class=\"self\">{name}</strong>"))
+    }
+
+    /// The plans an agency has work in, with its tasks in each as compact
+    /// rows: the jump links at the top and the printable "phụ lục" table.
+    fn agency_plans(&self, agency: usize) -> Vec<Value> {
+        let tasks = roles_by_task(&self.r.assignments[agency]);
+        let own = self.own_link(agency);
+        let mut plans: Vec<Value> = Vec::new();
+        for p in 0..self.r.site.plans.len() {
+            let rows: Vec<Value> = tasks
+                .iter()
+                .filter(|(t, _)| t.plan == p)
+                .map(|(t, roles)| self.work_row(*t, roles, &own))
+                .collect();
+            if !rows.is_empty() {
+                plans.push(context! { plan => self.plan(p), count => rows.len(), tasks => rows });
+            }
+        }
+        plans
+    }
+
+    /// The indicators an agency monitors, with their plan.
+    fn monitored(&self, a: usize) -> Vec<Value> {
+        let id = &self.r.site.agencies[a].id;
+        let mut out = Vec::new();
+        for (p, plan) in self.r.site.plans.iter().enumerate() {
+            for (ind, anchor) in plan.indicators.iter().zip(plan.indicator_anchors()) {
+                if ind.monitors.contains(id) {
+                    out.push(context! {
+                        plan => self.plan(p), number => ind.number, name => self.l(&ind.name),
+                        target => self.l(&ind.target), unit => self.l(&ind.unit),
+                        url => format!("{}#{anchor}", self.plan_url(plan)),
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// The change log, site-wide or for one plan, newest first; in a
@@ -695,7 +817,10 @@ impl<'a> Views<'a> {
                             )),
                         });
                         let fields: Vec<&str> = i.fields.iter().map(|f| self.t(field_label(f))).collect();
-                        items.push(context! { what => what, kind => kind, title => self.l(&i.title), url => url, fields => fields });
+                        let values: Vec<Value> = i.values.iter().map(|v| context! {
+                            field => self.t(field_label(&v.field)), old => self.value_text(&v.old), new => self.value_text(&v.new),
+                        }).collect();
+                        items.push(context! { what => what, kind => kind, title => self.l(&i.title), url => url, fields => fields, values => values });
                     }
                 }
             }
@@ -725,6 +850,35 @@ impl<'a> Views<'a> {
         context! { plan => plan.map(|p| self.plan(p)), entries => entries, pending => pending, feed => feed }
     }
 
+    /// An open-data value as a reader of this language reads it: the text of
+    /// a `{vi, en}` pair or of a deadline, agency names for agency ids, a
+    /// list joined; "—" for nothing.
+    fn value_text(&self, v: &serde_json::Value) -> String {
+        use serde_json::Value as J;
+        match v {
+            J::Null => "—".to_string(),
+            J::String(s) => match self.r.agency_index.get(s.as_str()) {
+                Some(&i) => self.r.names.agencies[i].get(self.lang).text.to_string(),
+                None => s.clone(),
+            },
+            J::Array(items) if items.is_empty() => "—".to_string(),
+            J::Array(items) => items.iter().map(|x| self.value_text(x)).collect::<Vec<_>>().join("; "),
+            J::Object(o) => match (
+                o.get(self.lang.code()).filter(|x| !x.is_null()),
+                o.get("vi"),
+                o.get("text"),
+                o.get("status"),
+            ) {
+                (Some(text), ..)
+                | (None, Some(text), ..)
+                | (None, None, Some(text), _)
+                | (None, None, None, Some(text)) => self.value_text(text),
+                _ => serde_json::to_string(v).unwrap_or_default(),
+            },
+            other => other.to_string(),
+        }
+    }
+
     /// The agencies index: per jurisdiction, agencies then groups, with counts.
     pub fn agencies_page(&self) -> Value {
         let site = self.r.site;
@@ -742,6 +896,17 @@ impl<'a> Views<'a> {
                         overdue => counts.get(State::Overdue),
                         due_this_year => self.r.due_in_year(i, site.today.year),
                         merged => a.succeeded_by.is_some(),
+                        no_task => list.is_empty().then(|| {
+                            let monitors = site.plans.iter().flat_map(|p| &p.indicators)
+                                .filter(|ind| ind.monitors.contains(&a.id)).count();
+                            if monitors > 0 {
+                                format!("{} ({monitors})", self.t("only_monitors"))
+                            } else if a.succeeded_by.is_some() {
+                                self.t("no_task_merged").to_string()
+                            } else {
+                                self.t("no_task_registry").to_string()
+                            }
+                        }),
                     }
                 };
                 let mine = || site.agencies.iter().enumerate().filter(|(_, a)| a.jurisdiction == j.id);
@@ -772,6 +937,30 @@ impl<'a> Views<'a> {
             path => plan.source.as_ref().map(|s| s.path.clone()),
             lines => lines,
         }
+    }
+}
+
+/// An agency's assignments as tasks, each once with its roles, in plan
+/// and document order.
+fn roles_by_task(assignments: &[Assignment]) -> Vec<(TaskRef, Vec<&Assignment>)> {
+    let mut map: std::collections::BTreeMap<TaskRef, Vec<&Assignment>> = std::collections::BTreeMap::new();
+    for a in assignments {
+        map.entry(a.task).or_default().push(a);
+    }
+    for roles in map.values_mut() {
+        roles.sort_by_key(|a| (a.role == Role::Support, a.inherited_from.is_some()));
+    }
+    map.into_iter().collect()
+}
+
+/// A task number as printed, or empty for the placeholders plans print
+/// where there is none ("-", "•").
+fn printed_number(number: &str) -> String {
+    let n = number.trim();
+    if n.chars().all(|c| matches!(c, '-' | '–' | '—' | '•' | '.' | '+' | '*')) {
+        String::new()
+    } else {
+        n.to_string()
     }
 }
 

@@ -108,14 +108,20 @@ export async function mainStats(page) {
   return page.evaluate(() => {
     const main = document.querySelector('main');
     if (!main) return { main: false, links: 0, text: 0, forms: 0, hrefs: [] };
+    // What script adds on purpose (copy buttons, anchor links, the agency
+    // filter) is marked data-js and left out of the comparison.
+    const added = [...main.querySelectorAll('[data-js]')].filter((el) => !el.hidden);
+    for (const el of added) el.hidden = true;
     const links = [...main.querySelectorAll('a[href]')].filter((a) => a.checkVisibility());
-    return {
+    const stats = {
       main: true,
       links: links.length,
       hrefs: [...new Set(links.map((a) => a.getAttribute('href')))],
       text: main.innerText.trim().length,
       forms: main.querySelectorAll('form').length,
     };
+    for (const el of added) el.hidden = false;
+    return stats;
   });
 }
 
@@ -229,13 +235,16 @@ export async function print(page) {
           if (el.checkVisibility()) problems.push(`${sel}${el.id ? `#${el.id}` : ''} is printed`);
         }
       }
+      // Links that leave the site print their address; the site's own links
+      // print no relative path (the page's address is printed once).
       const links = [...document.querySelectorAll('main a[href]')].filter((a) => a.checkVisibility());
-      const bare = links.filter((a) => {
-        const href = a.getAttribute('href');
-        if (href.startsWith('#')) return false;
-        return !getComputedStyle(a, '::after').content.includes(href);
-      });
-      if (bare.length) problems.push(`${bare.length} of ${links.length} links in main print without their URL, e.g. ${bare[0].getAttribute('href')}`);
+      const away = (href) => /^https?:/.test(href) && new URL(href).origin !== location.origin;
+      const after = (a) => getComputedStyle(a, '::after').content;
+      const bare = links.filter((a) => away(a.getAttribute('href')) && !after(a).includes(a.getAttribute('href')));
+      if (bare.length) problems.push(`${bare.length} links leaving the site print without their URL, e.g. ${bare[0].getAttribute('href')}`);
+      const paths = links.filter((a) => !away(a.getAttribute('href')) && after(a).includes(a.getAttribute('href')));
+      if (paths.length) problems.push(`${paths.length} links print their relative path, e.g. ${paths[0].getAttribute('href')}`);
+      if (!document.querySelector('.print-url') && document.querySelector('.site-header')) problems.push('the page address is not printed');
       const whole = [...document.querySelectorAll('main .task, main .plan-card, main tr')];
       const cut = whole.filter((el) => getComputedStyle(el).breakInside !== 'avoid');
       if (cut.length) problems.push(`${cut.length} task cards or table rows may break across pages (e.g. <${cut[0].tagName.toLowerCase()} class="${cut[0].className}">)`);
@@ -287,19 +296,22 @@ async function landingRedirect(visit) {
 /** The agency page's role filter works with CSS alone: tapping a label shows only that role. */
 async function roleFilterWithoutJs(visit) {
   const page = visit.noJsPage;
+  // A task the agency both leads and supports (data-role="lead support")
+  // shows under either filter.
   const shown = () => page.evaluate(() => {
-    const n = (role) => [...document.querySelectorAll(`.task[data-role="${role}"]`)].filter((el) => el.checkVisibility()).length;
-    return { lead: n('lead'), support: n('support') };
+    const visible = [...document.querySelectorAll('.task[data-role]')].filter((el) => el.checkVisibility());
+    const n = (role) => visible.filter((el) => el.dataset.role.split(' ').includes(role)).length;
+    return { lead: n('lead'), support: n('support'), visible: visible.length };
   });
   const problems = [];
   const all = await shown();
   if (!all.lead || !all.support) return [`sample agency should lead and support tasks: ${JSON.stringify(all)}`];
   await page.click('label:has(#role-lead)');
   const lead = await shown();
-  if (lead.support || lead.lead !== all.lead) problems.push(`"lead" filter shows ${JSON.stringify(lead)}`);
+  if (lead.visible !== lead.lead || lead.lead !== all.lead) problems.push(`"lead" filter shows ${JSON.stringify(lead)}`);
   await page.click('label:has(#role-support)');
   const support = await shown();
-  if (support.lead || support.support !== all.support) problems.push(`"support" filter shows ${JSON.stringify(support)}`);
+  if (support.visible !== support.support || support.support !== all.support) problems.push(`"support" filter shows ${JSON.stringify(support)}`);
   return problems;
 }
 
@@ -373,4 +385,171 @@ async function statesReadable(visit) {
   return problems;
 }
 
-export const EXTRA = { landingRedirect, roleFilterWithoutJs, searchResultsReachable, statesReadable };
+/**
+ * The plan page answers first: on a 360×780 phone the first task card
+ * starts within three screens; the summary comes before the tasks, the
+ * tasks before the indicators, and the full text is behind a closed
+ * disclosure; the summary's counts are the open data's.
+ */
+async function planLedByItsTasks(visit) {
+  const problems = [];
+  const ctx = await visit.newContext({ viewport: visit.phoneSize, isMobile: true, hasTouch: true });
+  const page = await ctx.newPage();
+  try {
+    await page.goto(visit.url);
+    const found = await page.evaluate(() => {
+      const top = (sel) => { const el = document.querySelector(sel); return el ? el.getBoundingClientRect().top + scrollY : null; };
+      const counts = {};
+      for (const s of document.querySelectorAll('.plan-summary .state-counts .state')) {
+        counts[[...s.classList].find((c) => c.startsWith('state-')).slice(6)] = Number(s.querySelector('strong').textContent);
+      }
+      const details = document.querySelector('#text details');
+      return {
+        firstTask: top('main li.task'), summary: top('.plan-summary'), tasks: top('#tasks'),
+        indicators: top('#indicators'), text: top('#text'), textClosed: details ? !details.open : null,
+        screen: innerHeight, counts, id: location.pathname.split('/')[3],
+      };
+    });
+    if (found.firstTask === null) return ['no task card'];
+    const screens = found.firstTask / found.screen;
+    console.log(`  ${visit.lang}: first task card at ${Math.round(found.firstTask)} px = ${screens.toFixed(2)} screens of ${found.screen} px`);
+    if (screens > 3) problems.push(`first task card at ${Math.round(found.firstTask)} px, ${screens.toFixed(1)} screens down (want ≤ 3)`);
+    if (!(found.summary < found.tasks)) problems.push('the summary does not come before the tasks');
+    if (found.indicators !== null && !(found.tasks < found.indicators)) problems.push('the indicators come before the tasks');
+    if (found.text !== null && !(found.tasks < found.text)) problems.push('the full text comes before the tasks');
+    if (found.textClosed === false) problems.push('the full text is open on arrival');
+    const data = await (await page.context().request.get(new URL('/data/plans.json', visit.url).href)).json();
+    const plan = data.plans.find((p) => p.id === found.id);
+    for (const [state, n] of Object.entries(plan.states)) {
+      if ((found.counts[state] || 0) !== n) problems.push(`summary shows ${found.counts[state] || 0} ${state}, open data ${n}`);
+    }
+  } finally {
+    await ctx.close();
+  }
+  return problems;
+}
+
+/** Every task card or row on the page carries a labelled state badge. */
+async function badgeOnEveryTaskCard(visit) {
+  return visit.page.evaluate(() => {
+    const cards = [...document.querySelectorAll('main li.task')];
+    const bare = cards.filter((c) => !c.querySelector('.state')?.textContent.trim());
+    if (!cards.length) return ['no task card'];
+    return bare.length ? [`${bare.length} of ${cards.length} task cards without a state badge, e.g. #${bare[0].id}`] : [];
+  });
+}
+
+/** An agency page lists each task once, whatever roles the agency holds in it. */
+async function eachTaskOnce(visit) {
+  return visit.page.evaluate(() => {
+    const ids = [...document.querySelectorAll('main .agency-state li.task')].map((li) => li.id);
+    const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+    return twice.length ? [`tasks listed more than once: ${[...new Set(twice)].slice(0, 5).join(', ')}`] : [];
+  });
+}
+
+/** On a phone, the agency links inside cards are tap targets at least 44 px tall. */
+async function agencyLinksTappable(visit) {
+  const ctx = await visit.newContext({ viewport: visit.phoneSize, isMobile: true, hasTouch: true });
+  const page = await ctx.newPage();
+  try {
+    await page.goto(visit.url);
+    return await page.evaluate(() => {
+      const links = [...document.querySelectorAll('main li.task .facts a, main li.task .task-line a')].filter((a) => a.checkVisibility());
+      const small = links.filter((a) => a.getBoundingClientRect().height < 44);
+      if (!links.length) return ['no agency link in a card'];
+      return small.length ? [`${small.length} of ${links.length} agency links in cards are under 44 px tall, e.g. "${small[0].textContent.trim().slice(0, 30)}"`] : [];
+    });
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** The role filter is kept in the address (?role=lead) and read back from it. */
+async function roleFilterInUrl(visit) {
+  const problems = [];
+  const page = visit.page;
+  await visit.reload();
+  await page.click('label:has(#role-lead)');
+  if (new URL(page.url()).searchParams.get('role') !== 'lead') problems.push(`choosing "lead" leaves the address at ${page.url()}`);
+  await page.goto(`${visit.url}?role=support`);
+  const state = await page.evaluate(() => ({
+    checked: document.querySelector('#role-support').checked,
+    leadOnly: [...document.querySelectorAll('.task')].filter((el) => el.checkVisibility() && !el.dataset.role.split(' ').includes('support')).length,
+  }));
+  if (!state.checked) problems.push('?role=support does not select "support"');
+  if (state.leadOnly) problems.push(`?role=support still shows ${state.leadOnly} tasks it does not support`);
+  await visit.reload();
+  return problems;
+}
+
+/** The permalink has a copy button that copies it. */
+async function permalinkCopies(visit) {
+  const ctx = await visit.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await ctx.newPage();
+  try {
+    await page.goto(visit.url);
+    const button = page.locator('button.copy');
+    if (!(await button.isVisible())) return ['no visible copy button'];
+    await button.click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const want = await page.inputValue('#permalink');
+    return copied === want ? [] : [`copied "${copied}", want "${want}"`];
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** A task of a draft plan says so, near its title. */
+async function draftMarked(visit) {
+  return visit.page.evaluate(() => {
+    const notice = document.querySelector('main h1 + .notice');
+    return notice && notice.textContent.trim() ? [] : ['no draft notice under the title'];
+  });
+}
+
+/** At 360 px the indicator table is stacked rows, each value with its column's name. */
+async function indicatorsStackOnPhones(visit) {
+  const ctx = await visit.newContext({ viewport: visit.phoneSize, isMobile: true, hasTouch: true });
+  const page = await ctx.newPage();
+  try {
+    await page.goto(visit.url);
+    return await page.evaluate(() => {
+      const table = document.querySelector('table.indicators');
+      if (!table) return [];
+      const cell = table.querySelector('tbody td:nth-child(4)');
+      const label = getComputedStyle(cell, '::before').content;
+      const head = table.querySelector('thead th:nth-child(4)').textContent.trim();
+      const problems = [];
+      if (getComputedStyle(table.querySelector('tbody tr')).display !== 'block') problems.push('indicator rows are not stacked');
+      if (!label.includes(head)) problems.push(`the target cell is labelled ${label}, want "${head}"`);
+      if (table.getBoundingClientRect().right > innerWidth + 1) problems.push('the indicator table is wider than the phone');
+      return problems;
+    });
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Typing in the agencies filter keeps only the matching rows (diacritics optional). */
+async function agencyFilterAsYouType(visit) {
+  const page = visit.page;
+  await visit.reload();
+  const box = page.locator('#agency-filter');
+  if (!(await box.isVisible())) return ['no visible filter box'];
+  const all = await page.locator('table.agencies tbody tr:visible').count();
+  const [query, want] = visit.lang === 'vi' ? ['so khoa hoc', /Sở Khoa học/i] : ['science and tech', /Science and Technology/i];
+  await box.fill(query);
+  const some = await page.evaluate(() => [...document.querySelectorAll('table.agencies tbody tr')].filter((tr) => tr.checkVisibility()).map((tr) => tr.cells[0].textContent));
+  await box.fill('');
+  const problems = [];
+  if (!some.length || some.length >= all) problems.push(`"${query}" leaves ${some.length} of ${all} rows`);
+  if (some.some((name) => !want.test(name))) problems.push(`"${query}" keeps ${some.find((n) => !want.test(n))}`);
+  return problems;
+}
+
+export const EXTRA = {
+  landingRedirect, roleFilterWithoutJs, searchResultsReachable, statesReadable, planLedByItsTasks,
+  badgeOnEveryTaskCard, eachTaskOnce, agencyLinksTappable, roleFilterInUrl, permalinkCopies, draftMarked,
+  indicatorsStackOnPhones, agencyFilterAsYouType,
+};

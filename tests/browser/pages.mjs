@@ -8,6 +8,9 @@ import { join } from 'node:path';
 /** The largest plan (129 tasks since every commitment is one): the budget is measured on it. */
 export const BIG_PLAN = 'hue-2025-03-nq-cp';
 
+/** The draft plan (Hải Phòng): its pages carry the draft marker. */
+export const DRAFT_PLAN = 'hai-phong-2026-709-qd-ttg';
+
 /**
  * Uncompressed HTML + CSS for a plan page: 150 KB for a plan of 70 tasks
  * (the budget's first measure), and 500 bytes for each task beyond, since a
@@ -40,26 +43,35 @@ export const PAGE_TYPES = [
     extra: ['landingRedirect'],
   },
   { type: 'home', path: (l) => `/${l}/`, langs: ['vi', 'en'] },
+  { type: 'plans', path: (l) => `/${l}/plans/`, langs: ['vi', 'en'] },
   {
     type: 'plan',
     path: (l) => `/${l}/plans/${BIG_PLAN}/`,
     langs: ['vi', 'en'],
     budget: planBudget,
-    extra: ['statesReadable'],
+    extra: ['statesReadable', 'planLedByItsTasks', 'badgeOnEveryTaskCard', 'indicatorsStackOnPhones'],
   },
   {
     type: 'task',
     path: (l) => `/${l}/plans/${BIG_PLAN}/tasks/1/`,
     langs: ['vi', 'en'],
-    extra: ['statesReadable'],
+    extra: ['statesReadable', 'permalinkCopies'],
+  },
+  {
+    // A task of the draft plan: the draft is marked on its page.
+    type: 'draft-task',
+    path: (l) => `/${l}/plans/${DRAFT_PLAN}/tasks/1-1/`,
+    langs: ['vi', 'en'],
+    extra: ['draftMarked'],
   },
   {
     type: 'agency',
     path: (l) => `/${l}/agencies/hue-so-khcn/`,
     langs: ['vi', 'en'],
-    extra: ['roleFilterWithoutJs', 'statesReadable'],
+    extra: ['roleFilterWithoutJs', 'roleFilterInUrl', 'statesReadable', 'badgeOnEveryTaskCard', 'eachTaskOnce', 'agencyLinksTappable'],
   },
-  { type: 'agencies', path: (l) => `/${l}/agencies/`, langs: ['vi', 'en'] },
+  { type: 'agencies', path: (l) => `/${l}/agencies/`, langs: ['vi', 'en'], extra: ['agencyFilterAsYouType'] },
+  { type: '404', path: () => '/404.html', langs: ['vi'], chrome: false },
   { type: 'source', path: (l) => `/${l}/plans/${BIG_PLAN}/source/`, langs: ['vi', 'en'] },
   {
     type: 'search',
