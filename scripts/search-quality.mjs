@@ -3,10 +3,11 @@
 // the mean reciprocal rank over the top 10, and whether every query marked
 // `empty` (nonsense) finds nothing; per class and overall.
 //
-//   node scripts/search-quality.mjs PUBLIC_DIR [QUERIES_JSON]
+//   node scripts/search-quality.mjs PUBLIC_DIR [QUERIES_JSON] [--cli PLANSITE]
 //
 // It runs the published browser client (tests/search/run.mjs), which the
-// tests prove gives the same top 10 as `plansite search`.
+// tests prove gives the same top 10 as `plansite search`; with --cli, the
+// given plansite binary instead.
 
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -14,17 +15,26 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
-const [publicDir, queriesPath = join(repo, "tests/search/queries.json")] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const cliAt = args.indexOf("--cli");
+const cli = cliAt >= 0 ? args.splice(cliAt, 2)[1] : null;
+const [publicDir, queriesPath = join(repo, "tests/search/queries.json")] = args;
 if (!publicDir) {
   console.error("usage: node scripts/search-quality.mjs PUBLIC_DIR [QUERIES_JSON]");
   process.exit(2);
 }
 const { queries } = JSON.parse(readFileSync(queriesPath, "utf8"));
-const out = execFileSync("node", [join(repo, "tests/search/run.mjs"), publicDir, queriesPath], {
-  maxBuffer: 1 << 28,
-  encoding: "utf8",
-});
-const lines = out.trim().split("\n").map((l) => JSON.parse(l));
+const run = (cmd, argv) => execFileSync(cmd, argv, { maxBuffer: 1 << 28, encoding: "utf8" });
+const lines = cli
+  ? queries.map((q) => {
+      const argv = ["search", q.q.repeat(q.repeat ?? 1), "--out", publicDir, "--json", "--lang", q.lang ?? "vi"];
+      for (const [k, v] of Object.entries(q.filters ?? {})) argv.push(`--${k}`, String(v));
+      return { hits: JSON.parse(run(cli, argv)) };
+    })
+  : run("node", [join(repo, "tests/search/run.mjs"), publicDir, queriesPath])
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
 const classes = new Map();
 const add = (name, row) => {
   if (!classes.has(name)) classes.set(name, []);

@@ -282,6 +282,8 @@ const TEXTS: &[(&str, &str)] = &[
     ("en", "Planning plans planned; the Planner's plan"),
     ("en", "Investments in Huế's venture-capital funds"),
     ("en", "generously skies dying news only communication organisations"),
+    ("vi", "Cổ phần hoá, thuỷ lợi, Uỷ ban, khoẻ mạnh, quý, hóa"),
+    ("en", "organization of a data center program; e-commerce start-up"),
 ];
 
 /// Queries whose analysis the vectors fix (the last word may be a prefix).
@@ -294,6 +296,13 @@ const QUERIES: &[(&str, &str)] = &[
     ("vi", "a"),
     ("vi", "   "),
     ("en", "venture capi"),
+    ("vi", "ai chịu trách nhiệm về quỹ đầu tư mạo hiểm"),
+    ("vi", "khi nao hoan thanh khu cong nghe cao"),
+    ("vi", "không gian số"),
+    ("vi", "ve sinh an toan thuc pham"),
+    ("vi", "Hue-S và KH&CN"),
+    ("vi", "là gì"),
+    ("en", "who is in charge of the startup centers"),
 ];
 
 /// Words whose English stems the vectors fix: Snowball's special cases.
@@ -528,13 +537,18 @@ fn rust_vectors() -> Value {
         ("vi", long, "khong co"),
         ("vi", long, "<b>"),
         ("en", "Establish venture-capital funds for innovative start-ups", "fund start"),
+        ("en", "Establish venture-capital funds for innovative start-ups", "startup"),
+        ("vi", long, "thí điểm cơ chế"),
+        ("vi", "Đầu tư hạ tầng Khu Công nghệ cao", "sở y tế"),
     ];
     let snippets: Vec<Value> = snippet_cases
         .iter()
         .map(|(code, text, q)| {
             let mut a = Analyzer::new(lang(code));
             let words = query_words(&mut a, q);
-            json!({ "lang": code, "text": text, "query": q, "snippet": snippet(&mut a, &normalize(text), &words) })
+            let lead = "Sở Khoa học và Công nghệ · Năm 2026";
+            let snippet = snippet(&mut a, &normalize(text), lead, &words);
+            json!({ "lang": code, "text": text, "query": q, "lead": lead, "snippet": snippet })
         })
         .collect();
     json!({

@@ -81,10 +81,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&results.hits)?);
         return Ok(());
     }
-    println!("{} result{} for {:?}", results.total, if results.total == 1 { "" } else { "s" }, args.query);
+    let plural = if results.total == 1 { "" } else { "s" };
+    match &results.near {
+        Some(near) => println!(
+            "nothing for {:?}; {} near match{} for {near:?}",
+            args.query,
+            results.total,
+            if results.total == 1 { "" } else { "es" }
+        ),
+        None => println!("{} result{plural} for {:?}", results.total, args.query),
+    }
     for (i, hit) in results.hits.iter().enumerate() {
-        let state = hit.state.as_deref().map(|s| format!(" · {s}")).unwrap_or_default();
-        println!("{:>3}. [{}{state}] {}", i + 1, hit.kind, one_line(&hit.title));
+        let mut meta: Vec<&str> = vec![hit.kind.as_str()];
+        meta.extend(hit.state.as_deref());
+        meta.extend(Some(hit.place.as_str()).filter(|p| !p.is_empty()));
+        if hit.draft {
+            meta.push("draft");
+        }
+        println!("{:>3}. [{}] {}", i + 1, meta.join(" · "), one_line(&hit.title));
         println!("     {}", hit.url);
         println!("     {}", one_line(&plain(&hit.snippet)));
     }

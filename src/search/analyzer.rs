@@ -5,15 +5,18 @@
 //! rest lowercased. Each word then has three forms (docs/search.md,
 //! "Analysis"):
 //!
-//! - `exact`: lowercased, diacritics kept ("đường");
+//! - `exact`: lowercased, diacritics kept ("đường"), the tone mark of a
+//!   final "oa", "oe" or "uy" on its first vowel ("hoá" → "hóa");
 //! - `folded`: `exact` through tantivy's `AsciiFoldingFilter` ("duong"),
 //!   which maps every Vietnamese vowel and đ to ASCII;
 //! - `loose`: what documents are matched on: `folded` in Vietnamese,
-//!   `folded` through tantivy's English (Snowball) stemmer in English.
+//!   `folded` spelled the British way ([`lexicon::variant`]) and through
+//!   tantivy's English (Snowball) stemmer in English.
 //!
 //! The browser client repeats these steps exactly (the folding table is
 //! exported by [`fold_table`]); shared test vectors keep the two in step.
 
+use super::lexicon::{self, Place};
 use crate::text::Lang;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -59,12 +62,13 @@ pub struct Word<'a> {
 
 /// The analyzer of one language. Cheap to make; one per thread.
 pub struct Analyzer {
+    pub lang: Lang,
     words: TextAnalyzer,
     fold: TextAnalyzer,
     stem: Option<TextAnalyzer>,
-    /// `exact` → (`folded`, `loose`): a site has a few thousand distinct
-    /// words, so each goes through the filters once.
-    forms: HashMap<String, (String, String)>,
+    /// lowercased word → (`exact`, `folded`, `loose`): a site has a few
+    /// thousand distinct words, so each goes through the filters once.
+    forms: HashMap<String, (String, String, String)>,
     /// (`folded`, `loose`) pairs that differ, first seen since the last
     /// [`Analyzer::take_new_stems`].
     new_stems: Vec<(String, String)>,
@@ -85,7 +89,7 @@ impl Analyzer {
                     .build(),
             ),
         };
-        Analyzer { words, fold, stem, forms: HashMap::new(), new_stems: Vec::new() }
+        Analyzer { lang, words, fold, stem, forms: HashMap::new(), new_stems: Vec::new() }
     }
 
     /// The (`folded`, `loose`) pairs that differ and were first seen since
@@ -113,27 +117,25 @@ impl Analyzer {
     /// Calls `f` with each word of `text` (NFC), without copying it: the
     /// index writer's fast path.
     pub fn each_word(&mut self, text: &str, mut f: impl FnMut(Word<'_>)) {
-        let Analyzer { words, fold, stem, forms, new_stems } = self;
+        let Analyzer { words, fold, stem, forms, new_stems, .. } = self;
         let mut stream = words.token_stream(text);
         let mut prev_end: Option<usize> = None;
         while let Some(t) = stream.next() {
             if !forms.contains_key(t.text.as_str()) {
-                let folded = if t.text.is_ascii() { t.text.clone() } else { single(fold, &t.text) };
-                let loose = match stem {
-                    Some(stemmer) => single(stemmer, &folded),
-                    None => folded.clone(),
-                };
+                let exact = canonical_tone(&t.text).unwrap_or_else(|| t.text.clone());
+                let folded = if exact.is_ascii() { exact.clone() } else { single(fold, &exact) };
+                let loose = loose_of(stem, &folded);
                 if folded != loose {
                     new_stems.push((folded.clone(), loose.clone()));
                 }
-                forms.insert(t.text.clone(), (folded, loose));
+                forms.insert(t.text.clone(), (exact, folded, loose));
             }
-            let Some((folded, loose)) = forms.get(t.text.as_str()) else { continue };
+            let Some((exact, folded, loose)) = forms.get(t.text.as_str()) else { continue };
             let joined = prev_end.is_some_and(|p| {
                 let gap = &text[p..t.offset_from];
                 !gap.is_empty() && gap.chars().all(char::is_whitespace)
             });
-            f(Word { start: t.offset_from, end: t.offset_to, exact: &t.text, folded, loose, joined });
+            f(Word { start: t.offset_from, end: t.offset_to, exact, folded, loose, joined });
             prev_end = Some(t.offset_to);
         }
     }
@@ -146,13 +148,83 @@ impl Analyzer {
         single(&mut self.fold, exact)
     }
 
-    /// `folded` → `loose`: the English stemmer, or nothing in Vietnamese.
+    /// `folded` → `loose`: the English variant and stemmer, or nothing in
+    /// Vietnamese.
     pub fn stem(&mut self, folded: &str) -> String {
-        match &mut self.stem {
-            Some(stemmer) => single(stemmer, folded),
-            None => folded.to_string(),
-        }
+        loose_of(&mut self.stem, folded)
     }
+
+    /// The forms of a compound ("Hue-S", "KH&CN", "start-up") as one word,
+    /// from its parts' `exact` and `folded` forms run together.
+    pub fn whole(&mut self, exact: &str, folded: &str) -> Token {
+        let loose = self.stem(folded);
+        Token { start: 0, end: 0, exact: exact.into(), folded: folded.into(), loose, joined: false }
+    }
+}
+
+fn loose_of(stem: &mut Option<TextAnalyzer>, folded: &str) -> String {
+    match stem {
+        Some(stemmer) => single(stemmer, lexicon::variant(folded).unwrap_or(folded)),
+        None => folded.to_string(),
+    }
+}
+
+/// Tone marks (combining, after NFD): grave, acute, tilde, hook, dot below.
+const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+
+/// One spelling for the two tone placements of a final "oa", "oe" or "uy":
+/// "hoá" → "hóa", "thuỷ" → "thủy", "khoẻ" → "khỏe" (not after `q`, where
+/// `u` is part of the consonant: "quý"). `None` if the word has no such
+/// ending. Lowercase input.
+pub fn canonical_tone(word: &str) -> Option<String> {
+    if word.is_ascii() {
+        return None;
+    }
+    let d: Vec<char> = word.nfd().collect();
+    let n = d.len();
+    if n < 3 || !TONES.contains(&d[n - 1]) {
+        return None;
+    }
+    let (b1, b2) = (d[n - 3], d[n - 2]);
+    if !matches!((b1, b2), ('o', 'a') | ('o', 'e') | ('u', 'y')) || (b1 == 'u' && n > 3 && d[n - 4] == 'q') {
+        return None;
+    }
+    let mut out: Vec<char> = d[..n - 2].to_vec();
+    out.push(d[n - 1]);
+    out.push(b2);
+    Some(out.into_iter().nfc().collect())
+}
+
+/// Characters that write two words as one: "Hue-S", "KH&CN", "start-up".
+pub const COMPOUND_JOINERS: [char; 4] = ['-', '\u{2010}', '\u{2011}', '&'];
+/// A compound has at most this many parts.
+pub const MAX_COMPOUND_PARTS: usize = 4;
+
+/// Whether only one compound joiner separates two words.
+pub fn compound_gap(gap: &str) -> bool {
+    let mut chars = gap.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if COMPOUND_JOINERS.contains(&c))
+}
+
+/// The compounds among `tokens` of `text`: ranges of at least two tokens,
+/// each joined to the next by one joiner, at most [`MAX_COMPOUND_PARTS`].
+pub fn compounds(text: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let mut j = i;
+        while j + 1 < tokens.len()
+            && j + 1 - i < MAX_COMPOUND_PARTS
+            && compound_gap(&text[tokens[j].end..tokens[j + 1].start])
+        {
+            j += 1;
+        }
+        if j > i {
+            out.push(i..j + 1);
+        }
+        i = j + 1;
+    }
+    out
 }
 
 /// Runs a raw-token analyzer over `text` and returns its one token.
@@ -179,22 +251,133 @@ pub struct QueryWords {
     /// The query ends inside its last word, which the reader may still be
     /// typing: it is also matched as a prefix.
     pub prefix: bool,
+    /// `#` and the `loose` forms of every word, fillers included: the term
+    /// of a name that is exactly the query ("Sở Y tế").
+    pub name: String,
 }
 
-/// Analyses a query: cut to [`MAX_QUERY_CHARS`], NFC, words, at most
-/// [`MAX_QUERY_WORDS`] of them.
+/// Analyses a query: cut to [`MAX_QUERY_CHARS`], NFC, words, compounds as
+/// one word, question and filler words dropped when others remain, at most
+/// [`MAX_QUERY_WORDS`] words.
 pub fn query_words(analyzer: &mut Analyzer, query: &str) -> QueryWords {
     let cut: String = query.chars().take(MAX_QUERY_CHARS).collect();
     let text = normalize(&cut);
-    let mut words = analyzer.tokens(&text);
-    let mut prefix = words.last().is_some_and(|w| w.end == text.len()) && words.len() <= MAX_QUERY_WORDS;
+    let tokens = analyzer.tokens(&text);
+    let words = merge_compounds(analyzer, &text, tokens);
+    let ends_inside = words.last().is_some_and(|w| w.end == text.len());
+    let name = format!(
+        "#{}",
+        words.iter().take(MAX_QUERY_WORDS).map(|w| w.loose.as_str()).collect::<Vec<_>>().join(" ")
+    );
+    let count = words.len();
+    let mut words = drop_fillers(analyzer.lang, words);
+    let mut prefix =
+        ends_inside && count <= MAX_QUERY_WORDS && words.last().is_some_and(|w| w.end == text.len());
     words.truncate(MAX_QUERY_WORDS);
     if prefix && words.len() > 1 && words.last().is_some_and(|w| w.folded.chars().count() < MIN_PREFIX_CHARS)
     {
         words.pop();
         prefix = false;
     }
-    QueryWords { words, prefix }
+    QueryWords { words, prefix, name }
+}
+
+/// Each compound of `tokens` as one word, its parts run together.
+fn merge_compounds(analyzer: &mut Analyzer, text: &str, tokens: Vec<Token>) -> Vec<Token> {
+    let groups = compounds(text, &tokens);
+    if groups.is_empty() {
+        return tokens;
+    }
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    for g in groups {
+        out.extend_from_slice(&tokens[i..g.start]);
+        let parts = &tokens[g.clone()];
+        let exact: String = parts.iter().map(|t| t.exact.as_str()).collect();
+        let folded: String = parts.iter().map(|t| t.folded.as_str()).collect();
+        let mut whole = analyzer.whole(&exact, &folded);
+        whole.start = parts[0].start;
+        whole.end = parts[parts.len() - 1].end;
+        whole.joined = parts[0].joined;
+        out.push(whole);
+        i = g.end;
+    }
+    out.extend_from_slice(&tokens[i..]);
+    out
+}
+
+/// Whether `word` is the filler word `filler` (exact, or typed without
+/// marks when the filler allows it).
+fn is_filler_word(word: &Token, filler: &str, folded_ok: bool) -> bool {
+    word.exact == filler || (folded_ok && word.exact == word.folded && fold_str(filler) == word.folded)
+}
+
+/// A filler word without its marks (đ is d): its letters decomposed and
+/// the marks dropped, which for Vietnamese letters is what folding does.
+fn fold_str(word: &str) -> String {
+    word.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| if c == 'đ' { 'd' } else { c })
+        .collect()
+}
+
+/// The words without question and filler words (docs/search.md, "Query
+/// words"); all of them if nothing else would remain. The word after a
+/// dropped one no longer forms a phrase with the word before.
+fn drop_fillers(lang: Lang, words: Vec<Token>) -> Vec<Token> {
+    let fillers = lexicon::fillers(lang);
+    let n = words.len();
+    let mut drop = vec![false; n];
+    let matches_at = |i: usize, f: &lexicon::Filler| {
+        i + f.words.len() <= n
+            && f.words.iter().zip(&words[i..]).all(|(fw, w)| is_filler_word(w, fw, f.folded_ok))
+    };
+    // From the start: leading fillers, then any, repeatedly.
+    let mut i = 0;
+    while let Some(f) = fillers.iter().find(|f| f.place != Place::End && matches_at(i, f)) {
+        drop[i..i + f.words.len()].iter_mut().for_each(|d| *d = true);
+        i += f.words.len();
+    }
+    // From the end: trailing fillers, then any.
+    let mut end = n;
+    while let Some(f) = fillers.iter().find(|f| {
+        f.place != Place::Start
+            && f.words.len() <= end.saturating_sub(i)
+            && matches_at(end - f.words.len(), f)
+    }) {
+        end -= f.words.len();
+        drop[end..end + f.words.len()].iter_mut().for_each(|d| *d = true);
+    }
+    // In between: fillers that may stand anywhere.
+    let mut k = i;
+    while k < end {
+        match fillers
+            .iter()
+            .find(|f| f.place == Place::Anywhere && k + f.words.len() <= end && matches_at(k, f))
+        {
+            Some(f) => {
+                drop[k..k + f.words.len()].iter_mut().for_each(|d| *d = true);
+                k += f.words.len();
+            }
+            None => k += 1,
+        }
+    }
+    if drop.iter().all(|&d| d) {
+        return words;
+    }
+    let mut out: Vec<Token> = Vec::with_capacity(n);
+    let mut after_drop = false;
+    for (w, d) in words.into_iter().zip(drop) {
+        if d {
+            after_drop = true;
+            continue;
+        }
+        let mut w = w;
+        w.joined = w.joined && !after_drop;
+        after_drop = false;
+        out.push(w);
+    }
+    out
 }
 
 /// Every character that can occur in a lowercased word and that ASCII

@@ -1,7 +1,7 @@
 //! What is searchable: one document per plan, plan section, indicator, task
 //! and agency, in one language, with the values the filters use.
 
-use crate::model::{Plan, Task};
+use crate::model::{Plan, Status, Task};
 use crate::resolve::{Resolved, TaskRef};
 use crate::text::{Lang, Text};
 use pulldown_cmark::{Event, Parser, TagEnd};
@@ -14,7 +14,7 @@ pub use crate::web::SEARCH_KINDS as KINDS;
 pub const FIELD_WEIGHTS: [f64; 3] = [3.0, 1.0, 0.5];
 
 /// Characters of body text kept in the index to make snippets from.
-pub const SNIPPET_SOURCE_CHARS: usize = 300;
+pub const SNIPPET_SOURCE_CHARS: usize = 600;
 
 /// One searchable document.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -35,6 +35,19 @@ pub struct Doc {
     pub state: Option<&'static str>,
     /// Title, body and metadata, weighted by [`FIELD_WEIGHTS`].
     pub fields: [String; 3],
+    /// Words searched with each field but not shown: a task's number
+    /// ("nhiệm vụ 16"), its plan's number and place.
+    pub extra: [String; 3],
+    /// Names that, typed whole, put this document first: an agency's name
+    /// and aliases.
+    pub names: Vec<String>,
+    /// The place (jurisdiction) shown in the result's meta line.
+    pub place: String,
+    /// The document belongs to a draft plan.
+    pub draft: bool,
+    /// A task's lead agency and deadline: its snippet when only the title
+    /// matches.
+    pub lead: String,
 }
 
 impl Doc {
@@ -83,6 +96,8 @@ pub fn plan_docs(r: &Resolved, p: usize, lang: Lang, base: &str, assigned: &Assi
     let l = |t: &Text| t.get(lang).text.to_string();
     let url = |path: &str| format!("{base}{}/{path}", lang.code());
     let plan_url = url(&format!("plans/{}/", plan.id));
+    let place = place_of(r, &plan.jurisdiction, lang);
+    let draft = plan.status == Status::Draft;
     let mut docs = vec![plan_doc(r, plan, lang, &plan_url)];
     for s in &plan.sections {
         let heading = match &s.number {
@@ -95,6 +110,8 @@ pub fn plan_docs(r: &Resolved, p: usize, lang: Lang, base: &str, assigned: &Assi
             kind: "section",
             plan: Some(plan.id.clone()),
             fields: [heading, plain(&l(&s.body)), plan.number.clone().unwrap_or_default()],
+            place: place.clone(),
+            draft,
             ..Doc::default()
         });
     }
@@ -113,6 +130,8 @@ pub fn plan_docs(r: &Resolved, p: usize, lang: Lang, base: &str, assigned: &Assi
                 [l(&ind.target), l(&ind.unit), horizon].join(" · "),
                 group.map(|h| l(&h.title)).unwrap_or_default(),
             ],
+            place: place.clone(),
+            draft,
             ..Doc::default()
         });
     }
@@ -132,6 +151,8 @@ pub fn agency_docs(r: &Resolved, lang: Lang, base: &str) -> Vec<Doc> {
         .iter()
         .map(|agency| {
             let jurisdiction = site.jurisdictions.iter().find(|j| j.id == agency.jurisdiction);
+            let mut names = vec![l(&agency.name)];
+            names.extend(agency.aliases.iter().cloned());
             Doc {
                 url: format!("{base}{}/agencies/{}/", lang.code(), agency.id),
                 title: l(&agency.name),
@@ -143,6 +164,8 @@ pub fn agency_docs(r: &Resolved, lang: Lang, base: &str) -> Vec<Doc> {
                     agency.aliases.join(" · "),
                     jurisdiction.map(|j| l(&j.name)).unwrap_or_default(),
                 ],
+                names,
+                place: jurisdiction.map(|j| l(&j.name)).unwrap_or_default(),
                 ..Doc::default()
             }
         })
@@ -166,6 +189,9 @@ fn plan_doc(r: &Resolved, plan: &Plan, lang: Lang, url: &str) -> Doc {
         kind: "plan",
         plan: Some(plan.id.clone()),
         fields: [l(&plan.title), body.join("\n"), meta.join(" · ")],
+        extra: [plan_words(plan, lang), String::new(), String::new()],
+        place: place_of(r, &plan.jurisdiction, lang),
+        draft: plan.status == Status::Draft,
         ..Doc::default()
     }
 }
@@ -191,6 +217,14 @@ fn task_doc(r: &Resolved, p: usize, t: usize, lang: Lang, url: &str, assigned: &
         Some(names.join(" · ")),
         Some(task.number.clone()),
     ];
+    let task_word = match lang {
+        Lang::Vi => "nhiệm vụ",
+        Lang::En => "task",
+    };
+    let number = task.number.trim_end_matches(['.', ')']).trim();
+    let place = place_of(r, &plan.jurisdiction, lang);
+    let lead_name = task.lead.first().and_then(|id| r.agency(id)).map(|a| l(&a.name));
+    let lead = join(&[lead_name, task.deadline.as_ref().map(|d| l(&d.text))], " · ");
     let mut filter_agencies = assigned.to_vec();
     filter_agencies.sort();
     filter_agencies.dedup();
@@ -204,7 +238,31 @@ fn task_doc(r: &Resolved, p: usize, t: usize, lang: Lang, url: &str, assigned: &
         years: task.deadline.as_ref().map(|d| d.years()).unwrap_or_default(),
         state: Some(r.status(TaskRef { plan: p, task: t }).state.as_str()),
         fields: [l(&task.title), join(&body, "\n"), join(&meta, " · ")],
+        extra: [
+            if number.is_empty() || number == "-" { String::new() } else { format!("{task_word} {number}") },
+            String::new(),
+            format!("{place} · {}", plan_words(plan, lang)),
+        ],
+        names: Vec::new(),
+        place,
+        draft: plan.status == Status::Draft,
+        lead,
     }
+}
+
+/// A plan as people name it: "kế hoạch 343/KH-UBND", "plan 343/KH-UBND".
+fn plan_words(plan: &Plan, lang: Lang) -> String {
+    let word = match lang {
+        Lang::Vi => "kế hoạch",
+        Lang::En => "plan",
+    };
+    plan.number.as_ref().map(|n| format!("{word} {n}")).unwrap_or_default()
+}
+
+/// The name of a jurisdiction in `lang`, or nothing if it is unknown.
+fn place_of(r: &Resolved, jurisdiction: &str, lang: Lang) -> String {
+    let j = r.site.jurisdictions.iter().find(|j| j.id == jurisdiction);
+    j.map(|j| j.name.get(lang).text.to_string()).unwrap_or_default()
 }
 
 fn join(parts: &[Option<String>], sep: &str) -> String {
@@ -238,7 +296,7 @@ mod tests {
 
     #[test]
     fn snippet_sources_are_cut_at_a_space() {
-        let doc = Doc { fields: [String::new(), "từ ".repeat(200), String::new()], ..Doc::default() };
+        let doc = Doc { fields: [String::new(), "từ ".repeat(400), String::new()], ..Doc::default() };
         let s = doc.snippet_source();
         assert!(s.ends_with("từ …"), "{s}");
         assert!(s.chars().count() <= SNIPPET_SOURCE_CHARS + 2);

@@ -6,7 +6,7 @@
 use std::fmt;
 
 /// Version of the index format, in every `meta.json`.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// A malformed index file.
 #[derive(Debug, Clone, PartialEq, Eq)]

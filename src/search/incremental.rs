@@ -3,6 +3,7 @@
 //! changed, then scores and writes the whole index from term numbers, which
 //! gives the bytes of a full build (every score depends on the whole site).
 
+use super::abbrev::Abbreviations;
 use super::docs::{self, Doc};
 use super::part::Part;
 use super::terms::{Analysed, Vocab};
@@ -61,6 +62,7 @@ struct Stored {
 impl LangCache {
     fn files(&mut self, r: &Resolved, lang: Lang, base: &str, changed: &BTreeSet<String>) -> Vec<OutputFile> {
         if self.agencies.is_none() {
+            self.vocab.abbrev = Abbreviations::of(r.site, lang);
             let docs = docs::agency_docs(r, lang, base);
             self.agencies = self.store(lang, vec![(docs, None)]).pop().map(|s| s.part);
         }
@@ -109,9 +111,9 @@ impl LangCache {
             .par_iter()
             .map(|(docs, before)| {
                 let Some(before) = before else { return vec![None; docs.len()] };
-                let known: HashMap<&[String; 3], Analysed> =
-                    before.docs.iter().map(|d| &d.fields).zip(before.part.analysed()).collect();
-                docs.iter().map(|d| known.get(&d.fields).cloned()).collect()
+                let known: HashMap<Searched, Analysed> =
+                    before.docs.iter().map(searched).zip(before.part.analysed()).collect();
+                docs.iter().map(|d| known.get(&searched(d)).cloned()).collect()
             })
             .collect();
         let missing: Vec<&Doc> = groups
@@ -136,6 +138,13 @@ impl LangCache {
 
 /// Entries by id, without the ids that occur more than once (a cache
 /// cannot tell such plans apart, so they are always collected again).
+/// What a document's analysis depends on.
+type Searched<'a> = (&'a [String; 3], &'a [String; 3], &'a [String]);
+
+fn searched(d: &Doc) -> Searched<'_> {
+    (&d.fields, &d.extra, &d.names)
+}
+
 fn unique<T>(entries: Vec<(String, T)>) -> HashMap<String, T> {
     let mut seen: HashMap<String, Option<T>> = HashMap::new();
     for (id, value) in entries {

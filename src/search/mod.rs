@@ -3,13 +3,16 @@
 //! client (`search/plansite-search.mjs`) and by `plansite search`. The
 //! format, the analysis and the ranking are specified in docs/search.md.
 
+mod abbrev;
 pub mod analyzer;
 pub mod docs;
 pub mod format;
 mod incremental;
+pub mod lexicon;
 mod part;
 pub mod query;
 mod terms;
+mod tolerance;
 mod writer;
 
 pub use incremental::SearchCache;
@@ -19,6 +22,7 @@ use crate::output::OutputFile;
 use crate::resolve::Resolved;
 use crate::text::Lang;
 use crate::web::{SEARCH_CLIENT, base_path};
+use abbrev::Abbreviations;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -32,8 +36,8 @@ pub const CLIENT_STEMMER: &str = include_str!("../../themes/default/search/plans
 pub fn files(r: &Resolved) -> Result<Vec<OutputFile>> {
     let base = base_path(&r.site.config.base_url);
     let (vi, en) = rayon::join(
-        || writer::write(Lang::Vi, &docs::collect(r, Lang::Vi, &base)),
-        || writer::write(Lang::En, &docs::collect(r, Lang::En, &base)),
+        || writer::write(Lang::Vi, &docs::collect(r, Lang::Vi, &base), Abbreviations::of(r.site, Lang::Vi)),
+        || writer::write(Lang::En, &docs::collect(r, Lang::En, &base), Abbreviations::of(r.site, Lang::En)),
     );
     Ok(with_client(vi, en))
 }
@@ -98,7 +102,7 @@ mod tests {
 
     /// The URLs `query` finds in an index of `docs`, best first.
     fn found(docs: &[Doc], lang: Lang, query: &str) -> Vec<String> {
-        let mut files = writer::write(lang, docs);
+        let mut files = writer::write(lang, docs, abbrev::Abbreviations::default());
         files.push(OutputFile::new("search/fold.json", fold_json()));
         let options = Options { lang, ..Options::default() };
         let results = search(&Memory::new(&files), query, &options).expect("search");
@@ -144,6 +148,87 @@ mod tests {
         assert_eq!(found(&docs, Lang::En, "training"), ["/other"]);
         assert_eq!(found(&docs, Lang::En, "vent"), ["/fund"], "the last word is a prefix while typing");
         assert!(found(&docs, Lang::En, "vent ").is_empty(), "a finished word is not");
+    }
+
+    fn agency(url: &str, name: &str, aliases: &str) -> Doc {
+        Doc {
+            url: url.into(),
+            title: name.into(),
+            kind: "agency",
+            fields: [name.into(), aliases.into(), String::new()],
+            names: vec![name.into()],
+            ..Doc::default()
+        }
+    }
+
+    #[test]
+    fn questions_lose_their_filler_words() {
+        let docs = [
+            doc("/quy", "Thành lập Quỹ đầu tư mạo hiểm", ""),
+            doc("/hoi", "Trả lời câu hỏi của người dân về đầu tư", "ai chịu trách nhiệm"),
+        ];
+        assert_eq!(found(&docs, Lang::Vi, "ai chịu trách nhiệm về quỹ đầu tư mạo hiểm")[0], "/quy");
+        assert_eq!(found(&docs, Lang::Vi, "quy dau tu mao hiem la gi")[0], "/quy");
+        let en = [doc("/fund", "Establish a venture capital fund", "")];
+        assert_eq!(found(&en, Lang::En, "who is responsible for the venture fund"), ["/fund"]);
+    }
+
+    #[test]
+    fn old_and_new_tone_placement_are_one_spelling() {
+        let docs = [doc("/a", "Cổ phần hóa doanh nghiệp", ""), doc("/b", "Thủy lợi", "")];
+        assert_eq!(found(&docs, Lang::Vi, "cổ phần hoá "), ["/a"]);
+        assert_eq!(found(&docs, Lang::Vi, "thuỷ lợi"), ["/b"]);
+    }
+
+    #[test]
+    fn compounds_are_found_whole_and_split() {
+        let docs = [
+            doc("/hue-s", "Phát triển nền tảng Hue-S", ""),
+            doc("/hue", "Sở Y tế Huế", "Huế"),
+            doc("/startup", "Innovative start-up centre", ""),
+        ];
+        assert_eq!(found(&docs, Lang::Vi, "hue-s"), ["/hue-s"]);
+        assert_eq!(found(&docs, Lang::Vi, "hues"), ["/hue-s"]);
+        assert!(
+            found(&docs, Lang::Vi, "nen tang hue").contains(&"/hue-s".to_string()),
+            "the parts still count"
+        );
+        assert_eq!(
+            found(&docs, Lang::En, "startup center"),
+            ["/startup"],
+            "one word, and the American spelling"
+        );
+    }
+
+    #[test]
+    fn a_whole_word_ranks_above_completions_and_a_whole_name_first() {
+        let docs = [
+            doc("/som", "Hoàn thành sớm", ""),
+            doc("/so", "Sở có nhiệm vụ", ""),
+            agency("/a/y-te-huong", "Trung tâm Y tế huyện Sở", ""),
+            agency("/a/y-te", "Sở Y tế", ""),
+        ];
+        let typing = found(&docs, Lang::Vi, "sở");
+        assert_eq!(
+            typing.last().map(String::as_str),
+            Some("/som"),
+            "the completion to sớm comes last: {typing:?}"
+        );
+        assert!(
+            !found(&docs, Lang::Vi, "sở ").contains(&"/som".to_string()),
+            "a finished word is not completed"
+        );
+        assert_eq!(found(&docs, Lang::Vi, "so y te")[0], "/a/y-te");
+    }
+
+    #[test]
+    fn run_together_and_misspelt_words_find_near_matches_and_nonsense_nothing() {
+        let docs =
+            [doc("/kn", "Ngày hội khởi nghiệp", ""), doc("/ai", "Artificial intelligence applications", "")];
+        assert_eq!(found(&docs, Lang::Vi, "khoinghiep"), ["/kn"]);
+        assert_eq!(found(&docs, Lang::En, "artifical inteligence"), ["/ai"]);
+        assert!(found(&docs, Lang::Vi, "blorftx").is_empty());
+        assert!(found(&docs, Lang::En, "pokemon go").is_empty());
     }
 
     #[test]

@@ -147,7 +147,18 @@ fn add<K: Hash + Eq>(lists: &mut HashMap<K, Vec<u32>>, key: K, d: u32) {
 }
 
 /// A fragment row: `[url, title, kind, plan, agencies, text]`.
-type Row<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, &'a [String], String, Option<&'a str>);
+type Row<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    &'a [String],
+    String,
+    Option<&'a str>,
+    &'a str,
+    bool,
+    &'a str,
+);
 
 /// A document's row in its fragment file, as JSON.
 fn row(d: &Doc) -> Vec<u8> {
@@ -159,6 +170,9 @@ fn row(d: &Doc) -> Vec<u8> {
         d.agencies.as_slice(),
         normalize(&d.snippet_source()).into_owned(),
         d.state,
+        d.place.as_str(),
+        d.draft,
+        d.lead.as_str(),
     );
     json(&row)
 }

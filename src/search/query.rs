@@ -2,8 +2,9 @@
 //! exactly as the browser client does (docs/search.md, "Searching"), file
 //! by file, so the two answer every query with the same results.
 
-use super::analyzer::{Analyzer, MIN_PREFIX_CHARS, QueryWords, Token, query_words};
+use super::analyzer::{Analyzer, MIN_PREFIX_CHARS, QueryWords, Token, compound_gap, compounds, query_words};
 use super::format::{Entry, Postings, Target, decode_postings, decode_shard};
+use super::tolerance;
 use crate::error::{Error, Result};
 use crate::output::OutputFile;
 use crate::text::Lang;
@@ -116,7 +117,11 @@ pub struct Hit {
     pub agencies: Vec<String>,
     /// A task's state as of the build's date; null for other kinds.
     pub state: Option<String>,
-    /// HTML: the text around the first match, matches in `<mark>`.
+    /// The plan's or agency's place (jurisdiction), for the meta line.
+    pub place: String,
+    /// From a draft plan.
+    pub draft: bool,
+    /// HTML: the text around the best match, matches in `<mark>`.
     pub snippet: String,
     pub score: u64,
 }
@@ -126,6 +131,9 @@ pub struct Hit {
 pub struct Results {
     pub total: usize,
     pub hits: Vec<Hit>,
+    /// Nothing matched the query as typed; these are near matches for
+    /// these words (split or corrected, docs/search.md, "Tolerance").
+    pub near: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -135,10 +143,11 @@ struct Meta {
     shards: Vec<String>,
 }
 
-type Row = (String, String, String, Option<String>, Vec<String>, String, Option<String>);
+type Row =
+    (String, String, String, Option<String>, Vec<String>, String, Option<String>, String, bool, String);
 
 /// One language's index, read lazily.
-struct Index<'a> {
+pub(super) struct Index<'a> {
     files: &'a dyn Files,
     lang: &'static str,
     meta: Meta,
@@ -176,7 +185,7 @@ impl<'a> Index<'a> {
         Ok(entries)
     }
 
-    fn lookup(&self, term: &str) -> Result<Option<Entry>> {
+    pub(super) fn lookup(&self, term: &str) -> Result<Option<Entry>> {
         let Some(i) = self.shard_of(term) else { return Ok(None) };
         let shard = self.shard(i)?;
         Ok(shard.binary_search_by(|e| e.term.as_str().cmp(term)).ok().map(|k| shard[k].clone()))
@@ -184,7 +193,7 @@ impl<'a> Index<'a> {
 
     /// Entries whose term starts with `prefix`, from at most
     /// [`EXPANSION_SHARDS`] shards.
-    fn range(&self, prefix: &str) -> Result<Vec<Entry>> {
+    pub(super) fn range(&self, prefix: &str) -> Result<Vec<Entry>> {
         let mut out = Vec::new();
         let first = self.shard_of(prefix).unwrap_or(0);
         for i in (first..self.meta.shards.len()).take(EXPANSION_SHARDS) {
@@ -243,49 +252,76 @@ fn json<T: serde::de::DeserializeOwned>(files: &dyn Files, path: &str) -> Result
     serde_json::from_slice(&files.read(path)?).map_err(|e| Error::Other(format!("search/{path}: {e}")))
 }
 
-/// Per document: its score, the query words it matched (bit i), and those
-/// it matched with their exact diacritics.
+/// Per document: its score, the query words it matched (bit i), those it
+/// matched as typed (not only by a completion), those it matched with their
+/// exact diacritics, and whether its whole name is the query.
 #[derive(Debug, Clone, Copy, Default)]
 struct Score {
     score: u64,
     words: u32,
+    whole: u32,
     exact: u32,
+    name: bool,
 }
 
 type Scores = HashMap<u32, Score>;
 
-/// A document to rank: (doc, score, words matched, words matched exactly).
-type Ranked = (u32, u64, u32, u32);
+/// A document to rank, with its ranking keys.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    doc: u32,
+    score: u64,
+    name: bool,
+    words: u32,
+    whole: u32,
+    exact: u32,
+}
 
 /// Searches the index in `files` (docs/search.md, "Searching").
 pub fn search(files: &dyn Files, query: &str, options: &Options) -> Result<Results> {
     let mut analyzer = Analyzer::new(options.lang);
-    let q = query_words(&mut analyzer, query);
+    let mut q = query_words(&mut analyzer, query);
     let limit = options.limit.min(MAX_LIMIT);
     if q.words.is_empty() {
-        return Ok(Results { total: 0, hits: Vec::new() });
+        return Ok(Results { total: 0, hits: Vec::new(), near: None });
     }
     let index = Index::open(files, options.lang)?;
-    let scores = score(&index, &q)?;
-    let mut ranked = candidates(&scores, q.words.len());
+    let mut ranked = candidates(&score(&index, &q)?, q.words.len());
+    let mut near = None;
+    if let Some(tolerant) = tolerance::near(&index, &mut analyzer, &q)? {
+        let retried = candidates(&score(&index, &tolerant)?, tolerant.words.len());
+        if !retried.is_empty() {
+            near = Some(tolerant.words.iter().map(|w| w.folded.as_str()).collect::<Vec<_>>().join(" "));
+            ranked = retried;
+            q = tolerant;
+        }
+    }
     for (filter, value) in filters(options) {
         let allowed = index.filter(filter, &value)?;
-        ranked.retain(|(d, ..)| allowed.binary_search(d).is_ok());
+        ranked.retain(|r| allowed.binary_search(&r.doc).is_ok());
     }
-    // More words first, then more words with their exact diacritics, then
-    // the higher score, then document order.
-    ranked.sort_by(|a, b| b.2.cmp(&a.2).then(b.3.cmp(&a.3)).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
+    // A whole name first, then more words, more words as typed, more words
+    // with their exact diacritics, the higher score, document order.
+    ranked.sort_by(|a, b| {
+        b.name
+            .cmp(&a.name)
+            .then(b.words.cmp(&a.words))
+            .then(b.whole.cmp(&a.whole))
+            .then(b.exact.cmp(&a.exact))
+            .then(b.score.cmp(&a.score))
+            .then(a.doc.cmp(&b.doc))
+    });
     let total = ranked.len();
     let hits = ranked
         .iter()
         .take(limit)
-        .map(|&(doc, score, ..)| {
-            let (url, title, kind, plan, agencies, text, state) = index.row(doc)?;
-            let snippet = snippet(&mut analyzer, &text, &q);
-            Ok(Hit { url, title, kind, plan, agencies, state, snippet, score })
+        .map(|r| {
+            let (url, title, kind, plan, agencies, text, state, place, draft, lead) = index.row(r.doc)?;
+            let snippet = snippet(&mut analyzer, &text, &lead, &q);
+            Ok(Hit { url, title, kind, plan, agencies, state, place, draft, snippet, score: r.score })
         })
         .collect::<Result<Vec<Hit>>>()?;
-    Ok(Results { total, hits })
+    Ok(Results { total, hits, near })
 }
 
 fn filters(o: &Options) -> Vec<(&'static str, String)> {
@@ -304,24 +340,27 @@ fn filters(o: &Options) -> Vec<(&'static str, String)> {
     out
 }
 
-/// The fewest query words a result may match: all, or all but one of three
-/// or more (see [`candidates`]).
-fn min_words(n: usize) -> usize {
-    if n >= 3 { n - 1 } else { n }
+/// The fewest query words a result may match: most of them, two thirds
+/// rounded up (1 of 1, 2 of 2 or 3, 3 of 4, 4 of 5 or 6…).
+pub(super) fn min_words(n: usize) -> usize {
+    (2 * n).div_ceil(3)
 }
 
-/// The documents to rank: those matching every word; failing that, with
-/// three words or more, all but one.
+/// The documents that match at least [`min_words`] of the words.
 fn candidates(scores: &Scores, words: usize) -> Vec<Ranked> {
-    let with = |min: u32| -> Vec<Ranked> {
-        scores
-            .iter()
-            .map(|(&d, s)| (d, s.score, s.words.count_ones(), s.exact.count_ones()))
-            .filter(|c| c.2 >= min)
-            .collect()
-    };
-    let all = with(words as u32);
-    if all.is_empty() && words >= 3 { with(words as u32 - 1) } else { all }
+    let min = min_words(words) as u32;
+    scores
+        .iter()
+        .map(|(&doc, s)| Ranked {
+            doc,
+            score: s.score,
+            name: s.name,
+            words: s.words.count_ones(),
+            whole: s.whole.count_ones(),
+            exact: s.exact.count_ones(),
+        })
+        .filter(|r| r.words >= min)
+        .collect()
 }
 
 /// Adds up every kind of match for every document.
@@ -341,17 +380,28 @@ fn score(index: &Index, q: &QueryWords) -> Result<Scores> {
         return Ok(scores);
     }
     for (i, (w, (entry, more))) in q.words.iter().zip(found).enumerate() {
-        let mut best: BTreeMap<u32, u64> = BTreeMap::new();
+        let mut best: BTreeMap<u32, (u64, bool)> = BTreeMap::new();
         if let Some(e) = entry {
-            add_max(&mut best, &index.postings(&e)?, e.scale, WORD);
+            let p = index.postings(&e)?;
+            for (doc, impact) in p.docs.iter().zip(&p.impacts) {
+                best.insert(*doc, (WORD * u64::from(e.scale) * u64::from(*impact), true));
+            }
         }
         for e in more {
-            add_max(&mut best, &index.postings(&e)?, e.scale, COMPLETION);
+            let p = index.postings(&e)?;
+            for (doc, impact) in p.docs.iter().zip(&p.impacts) {
+                let s = COMPLETION * u64::from(e.scale) * u64::from(*impact);
+                let slot = best.entry(*doc).or_insert((0, false));
+                slot.0 = slot.0.max(s);
+            }
         }
-        for (doc, s) in best {
+        for (doc, (s, whole)) in best {
             let entry = scores.entry(doc).or_default();
             entry.score += s;
             entry.words |= 1 << i;
+            if whole {
+                entry.whole |= 1 << i;
+            }
         }
         if w.exact != w.folded {
             if let Some(e) = index.lookup(&format!("={}", w.exact))? {
@@ -386,12 +436,21 @@ fn score(index: &Index, q: &QueryWords) -> Result<Scores> {
             }
         }
     }
+    if q.name.len() > 1 {
+        if let Some(e) = index.lookup(&q.name)? {
+            for doc in index.postings(&e)?.docs {
+                if let Some(entry) = scores.get_mut(&doc) {
+                    entry.name = true;
+                }
+            }
+        }
+    }
     Ok(scores)
 }
 
 /// The words the last, unfinished word may become: terms and English word
 /// forms starting with it, most frequent first.
-fn completions(index: &Index, w: &Token) -> Result<Vec<Entry>> {
+pub(super) fn completions(index: &Index, w: &Token) -> Result<Vec<Entry>> {
     let mut found: Vec<Entry> = Vec::new();
     let add = |e: Entry, found: &mut Vec<Entry>| {
         if e.term != w.loose && !found.iter().any(|f| f.term == e.term) {
@@ -432,26 +491,69 @@ fn add_exact(scores: &mut Scores, p: &Postings, scale: u32, i: usize) {
     }
 }
 
-/// The words of a text that match the query.
-fn matches(analyzer: &mut Analyzer, text: &str, q: &QueryWords) -> (Vec<Token>, Vec<bool>) {
+/// The words of a text and, for each that matches the query, the bit of
+/// the query word it matches (0 for none). A compound of the text matches
+/// when its parts run together match ("Hue-S" for "hue-s").
+fn matches(analyzer: &mut Analyzer, text: &str, q: &QueryWords) -> (Vec<Token>, Vec<u32>) {
     let tokens = analyzer.tokens(text);
     let last = q.words.last().map(|w| w.folded.as_str()).unwrap_or("");
     let completing = q.prefix && last.chars().count() >= MIN_PREFIX_CHARS;
-    let hits = tokens
-        .iter()
-        .map(|t| q.words.iter().any(|w| w.loose == t.loose) || (completing && t.folded.starts_with(last)))
-        .collect();
+    let n = q.words.len();
+    let bit = |loose: &str, folded: &str| -> u32 {
+        let mut bits = 0;
+        for (i, w) in q.words.iter().enumerate() {
+            if w.loose == loose || (completing && i == n - 1 && folded.starts_with(last)) {
+                bits |= 1 << i;
+            }
+        }
+        bits
+    };
+    let mut hits: Vec<u32> = tokens.iter().map(|t| bit(&t.loose, &t.folded)).collect();
+    for g in compounds(text, &tokens) {
+        let folded: String = tokens[g.clone()].iter().map(|t| t.folded.as_str()).collect();
+        let exact: String = tokens[g.clone()].iter().map(|t| t.exact.as_str()).collect();
+        let whole = analyzer.whole(&exact, &folded);
+        let b = bit(&whole.loose, &whole.folded);
+        if b != 0 {
+            hits[g].iter_mut().for_each(|h| *h |= b);
+        }
+    }
     (tokens, hits)
 }
 
-/// The text around the first match, escaped, matches in `<mark>`.
-pub fn snippet(analyzer: &mut Analyzer, text: &str, q: &QueryWords) -> String {
+/// The snippet: the window of [`SNIPPET_WORDS`] words with the most query
+/// words, from [`SNIPPET_BEFORE`] words before a match, escaped, matches in
+/// `<mark>`; `lead` (a task's lead and deadline) when the text has no match
+/// (docs/search.md, "Snippets").
+pub fn snippet(analyzer: &mut Analyzer, text: &str, lead: &str, q: &QueryWords) -> String {
     let (tokens, hits) = matches(analyzer, text, q);
     let n = tokens.len();
     if n == 0 {
-        return escape(text);
+        return escape(if lead.is_empty() { text } else { lead });
     }
-    let s = hits.iter().position(|&h| h).map_or(0, |h| h.saturating_sub(SNIPPET_BEFORE));
+    let mut best: Option<(u32, usize, usize)> = None;
+    for h in (0..n).filter(|&k| hits[k] != 0) {
+        let s = h.saturating_sub(SNIPPET_BEFORE);
+        let window = &hits[s..n.min(s + SNIPPET_WORDS)];
+        let words = window.iter().fold(0, |acc, b| acc | b).count_ones();
+        let count = window.iter().filter(|&&b| b != 0).count();
+        if best.is_none_or(|(w, c, _)| (words, count) > (w, c)) {
+            best = Some((words, count, s));
+        }
+    }
+    let Some((_, _, s)) = best else {
+        if !lead.is_empty() {
+            return escape(lead);
+        }
+        return cut(text, &tokens, &hits, 0);
+    };
+    cut(text, &tokens, &hits, s)
+}
+
+/// The [`SNIPPET_WORDS`] words of `text` from word `s`, with `… ` and ` …`
+/// where cut.
+fn cut(text: &str, tokens: &[Token], hits: &[u32], s: usize) -> String {
+    let n = tokens.len();
     let e = n.min(s + SNIPPET_WORDS);
     let from = if s == 0 { 0 } else { tokens[s].start };
     let to = if e == n { text.len() } else { tokens[e - 1].end };
@@ -466,16 +568,30 @@ pub fn snippet(analyzer: &mut Analyzer, text: &str, q: &QueryWords) -> String {
     out
 }
 
-/// `text[from..to]` escaped, with the hit tokens wrapped in `<mark>`.
-fn mark(text: &str, from: usize, to: usize, tokens: &[Token], hits: &[bool]) -> String {
+/// `text[from..to]` escaped, with runs of matching words (a phrase, or a
+/// compound) wrapped in one `<mark>`.
+fn mark(text: &str, from: usize, to: usize, tokens: &[Token], hits: &[u32]) -> String {
     let mut out = String::new();
     let mut at = from;
-    for (t, _) in tokens.iter().zip(hits).filter(|(_, h)| **h) {
-        out.push_str(&escape(&text[at..t.start]));
+    let mut k = 0;
+    while k < tokens.len() {
+        if hits[k] == 0 {
+            k += 1;
+            continue;
+        }
+        let mut j = k;
+        while j + 1 < tokens.len() && hits[j + 1] != 0 && {
+            let gap = &text[tokens[j].end..tokens[j + 1].start];
+            gap.chars().all(char::is_whitespace) || compound_gap(gap)
+        } {
+            j += 1;
+        }
+        out.push_str(&escape(&text[at..tokens[k].start]));
         out.push_str("<mark>");
-        out.push_str(&escape(&text[t.start..t.end]));
+        out.push_str(&escape(&text[tokens[k].start..tokens[j].end]));
         out.push_str("</mark>");
-        at = t.end;
+        at = tokens[j].end;
+        k = j + 1;
     }
     out.push_str(&escape(&text[at..to]));
     out

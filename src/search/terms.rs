@@ -3,7 +3,8 @@
 //! moves numbers instead of hashing strings, and a document analysed once
 //! can be kept between builds (`SearchCache`).
 
-use super::analyzer::{Analyzer, normalize};
+use super::abbrev::Abbreviations;
+use super::analyzer::{Analyzer, MAX_COMPOUND_PARTS, MAX_TOKEN_BYTES, compound_gap, normalize};
 use super::docs::Doc;
 use crate::text::Lang;
 use rayon::prelude::*;
@@ -59,6 +60,8 @@ impl Terms {
 /// numbers are also kept in term (byte) order, the order of the dictionary.
 #[derive(Default)]
 pub struct Vocab {
+    /// The abbreviations whose other forms documents get as hidden words.
+    pub abbrev: Abbreviations,
     terms: Terms,
     order: Vec<u32>,
     /// Per term number, its place in `order`.
@@ -94,8 +97,11 @@ impl Vocab {
     /// Analyses `docs` (in parallel batches) and numbers their terms.
     pub fn analyse(&mut self, lang: Lang, docs: &[&Doc]) -> Vec<Analysed> {
         let size = (docs.len() / (4 * rayon::current_num_threads())).max(64);
-        let batches: Vec<Batch> =
-            docs.par_chunks(size).map_init(|| Analyzer::new(lang), Batch::analyse).collect();
+        let abbrev = &self.abbrev;
+        let batches: Vec<Batch> = docs
+            .par_chunks(size)
+            .map_init(|| Analyzer::new(lang), |a, d| Batch::analyse(a, d, abbrev))
+            .collect();
         let first_new = self.len();
         let mut out = Vec::with_capacity(docs.len());
         for batch in batches {
@@ -161,54 +167,38 @@ struct Batch {
 }
 
 impl Batch {
-    fn analyse(a: &mut Analyzer, docs: &[&Doc]) -> Batch {
+    fn analyse(a: &mut Analyzer, docs: &[&Doc], abbrev: &Abbreviations) -> Batch {
         let mut batch = Batch::default();
         for doc in docs {
-            let analysed = batch.doc(a, doc);
+            let analysed = batch.doc(a, doc, abbrev);
             batch.docs.push(analysed);
         }
         batch
     }
 
-    /// The terms of one document (docs/search.md, "Terms").
-    fn doc(&mut self, a: &mut Analyzer, doc: &Doc) -> Analysed {
+    /// The terms of one document (docs/search.md, "Terms"): its fields, the
+    /// hidden words of each field (counted with it, not in its length),
+    /// and its names as whole-name terms.
+    fn doc(&mut self, a: &mut Analyzer, doc: &Doc, abbrev: &Abbreviations) -> Analysed {
         let mut out = Analysed::default();
-        let mut key = String::new();
-        let mut prev = String::new();
-        for (f, text) in doc.fields.iter().enumerate() {
-            let mut len = 0;
-            prev.clear();
-            a.each_word(&normalize(text), |w| {
-                len += 1;
-                self.count(&mut out, w.loose, f);
-                if w.exact != w.folded {
-                    key.clear();
-                    key.push('=');
-                    key.push_str(w.exact);
-                    self.count(&mut out, &key, f);
-                }
-                if w.joined {
-                    key.clear();
-                    key.push('~');
-                    key.push_str(&prev);
+        let table = (!abbrev.is_empty()).then_some(abbrev);
+        for f in 0..3 {
+            out.lens[f] = self.field(a, &mut out, &doc.fields[f], f, table);
+            if !doc.extra[f].is_empty() {
+                self.field(a, &mut out, &doc.extra[f], f, None);
+            }
+        }
+        for name in &doc.names {
+            let mut key = String::from("#");
+            a.each_word(&normalize(name), |w| {
+                if key.len() > 1 {
                     key.push(' ');
-                    key.push_str(w.loose);
-                    self.count(&mut out, &key, f);
                 }
-                if w.folded != w.loose {
-                    key.clear();
-                    key.push('^');
-                    key.push_str(w.folded);
-                    let alias = self.terms.id(&key);
-                    if self.terms.alias_of[alias as usize] == NONE {
-                        self.terms.alias_of[alias as usize] = self.terms.id(w.loose);
-                    }
-                    out.aliases.push(alias);
-                }
-                prev.clear();
-                prev.push_str(w.loose);
+                key.push_str(w.loose);
             });
-            out.lens[f] = len;
+            if key.len() > 1 {
+                self.count(&mut out, &key, 0);
+            }
         }
         for &(t, _) in &out.terms {
             self.slot[t as usize] = 0;
@@ -216,6 +206,103 @@ impl Batch {
         out.aliases.sort_unstable();
         out.aliases.dedup();
         out
+    }
+
+    /// Counts the terms of `text` in field `f`, and those of the other forms
+    /// of its abbreviations and long forms (`abbrev`); returns its length in
+    /// words.
+    fn field(
+        &mut self,
+        a: &mut Analyzer,
+        out: &mut Analysed,
+        text: &str,
+        f: usize,
+        abbrev: Option<&Abbreviations>,
+    ) -> u32 {
+        let mut folded_words: Vec<String> = Vec::new();
+        let mut len = 0;
+        let mut key = String::new();
+        let mut prev = String::new();
+        // The compound being read ("Hue-S"): its parts run together.
+        let (mut c_exact, mut c_folded, mut c_parts) = (String::new(), String::new(), 0usize);
+        let mut prev_end = 0;
+        let text = normalize(text);
+        let mut wholes: Vec<(String, String)> = Vec::new();
+        a.each_word(&text, |w| {
+            len += 1;
+            if c_parts > 0 && c_parts < MAX_COMPOUND_PARTS && compound_gap(&text[prev_end..w.start]) {
+                c_exact.push_str(w.exact);
+                c_folded.push_str(w.folded);
+                c_parts += 1;
+            } else {
+                if c_parts > 1 {
+                    wholes.push((std::mem::take(&mut c_exact), std::mem::take(&mut c_folded)));
+                }
+                c_exact.clear();
+                c_exact.push_str(w.exact);
+                c_folded.clear();
+                c_folded.push_str(w.folded);
+                c_parts = 1;
+            }
+            prev_end = w.end;
+            if abbrev.is_some() {
+                folded_words.push(w.folded.to_string());
+            }
+            self.count(out, w.loose, f);
+            if w.exact != w.folded {
+                key.clear();
+                key.push('=');
+                key.push_str(w.exact);
+                self.count(out, &key, f);
+            }
+            if w.joined {
+                key.clear();
+                key.push('~');
+                key.push_str(&prev);
+                key.push(' ');
+                key.push_str(w.loose);
+                self.count(out, &key, f);
+            }
+            if w.folded != w.loose {
+                self.alias(out, w.folded, w.loose);
+            }
+            prev.clear();
+            prev.push_str(w.loose);
+        });
+        if c_parts > 1 {
+            wholes.push((c_exact, c_folded));
+        }
+        if let Some(table) = abbrev {
+            let whole_folded: Vec<String> = wholes.iter().map(|(_, f)| f.clone()).collect();
+            let more: Vec<String> =
+                table.expansions(&folded_words, &whole_folded).into_iter().map(str::to_string).collect();
+            for other in more {
+                self.field(a, out, &other, f, None);
+            }
+        }
+        for (exact, folded) in wholes {
+            if folded.len() > MAX_TOKEN_BYTES {
+                continue;
+            }
+            let whole = a.whole(&exact, &folded);
+            self.count(out, &whole.loose, f);
+            if whole.exact != whole.folded {
+                self.count(out, &format!("={}", whole.exact), f);
+            }
+            if whole.folded != whole.loose {
+                self.alias(out, &whole.folded, &whole.loose);
+            }
+        }
+        len
+    }
+
+    /// Records the `^folded` alias of an English word form.
+    fn alias(&mut self, out: &mut Analysed, folded: &str, loose: &str) {
+        let alias = self.terms.id(&format!("^{folded}"));
+        if self.terms.alias_of[alias as usize] == NONE {
+            self.terms.alias_of[alias as usize] = self.terms.id(loose);
+        }
+        out.aliases.push(alias);
     }
 
     /// Counts one occurrence of `term` in field `f` of the current document.

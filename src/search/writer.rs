@@ -3,6 +3,7 @@
 //! adds small integers, and splits the result into files small enough that
 //! a query downloads only the pieces it needs.
 
+use super::abbrev::Abbreviations;
 use super::docs::{Doc, FIELD_WEIGHTS};
 use super::format::{Entry, FORMAT, Postings, Target, encode_postings, encode_shard};
 use super::part::{FILTERS, Part, json};
@@ -49,8 +50,9 @@ struct Scored {
 
 /// The index files of one language, under `search/<lang>/`, with every
 /// document analysed afresh.
-pub fn write(lang: Lang, docs: &[Doc]) -> Vec<OutputFile> {
+pub fn write(lang: Lang, docs: &[Doc], abbrev: Abbreviations) -> Vec<OutputFile> {
     let mut vocab = Vocab::default();
+    vocab.abbrev = abbrev;
     let analysed = vocab.analyse(lang, &docs.iter().collect::<Vec<_>>());
     let part = Part::new(docs, analysed, vocab.rank(), &mut Vec::new());
     write_parts(lang, &vocab, &[&part])

@@ -9,7 +9,7 @@
 //   const hits = await s.search("dau tu", { lang: "vi", limit: 10 });
 //   // hits: [{ url, title, kind, plan, agencies, state, snippet, score }], hits.total
 
-const FORMAT = 1;
+const FORMAT = 2;
 const MAX_QUERY_CHARS = 256;
 const MAX_QUERY_WORDS = 12;
 const MAX_TOKEN_BYTES = 40;
@@ -20,10 +20,22 @@ const EXPANSION_SHARDS = 4;
 const MIN_PREFIX_CHARS = 2;
 const SNIPPET_WORDS = 24;
 const SNIPPET_BEFORE = 4;
+const MAX_COMPOUND_PARTS = 4;
+const MIN_CORRECTED_CHARS = 5;
+const KEPT_CHARS = 3;
+const TONES = new Set(["\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]);
+const JOINERS = new Set(["-", "\u2010", "\u2011", "&"]);
 const WORD = 4;
 const COMPLETION = 2;
 const EXACT = 2;
 const PHRASE = 4;
+
+// Question and filler words, dropped from a query when other words remain
+// (docs/search.md, "Query words"): `^` only as its first words, `$` only as
+// its last, `!` only typed with the marks. src/search/lexicon.rs reads these
+// two lines, so the command line and this client drop the same words.
+const FILLERS_VI = "^ai,^ai là,^tìm,^tìm kiếm,^tra cứu,^cho tôi,^cho tôi biết,^tôi muốn,^tôi cần,^muốn biết,^xem,^hỏi,^liệu,^có phải,^làm sao,^làm thế nào,^tại sao,^vì sao,^đâu là,^có,chịu trách nhiệm,là gì,là ai,là những gì,những gì,như thế nào,thế nào,ra sao,bao giờ,khi nào,lúc nào,!ở đâu,bao nhiêu,nhiệm vụ của,nhiệm vụ về,của,!về,các,những,gì,nào,!$không,!$chưa,$được không,!đã,!sẽ,!hãy,!giúp,!vậy,!nhé,!ạ";
+const FILLERS_EN = "what,which,who,whom,whose,when,where,why,how,is,are,was,were,be,been,does,do,did,will,would,can,could,should,the,a,an,of,for,about,on,in,to,there,any,me,show,find,in charge of,responsible for";
 
 const WORD_RE = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]+/gu;
 const SPACE_RE = /^\p{White_Space}+$/u;
@@ -66,8 +78,22 @@ function foldWord(exact, table) {
 }
 
 /**
+ * One spelling for the two tone placements of a final "oa", "oe" or "uy"
+ * ("hoá" → "hóa", not after q: "quý"); null if the word has no such ending.
+ */
+export function canonicalTone(word) {
+  if (ASCII_RE.test(word)) return null;
+  const d = Array.from(word.normalize("NFD"));
+  const n = d.length;
+  if (n < 3 || !TONES.has(d[n - 1])) return null;
+  const pair = d[n - 3] + d[n - 2];
+  if (!(pair === "oa" || pair === "oe" || pair === "uy") || (d[n - 3] === "u" && n > 3 && d[n - 4] === "q")) return null;
+  return [...d.slice(0, n - 2), d[n - 1], d[n - 2]].join("").normalize("NFC");
+}
+
+/**
  * The words of an NFC text with their three forms (docs/search.md,
- * "Analysis"); `stem` is the English stemmer, or null in Vietnamese.
+ * "Analysis"); `stem` makes `loose` from `folded` in English, null in Vietnamese.
  */
 export function tokens(text, table, stem) {
   const out = [];
@@ -76,7 +102,8 @@ export function tokens(text, table, stem) {
     if (utf8Length(raw) > MAX_TOKEN_BYTES) continue;
     const start = m.index;
     const end = start + raw.length;
-    const exact = lower(raw);
+    const lowered = lower(raw);
+    const exact = canonicalTone(lowered) ?? lowered;
     const folded = foldWord(exact, table);
     const loose = stem ? stem(folded) : folded;
     const prev = out[out.length - 1];
@@ -86,26 +113,136 @@ export function tokens(text, table, stem) {
   return out;
 }
 
-/** A query's words, and whether its last word may still be being typed. */
+/** Whether only one compound joiner (`-`, `&`) separates two words. */
+function compoundGap(gap) {
+  return gap.length === 1 && JOINERS.has(gap);
+}
+
+/** The compounds among the words of `text` ("Hue-S", "KH&CN"): [first, end) ranges. */
+export function compounds(text, toks) {
+  const out = [];
+  let i = 0;
+  while (i < toks.length) {
+    let j = i;
+    while (j + 1 < toks.length && j + 1 - i < MAX_COMPOUND_PARTS && compoundGap(text.slice(toks[j].end, toks[j + 1].start))) j++;
+    if (j > i) out.push([i, j + 1]);
+    i = j + 1;
+  }
+  return out;
+}
+
+/** A compound's parts as one word. */
+function whole(parts, stem) {
+  const exact = parts.map((t) => t.exact).join("");
+  const folded = parts.map((t) => t.folded).join("");
+  return { start: parts[0].start, end: parts[parts.length - 1].end, exact, folded, loose: stem ? stem(folded) : folded, joined: parts[0].joined };
+}
+
+/** Filler lists, parsed once: { words, place: "any" | "start" | "end", foldedOk }, longest first. */
+const fillerLists = new Map();
+function fillersOf(stem) {
+  const lang = stem ? "en" : "vi";
+  if (!fillerLists.has(lang)) {
+    const list = (lang === "en" ? FILLERS_EN : FILLERS_VI).split(",").filter((x) => x.trim() !== "").map((raw) => {
+      let s = raw.trim();
+      let place = "any";
+      let foldedOk = true;
+      for (;;) {
+        if (s.startsWith("^")) place = "start";
+        else if (s.startsWith("$")) place = "end";
+        else if (s.startsWith("!")) foldedOk = false;
+        else break;
+        s = s.slice(1);
+      }
+      return { words: s.split(/\s+/u).filter(Boolean), place, foldedOk };
+    });
+    list.sort((a, b) => b.words.length - a.words.length);
+    fillerLists.set(lang, list);
+  }
+  return fillerLists.get(lang);
+}
+
+/** A filler word without its marks (đ is d). */
+function foldFiller(word) {
+  return word.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d");
+}
+
+/** The words without question and filler words; all of them if nothing else would remain. */
+function dropFillers(words, stem) {
+  const fillers = fillersOf(stem);
+  const n = words.length;
+  const drop = new Array(n).fill(false);
+  const isWord = (w, f, ok) => w.exact === f || (ok && w.exact === w.folded && foldFiller(f) === w.folded);
+  const at = (i, f) => i + f.words.length <= n && f.words.every((fw, k) => isWord(words[i + k], fw, f.foldedOk));
+  const mark = (i, f) => {
+    for (let k = 0; k < f.words.length; k++) drop[i + k] = true;
+  };
+  let i = 0;
+  for (let f; (f = fillers.find((f) => f.place !== "end" && at(i, f))); i += f.words.length) mark(i, f);
+  let end = n;
+  for (let f; (f = fillers.find((f) => f.place !== "start" && f.words.length <= Math.max(0, end - i) && at(end - f.words.length, f))); ) {
+    end -= f.words.length;
+    mark(end, f);
+  }
+  for (let k = i; k < end; ) {
+    const f = fillers.find((f) => f.place === "any" && k + f.words.length <= end && at(k, f));
+    if (f) {
+      mark(k, f);
+      k += f.words.length;
+    } else k++;
+  }
+  if (drop.every(Boolean)) return words;
+  const out = [];
+  let afterDrop = false;
+  words.forEach((w, k) => {
+    if (drop[k]) {
+      afterDrop = true;
+      return;
+    }
+    out.push({ ...w, joined: w.joined && !afterDrop });
+    afterDrop = false;
+  });
+  return out;
+}
+
+/**
+ * A query's words (compounds as one, fillers dropped), whether its last word
+ * may still be being typed, and the term of a name that is the whole query.
+ */
 export function queryWords(query, table, stem) {
   const cut = Array.from(String(query)).slice(0, MAX_QUERY_CHARS).join("");
   const text = cut.normalize("NFC");
-  let words = tokens(text, table, stem);
-  const last = words[words.length - 1];
-  let prefix = last !== undefined && last.end === text.length && words.length <= MAX_QUERY_WORDS;
+  const toks = tokens(text, table, stem);
+  const groups = compounds(text, toks);
+  let merged = toks;
+  if (groups.length) {
+    merged = [];
+    let i = 0;
+    for (const [a, b] of groups) {
+      merged.push(...toks.slice(i, a), whole(toks.slice(a, b), stem));
+      i = b;
+    }
+    merged.push(...toks.slice(i));
+  }
+  const last = merged[merged.length - 1];
+  const endsInside = last !== undefined && last.end === text.length;
+  const name = `#${merged.slice(0, MAX_QUERY_WORDS).map((w) => w.loose).join(" ")}`;
+  let words = dropFillers(merged, stem);
+  const kept = words[words.length - 1];
+  let prefix = endsInside && merged.length <= MAX_QUERY_WORDS && kept !== undefined && kept.end === text.length;
   words = words.slice(0, MAX_QUERY_WORDS);
   if (prefix && words.length > 1 && Array.from(words[words.length - 1].folded).length < MIN_PREFIX_CHARS) {
     words.pop();
     prefix = false;
   }
-  return { words, prefix };
+  return { words, prefix, name };
 }
 
 /** The English stemmer, loaded the first time an English query needs it. */
 let stemmer;
 export function stemmerFor(lang) {
   if (lang !== "en") return Promise.resolve(null);
-  stemmer ??= import(new URL("./plansite-stem.mjs", import.meta.url).href).then((m) => m.stem);
+  stemmer ??= import(new URL("./plansite-stem.mjs", import.meta.url).href).then((m) => (w) => m.stem(m.variant(w)));
   return stemmer;
 }
 
@@ -221,9 +358,9 @@ export function decodeShard(bytes) {
   return entries;
 }
 
-/** The fewest query words a result may match: all, or all but one of three or more. */
+/** The fewest query words a result may match: two thirds, rounded up. */
 function minWords(n) {
-  return n >= 3 ? n - 1 : n;
+  return Math.ceil((2 * n) / 3);
 }
 
 /** The index in the last position where `pred` still holds (like Rust's partition_point). */
@@ -244,38 +381,112 @@ export function escapeHtml(s) {
   return s.replace(/[&<>"']/g, (c) => escapes[c]);
 }
 
-/** The words of `text` and whether each matches the query. */
+/** The words of `text` and, per word, the bits of the query words it matches. */
 function matches(text, q, table, stem) {
   const toks = tokens(text, table, stem);
-  const last = q.words.length ? q.words[q.words.length - 1].folded : "";
+  const n = q.words.length;
+  const last = n ? q.words[n - 1].folded : "";
   const completing = q.prefix && Array.from(last).length >= MIN_PREFIX_CHARS;
-  const hits = toks.map((t) => q.words.some((w) => w.loose === t.loose) || (completing && t.folded.startsWith(last)));
+  const bit = (loose, folded) => {
+    let bits = 0;
+    q.words.forEach((w, i) => {
+      if (w.loose === loose || (completing && i === n - 1 && folded.startsWith(last))) bits |= 1 << i;
+    });
+    return bits;
+  };
+  const hits = toks.map((t) => bit(t.loose, t.folded));
+  for (const [a, b] of compounds(text, toks)) {
+    const w = whole(toks.slice(a, b), stem);
+    const bits = bit(w.loose, w.folded);
+    if (bits) for (let k = a; k < b; k++) hits[k] |= bits;
+  }
   return { toks, hits };
 }
 
-/** `text[from, to)` escaped, the matching words in `<mark>`. */
+/** `text[from, to)` escaped, runs of matching words (phrases, compounds) in one `<mark>`. */
 function mark(text, from, to, toks, hits) {
   let out = "";
   let at = from;
-  toks.forEach((t, k) => {
-    if (!hits[k]) return;
-    out += `${escapeHtml(text.slice(at, t.start))}<mark>${escapeHtml(text.slice(t.start, t.end))}</mark>`;
-    at = t.end;
-  });
+  for (let k = 0; k < toks.length; ) {
+    if (!hits[k]) {
+      k++;
+      continue;
+    }
+    let j = k;
+    while (j + 1 < toks.length && hits[j + 1]) {
+      const gap = text.slice(toks[j].end, toks[j + 1].start);
+      if (!(SPACE_RE.test(gap) || compoundGap(gap))) break;
+      j++;
+    }
+    out += `${escapeHtml(text.slice(at, toks[k].start))}<mark>${escapeHtml(text.slice(toks[k].start, toks[j].end))}</mark>`;
+    at = toks[j].end;
+    k = j + 1;
+  }
   return out + escapeHtml(text.slice(at, to));
 }
 
-/** The text around the first match, escaped, matches in `<mark>` (docs/search.md, "Snippets"). */
-export function snippet(text, q, table, stem) {
-  const { toks, hits } = matches(text, q, table, stem);
+function popcount(m) {
+  let c = 0;
+  for (; m; m &= m - 1) c++;
+  return c;
+}
+
+/** The words from word `s`, with `… ` and ` …` where cut. */
+function cut(text, toks, hits, s) {
   const n = toks.length;
-  if (n === 0) return escapeHtml(text);
-  const h = hits.indexOf(true);
-  const s = h < 0 ? 0 : Math.max(0, h - SNIPPET_BEFORE);
   const e = Math.min(n, s + SNIPPET_WORDS);
   const from = s === 0 ? 0 : toks[s].start;
   const to = e === n ? text.length : toks[e - 1].end;
   return (s > 0 ? "… " : "") + mark(text, from, to, toks.slice(s, e), hits.slice(s, e)) + (e < n ? " …" : "");
+}
+
+/**
+ * The window with the most query words, escaped, matches in `<mark>`;
+ * `lead` (a task's lead and deadline) when the text has no match
+ * (docs/search.md, "Snippets").
+ */
+export function snippet(text, lead, q, table, stem) {
+  const { toks, hits } = matches(text, q, table, stem);
+  const n = toks.length;
+  if (n === 0) return escapeHtml(lead || text);
+  let best = null;
+  for (let h = 0; h < n; h++) {
+    if (!hits[h]) continue;
+    const s = Math.max(0, h - SNIPPET_BEFORE);
+    const window = hits.slice(s, Math.min(n, s + SNIPPET_WORDS));
+    const words = popcount(window.reduce((acc, b) => acc | b, 0));
+    const count = window.filter((b) => b !== 0).length;
+    if (best === null || words > best[0] || (words === best[0] && count > best[1])) best = [words, count, s];
+  }
+  if (best === null) return lead ? escapeHtml(lead) : cut(text, toks, hits, 0);
+  return cut(text, toks, hits, best[2]);
+}
+
+// ---------------------------------------------------------------- tolerance
+
+const ONSETS = ["ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", ""];
+const RHYMES = new Set(
+  "a ai ao au ay ac ach am an ang anh ap at e eo ec ech em en eng enh ep et eu i ia iu ic ich im in inh ip it iec iem ien ieng iep iet ieu o oa oai oan oang oanh oao oac oach oam oap oat oay oe oeo oen oet oi oc om on ong oong op ot u ua uan uang uanh uat uay uc ue uen uenh uet ui um un ung uo uoc uoi uom uon uong uop uot uou up ut uu uy uya uyen uyet uynh uyt uych uyu y yen yet yeu".split(" "),
+);
+
+/** Whether `s` (folded) has the shape of a Vietnamese syllable. */
+export function syllable(s) {
+  return ONSETS.some((o) => s.startsWith(o) && s.length > o.length && RHYMES.has(s.slice(o.length)));
+}
+
+/** Whether `a` and `b` differ by one insertion, deletion, substitution or swap of neighbours. */
+export function oneEdit(a, b) {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  if (a === b || Math.abs(x.length - y.length) > 1) return false;
+  let p = 0;
+  while (p < x.length && p < y.length && x[p] === y[p]) p++;
+  const same = (u, v) => u.length === v.length && u.every((c, k) => c === v[k]);
+  const rx = x.slice(p);
+  const ry = y.slice(p);
+  if (rx.length < ry.length) return same(rx, ry.slice(1));
+  if (rx.length > ry.length) return same(rx.slice(1), ry);
+  return same(rx.slice(1), ry.slice(1)) || (rx.length >= 2 && rx[0] === ry[1] && rx[1] === ry[0] && same(rx.slice(2), ry.slice(2)));
 }
 
 // ------------------------------------------------------------------ search
@@ -409,12 +620,24 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
       const w = q.words[i];
       const best = new Map();
       const [e, more] = found[i];
-      if (e) addMax(best, await postings(ix, e), e.scale, WORD);
-      for (const c of more) addMax(best, await postings(ix, c), c.scale, COMPLETION);
-      for (const [doc, s] of best) {
-        const entry = scores.get(doc) ?? { score: 0, words: 0, exact: 0 };
+      if (e) {
+        const p = await postings(ix, e);
+        for (let k = 0; k < p.docs.length; k++) best.set(p.docs[k], [WORD * e.scale * p.impacts[k], true]);
+      }
+      for (const c of more) {
+        const p = await postings(ix, c);
+        for (let k = 0; k < p.docs.length; k++) {
+          const s = COMPLETION * c.scale * p.impacts[k];
+          const slot = best.get(p.docs[k]);
+          if (!slot) best.set(p.docs[k], [s, false]);
+          else if (s > slot[0]) slot[0] = s;
+        }
+      }
+      for (const [doc, [s, isWhole]] of best) {
+        const entry = scores.get(doc) ?? { score: 0, words: 0, whole: 0, exact: 0, name: false };
         entry.score += s;
         entry.words |= 1 << i;
+        if (isWhole) entry.whole |= 1 << i;
         scores.set(doc, entry);
       }
       if (w.exact !== w.folded) {
@@ -448,37 +671,123 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
         if (entry) entry.score += s;
       }
     }
+    if (q.name.length > 1) {
+      const e = await lookup(ix, q.name);
+      if (e) {
+        for (const doc of (await postings(ix, e)).docs) {
+          const entry = scores.get(doc);
+          if (entry) entry.name = true;
+        }
+      }
+    }
     return scores;
   }
 
+  /** The documents matching at least `minWords` of the words, with their ranking keys. */
+  function candidates(scores, n) {
+    const min = minWords(n);
+    const out = [];
+    for (const [doc, s] of scores) {
+      const words = popcount(s.words);
+      if (words >= min) out.push({ doc, score: s.score, name: s.name, words, whole: popcount(s.whole), exact: popcount(s.exact) });
+    }
+    return out;
+  }
 
-  /** Ranked results for `query`; the array also carries `total`. */
+  /** A run-together Vietnamese word as the two or three syllables of a phrase the index knows. */
+  async function split(ix, word) {
+    if (!ASCII_RE.test(word) || word.length < 4) return null;
+    const n = word.length;
+    const phrase = async (a, b) => (await lookup(ix, `~${a} ${b}`)) !== null;
+    for (let k = 1; k < n; k++) {
+      const a = word.slice(0, k);
+      const b = word.slice(k);
+      if (syllable(a) && syllable(b) && (await phrase(a, b))) return [a, b];
+    }
+    for (let k = 1; k < n; k++) {
+      const a = word.slice(0, k);
+      if (!syllable(a)) continue;
+      for (let m = k + 1; m < n; m++) {
+        const b = word.slice(k, m);
+        const c = word.slice(m);
+        if (syllable(b) && syllable(c) && (await phrase(a, b)) && (await phrase(b, c))) return [a, b, c];
+      }
+    }
+    return null;
+  }
+
+  /** The most frequent term one edit from `word`, its first letters kept: [folded, loose]. */
+  async function correct(ix, word) {
+    const chars = Array.from(word);
+    if (chars.length < MIN_CORRECTED_CHARS) return null;
+    const kept = chars.slice(0, KEPT_CHARS).join("");
+    let best = null;
+    const consider = (df, folded, loose) => {
+      if (oneEdit(word, folded) && (best === null || df > best[0] || (df === best[0] && compare(folded, best[1]) < 0))) best = [df, folded, loose];
+    };
+    for (const e of await range(ix, kept)) consider(e.df, e.term, e.term);
+    for (const a of await range(ix, `^${kept}`)) {
+      if (a.alias === undefined) continue;
+      const e = await lookup(ix, a.alias);
+      if (e) consider(e.df, a.term.slice(1), a.alias);
+    }
+    return best && [best[1], best[2]];
+  }
+
+  /** The query with its unknown words split or corrected, or null (docs/search.md, "Tolerance"). */
+  async function near(ix, q, lang) {
+    const n = q.words.length;
+    const typing = q.prefix && n > 0 && Array.from(q.words[n - 1].folded).length >= MIN_PREFIX_CHARS;
+    const words = [];
+    let changed = false;
+    const plain = (folded, loose, joined) => ({ start: 0, end: 0, exact: folded, folded, loose, joined });
+    for (let i = 0; i < n; i++) {
+      const w = q.words[i];
+      const known = (await lookup(ix, w.loose)) !== null || (typing && i === n - 1 && (await completions(ix, w)).length > 0);
+      if (known) {
+        words.push(w);
+        continue;
+      }
+      if (lang === "vi") {
+        const parts = await split(ix, w.folded);
+        if (parts) {
+          parts.forEach((p, k) => words.push(plain(p, p, k === 0 ? w.joined : true)));
+          changed = true;
+          continue;
+        }
+      }
+      const fixed = await correct(ix, w.folded);
+      if (fixed) {
+        words.push(plain(fixed[0], fixed[1], w.joined));
+        changed = true;
+        continue;
+      }
+      words.push(w);
+    }
+    return changed ? { words, prefix: q.prefix, name: "" } : null;
+  }
+
+  /** Ranked results for `query`; the array also carries `total` and `near`. */
   async function search(query, options = {}) {
     const lang = options.lang === "en" ? "en" : "vi";
     const limit = Math.min(MAX_LIMIT, Math.max(0, Math.floor(Number(options.limit ?? DEFAULT_LIMIT)) || 0));
     const cut = Array.from(String(query ?? "")).slice(0, MAX_QUERY_CHARS).join("");
     const table = needsTable(cut) ? await foldTable() : new Map();
     const stem = await stemmerFor(lang);
-    const q = queryWords(cut, table, stem);
-    if (q.words.length === 0) return Object.assign([], { total: 0 });
+    let q = queryWords(cut, table, stem);
+    if (q.words.length === 0) return Object.assign([], { total: 0, near: null });
     const ix = await open(lang);
-    const scores = await score(ix, q);
-    const n = q.words.length;
-    const popcount = (m) => {
-      let c = 0;
-      for (; m; m &= m - 1) c++;
-      return c;
-    };
-    const withAtLeast = (min) => {
-      const out = [];
-      for (const [doc, s] of scores) {
-        const c = popcount(s.words);
-        if (c >= min) out.push([doc, s.score, c, popcount(s.exact)]);
+    let ranked = candidates(await score(ix, q), q.words.length);
+    let nearWords = null;
+    const tolerant = await near(ix, q, lang);
+    if (tolerant) {
+      const retried = candidates(await score(ix, tolerant), tolerant.words.length);
+      if (retried.length > 0) {
+        nearWords = tolerant.words.map((w) => w.folded).join(" ");
+        ranked = retried;
+        q = tolerant;
       }
-      return out;
-    };
-    let ranked = withAtLeast(n);
-    if (ranked.length === 0 && n >= 3) ranked = withAtLeast(minWords(n));
+    }
     const wanted = [
       ["plan", options.plan],
       ["agency", options.agency],
@@ -489,19 +798,30 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
     for (const [name, value] of wanted) {
       if (value === undefined || value === null || value === "") continue;
       const allowed = await filter(ix, name, String(value));
-      ranked = ranked.filter(([d]) => allowed.has(d));
+      ranked = ranked.filter((r) => allowed.has(r.doc));
     }
-    // More words first, then more words with their exact diacritics, then
-    // the higher score, then document order.
-    ranked.sort((a, b) => b[2] - a[2] || b[3] - a[3] || b[1] - a[1] || a[0] - b[0]);
+    // A whole name first, then more words, more words as typed, more words
+    // with their exact diacritics, the higher score, document order.
+    ranked.sort((a, b) => b.name - a.name || b.words - a.words || b.whole - a.whole || b.exact - a.exact || b.score - a.score || a.doc - b.doc);
     const top = ranked.slice(0, limit);
-    const rows = await Promise.all(top.map(([doc]) => row(ix, doc)));
+    const rows = await Promise.all(top.map((r) => row(ix, r.doc)));
     const docTable = rows.some((r) => needsTable(r[5])) ? await foldTable() : table;
-    const hits = top.map(([, score], k) => {
-      const [url, title, kind, plan, agencies, text, state] = rows[k];
-      return { url, title, kind, plan, agencies, state: state ?? null, snippet: snippet(text, q, docTable, stem), score };
+    const hits = top.map((r, k) => {
+      const [url, title, kind, plan, agencies, text, state, place, draft, lead] = rows[k];
+      return {
+        url,
+        title,
+        kind,
+        plan,
+        agencies,
+        state: state ?? null,
+        place: place ?? "",
+        draft: draft === true,
+        snippet: snippet(text, lead ?? "", q, docTable, stem),
+        score: r.score,
+      };
     });
-    return Object.assign(hits, { total: ranked.length });
+    return Object.assign(hits, { total: ranked.length, near: nearWords });
   }
 
   /** `text` escaped, with the words that match `query` in `<mark>`. */

@@ -621,3 +621,27 @@ function stemEnv(env) {
   }
   env.cursor = v27;
 }
+
+// English spelling variants, searched as one word (docs/search.md, "Query
+// words"): American forms become British, the site's spelling, before
+// stemming. `VARIANT_IZE` lists roots that take -ize/-ise (and -ization,
+// -izing…); `VARIANT_PAIRS` other pairs. src/search/lexicon.rs reads these
+// two lines, so the index and this client agree.
+const VARIANT_IZE = "organ standard priorit digit digital modern util optim mobil special real recogn commercial industrial urban capital harmon local social central decentral final formal institutional legal personal privat incentiv synchron author categor character computer critic emphas minim maxim global international summar stabil subsid sensit visual revital material operational popular systemat energ normal rational scrutin memor monet neutral penal fertil immun apolog familiar";
+const VARIANT_PAIRS = "center centre|centers centres|centered centred|program programme|programs programmes|meter metre|meters metres|fiber fibre|fibers fibres|theater theatre|liter litre|labor labour|favor favour|favorable favourable|behavior behaviour|neighbor neighbour|neighborhood neighbourhood|color colour|honor honour|harbor harbour|endeavor endeavour|license licence|defense defence|offense offence|catalog catalogue|dialog dialogue|analog analogue|analyze analyse|analyzed analysed|analyzes analyses|analyzing analysing|catalyze catalyse|enrollment enrolment|fulfill fulfil|installment instalment|traveling travelling|traveler traveller|traveled travelled|modeling modelling|modeled modelled|labeling labelling|labeled labelled|canceled cancelled|canceling cancelling|counseling counselling|counselor counsellor|fueled fuelled|signaling signalling|aging ageing|aluminum aluminium";
+
+let variants;
+/** The British spelling of a folded English word, or the word itself. */
+export function variant(word) {
+  if (!variants) {
+    variants = new Map();
+    for (const root of VARIANT_IZE.split(" ")) {
+      for (const end of ["e", "es", "ed", "ing", "ation", "ations", "er", "ers"]) variants.set(`${root}iz${end}`, `${root}is${end}`);
+    }
+    for (const pair of VARIANT_PAIRS.split("|")) {
+      const [from, to] = pair.split(" ");
+      variants.set(from, to);
+    }
+  }
+  return variants.get(word) ?? word;
+}
