@@ -65,27 +65,27 @@ impl Abbreviations {
         self.long.is_empty()
     }
 
-    /// The other forms of what `folded` (a field's words, folded, and its
-    /// compounds run together) contains: abbreviations of its long forms,
-    /// long forms of its abbreviations. Each once, in table order.
-    pub fn expansions(&self, words: &[String], wholes: &[String]) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
+    /// The other forms of what a field contains, where: abbreviations of
+    /// its long forms, long forms of its abbreviations, as (first word,
+    /// end word, other form). `words` are the field's words folded,
+    /// `compounds` its compounds (first word, end word, parts run together).
+    pub fn expansions<'a>(
+        &'a self,
+        words: &[String],
+        compounds: &[(usize, usize, String)],
+    ) -> Vec<(usize, usize, &'a str)> {
+        let mut out: Vec<(usize, usize, &str)> = Vec::new();
         for (i, w) in words.iter().enumerate() {
             for (long, shorts) in self.long.get(w).into_iter().flatten() {
                 if words[i..].starts_with(long) {
-                    for s in shorts {
-                        if !out.contains(&s.as_str()) {
-                            out.push(s);
-                        }
-                    }
+                    out.extend(shorts.iter().map(|s| (i, i + long.len(), s.as_str())));
                 }
             }
         }
-        for w in words.iter().chain(wholes) {
+        let singles = words.iter().enumerate().map(|(i, w)| (i, i + 1, w.as_str()));
+        for (s, e, w) in singles.chain(compounds.iter().map(|(s, e, w)| (*s, *e, w.as_str()))) {
             for long in self.short.get(w).into_iter().flatten() {
-                if !out.contains(&long.as_str()) {
-                    out.push(long);
-                }
+                out.push((s, e, long.as_str()));
             }
         }
         out
@@ -203,10 +203,10 @@ mod tests {
         };
         t.long.insert("khoa".into(), vec![(words("khoa học và công nghệ", &mut a), vec!["KH&CN".into()])]);
         t.short.insert("khcn".into(), vec!["khoa học và công nghệ".into()]);
-        assert_eq!(t.expansions(&words("ứng dụng khoa học và công nghệ", &mut a), &[]), ["KH&CN"]);
+        assert_eq!(t.expansions(&words("ứng dụng khoa học và công nghệ", &mut a), &[]), [(2, 7, "KH&CN")]);
         assert_eq!(
-            t.expansions(&words("ứng dụng KH CN", &mut a), &["khcn".into()]),
-            ["khoa học và công nghệ"]
+            t.expansions(&words("ứng dụng KH CN", &mut a), &[(2, 4, "khcn".into())]),
+            [(2, 4, "khoa học và công nghệ")]
         );
         assert!(t.expansions(&words("khoa học", &mut a), &[]).is_empty());
     }

@@ -282,6 +282,13 @@ pub fn query_words(analyzer: &mut Analyzer, query: &str) -> QueryWords {
     QueryWords { words, prefix, name }
 }
 
+/// The words of `text` (NFC) with each compound as one word, as a query
+/// reads them.
+pub fn merged_words(analyzer: &mut Analyzer, text: &str) -> Vec<Token> {
+    let tokens = analyzer.tokens(text);
+    merge_compounds(analyzer, text, tokens)
+}
+
 /// Each compound of `tokens` as one word, its parts run together.
 fn merge_compounds(analyzer: &mut Analyzer, text: &str, tokens: Vec<Token>) -> Vec<Token> {
     let groups = compounds(text, &tokens);

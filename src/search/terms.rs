@@ -4,7 +4,7 @@
 //! can be kept between builds (`SearchCache`).
 
 use super::abbrev::Abbreviations;
-use super::analyzer::{Analyzer, MAX_COMPOUND_PARTS, MAX_TOKEN_BYTES, compound_gap, normalize};
+use super::analyzer::{Analyzer, MAX_COMPOUND_PARTS, MAX_TOKEN_BYTES, compound_gap, merged_words, normalize};
 use super::docs::Doc;
 use crate::text::Lang;
 use rayon::prelude::*;
@@ -181,7 +181,8 @@ impl Batch {
     /// and its names as whole-name terms.
     fn doc(&mut self, a: &mut Analyzer, doc: &Doc, abbrev: &Abbreviations) -> Analysed {
         let mut out = Analysed::default();
-        let table = (!abbrev.is_empty()).then_some(abbrev);
+        // An agency's aliases already list the forms its name is written in.
+        let table = (!abbrev.is_empty() && doc.kind != "agency").then_some(abbrev);
         for f in 0..3 {
             out.lens[f] = self.field(a, &mut out, &doc.fields[f], f, table);
             if !doc.extra[f].is_empty() {
@@ -189,13 +190,9 @@ impl Batch {
             }
         }
         for name in &doc.names {
-            let mut key = String::from("#");
-            a.each_word(&normalize(name), |w| {
-                if key.len() > 1 {
-                    key.push(' ');
-                }
-                key.push_str(w.loose);
-            });
+            // Compounds run together, as a query reads them.
+            let words = merged_words(a, &normalize(name));
+            let key = format!("#{}", words.iter().map(|w| w.loose.as_str()).collect::<Vec<_>>().join(" "));
             if key.len() > 1 {
                 self.count(&mut out, &key, 0);
             }
@@ -219,15 +216,20 @@ impl Batch {
         f: usize,
         abbrev: Option<&Abbreviations>,
     ) -> u32 {
-        let mut folded_words: Vec<String> = Vec::new();
+        // With an abbreviation table: each word's folded and loose forms and
+        // whether it is joined to the one before, to match and to place
+        // the other forms.
+        let mut seen: Vec<(String, String, bool)> = Vec::new();
         let mut len = 0;
         let mut key = String::new();
         let mut prev = String::new();
         // The compound being read ("Hue-S"): its parts run together.
-        let (mut c_exact, mut c_folded, mut c_parts) = (String::new(), String::new(), 0usize);
+        let (mut c_exact, mut c_folded, mut c_parts, mut c_start) =
+            (String::new(), String::new(), 0usize, 0usize);
         let mut prev_end = 0;
         let text = normalize(text);
-        let mut wholes: Vec<(String, String)> = Vec::new();
+        // Compounds: exact and folded forms run together, first and end word.
+        let mut wholes: Vec<(String, String, usize, usize)> = Vec::new();
         a.each_word(&text, |w| {
             len += 1;
             if c_parts > 0 && c_parts < MAX_COMPOUND_PARTS && compound_gap(&text[prev_end..w.start]) {
@@ -236,8 +238,14 @@ impl Batch {
                 c_parts += 1;
             } else {
                 if c_parts > 1 {
-                    wholes.push((std::mem::take(&mut c_exact), std::mem::take(&mut c_folded)));
+                    wholes.push((
+                        std::mem::take(&mut c_exact),
+                        std::mem::take(&mut c_folded),
+                        c_start,
+                        c_start + c_parts,
+                    ));
                 }
+                c_start = len as usize - 1;
                 c_exact.clear();
                 c_exact.push_str(w.exact);
                 c_folded.clear();
@@ -246,7 +254,7 @@ impl Batch {
             }
             prev_end = w.end;
             if abbrev.is_some() {
-                folded_words.push(w.folded.to_string());
+                seen.push((w.folded.to_string(), w.loose.to_string(), w.joined));
             }
             self.count(out, w.loose, f);
             if w.exact != w.folded {
@@ -270,17 +278,12 @@ impl Batch {
             prev.push_str(w.loose);
         });
         if c_parts > 1 {
-            wholes.push((c_exact, c_folded));
+            wholes.push((c_exact, c_folded, c_start, c_start + c_parts));
         }
         if let Some(table) = abbrev {
-            let whole_folded: Vec<String> = wholes.iter().map(|(_, f)| f.clone()).collect();
-            let more: Vec<String> =
-                table.expansions(&folded_words, &whole_folded).into_iter().map(str::to_string).collect();
-            for other in more {
-                self.field(a, out, &other, f, None);
-            }
+            self.expand(a, out, table, &seen, &wholes, f);
         }
-        for (exact, folded) in wholes {
+        for (exact, folded, ..) in wholes {
             if folded.len() > MAX_TOKEN_BYTES {
                 continue;
             }
@@ -294,6 +297,35 @@ impl Batch {
             }
         }
         len
+    }
+
+    /// Counts the other forms of the abbreviations and long forms among a
+    /// field's words (`seen`), and the phrases they make in that place with
+    /// the words around them ("chuyển đổi số doanh nghiệp" also reads
+    /// "CĐS doanh nghiệp").
+    fn expand(
+        &mut self,
+        a: &mut Analyzer,
+        out: &mut Analysed,
+        table: &Abbreviations,
+        seen: &[(String, String, bool)],
+        wholes: &[(String, String, usize, usize)],
+        f: usize,
+    ) {
+        let folded: Vec<String> = seen.iter().map(|w| w.0.clone()).collect();
+        let compounds: Vec<(usize, usize, String)> =
+            wholes.iter().map(|(_, w, s, e)| (*s, *e, w.clone())).collect();
+        for (s, e, other) in table.expansions(&folded, &compounds) {
+            self.field(a, out, other, f, None);
+            let words = merged_words(a, &normalize(other));
+            let (Some(first), Some(last)) = (words.first(), words.last()) else { continue };
+            if s > 0 && seen[s].2 {
+                self.count(out, &format!("~{} {}", seen[s - 1].1, first.loose), f);
+            }
+            if e < seen.len() && seen[e].2 {
+                self.count(out, &format!("~{} {}", last.loose, seen[e].1), f);
+            }
+        }
     }
 
     /// Records the `^folded` alias of an English word form.
