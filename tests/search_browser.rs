@@ -52,6 +52,48 @@ fn typing_a_query_shows_the_expected_result_and_following_it_opens_the_page() {
     }
 }
 
+#[test]
+fn the_search_page_keeps_its_state_and_speaks_both_languages() {
+    let Some((node, chromium)) = tools() else { return };
+    let site = TempSite::copy_of_repo();
+    site.build().unwrap_or_else(|e| panic!("the real content must build: {e}"));
+    let server = StaticServer::start(site.out());
+    let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/page.mjs");
+    let out =
+        Command::new(&node).arg(driver).arg(&chromium).arg(server.base_url()).output().expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the browser run failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_str(stdout.trim()).expect("a JSON report");
+    // One letter that finds nothing yet: neither a count nor "no results".
+    assert_eq!(seen["oneLetter"]["status"], "", "{seen}");
+    assert_eq!(seen["oneLetter"]["none"], false, "{seen}");
+    // Each result's meta line names its place; a draft plan's tasks say so.
+    let meta = seen["meta"].as_array().expect("results");
+    for hit in meta {
+        let line = hit["meta"].as_str().unwrap_or("");
+        assert!(line.starts_with("Thành phố Huế") || line.starts_with("Thành phố Hải Phòng"), "{hit}");
+        let draft_plan = hit["href"].as_str().unwrap_or("").contains("hai-phong-2026-709-qd-ttg");
+        assert_eq!(hit["draft"], draft_plan, "{hit}");
+    }
+    assert!(meta.iter().any(|h| h["state"].is_string()), "task results carry their state: {seen}");
+    // The header's language switch keeps the query.
+    assert!(seen["switchHref"].as_str().unwrap_or("").starts_with("/en/search/?q="), "{seen}");
+    // Vietnamese typed on an English page searches the Vietnamese pages, and says so.
+    let english = &seen["english"];
+    assert!(english["first"].as_str().unwrap_or("").starts_with("/vi/"), "{english}");
+    assert!(english["status"].as_str().unwrap_or("").contains("Vietnamese pages"), "{english}");
+    // "Show more" is in the URL and survives Back.
+    assert!(seen["moreUrl"].as_str().unwrap_or("").contains("limit=40"), "{seen}");
+    assert_eq!(seen["afterBack"]["again"], seen["afterBack"]["shown"], "{seen}");
+    // On a phone the filters wait behind a disclosure that counts them.
+    assert_eq!(seen["phone"]["open"], false, "{seen}");
+    assert_eq!(seen["phone"]["summary"], "Lọc (1)", "{seen}");
+}
+
 /// Node and Chromium (`PLANSITE_CHROMIUM`, else /usr/bin/chromium), or
 /// `None` with the reason printed; with CI=true a missing tool fails.
 fn tools() -> Option<(PathBuf, PathBuf)> {
