@@ -153,6 +153,7 @@ fn every_result_url_resolves_to_its_page_and_anchor() {
     let out = site.out();
     let mut seen = 0;
     let mut indicators = std::collections::BTreeSet::new();
+    let mut passages = 0;
     for lang in ["vi", "en"] {
         let fragments = out.join("search").join(lang).join("f");
         for entry in std::fs::read_dir(&fragments).expect("fragments") {
@@ -163,9 +164,17 @@ fn every_result_url_resolves_to_its_page_and_anchor() {
                 let url = row[0].as_str().expect("url");
                 let page = common::file_for(&out, url);
                 let html = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{url}: {e}"));
-                if let Some((_, anchor)) = url.split_once('#') {
+                if let Some((_, fragment)) = url.split_once('#') {
+                    // A passage: the section's id, then the words a browser scrolls to.
+                    let (anchor, text) = fragment.split_once(":~:text=").unwrap_or((fragment, ""));
                     let ids = common::attr_values(&html, "id");
                     assert!(ids.iter().any(|id| id == anchor), "{url}: no element with id `{anchor}`");
+                    if !text.is_empty() {
+                        let words = percent_decode(text);
+                        let first = words.split_whitespace().next().unwrap_or("");
+                        assert!(html.contains(first), "{url}: the page lacks the passage's words {words:?}");
+                        passages += 1;
+                    }
                     if row[2] == "indicator" {
                         assert!(indicators.insert(url.to_string()), "two indicators share {url}");
                     }
@@ -176,6 +185,27 @@ fn every_result_url_resolves_to_its_page_and_anchor() {
     }
     assert!(seen > 500, "only {seen} results in the index");
     assert!(indicators.len() > 40, "indicators link to their own rows ({})", indicators.len());
+    assert!(passages > 20, "long sections are searched in passages ({passages})");
+}
+
+/// `%XX` escapes decoded (UTF-8).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[test]

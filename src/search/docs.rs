@@ -104,16 +104,30 @@ pub fn plan_docs(r: &Resolved, p: usize, lang: Lang, base: &str, assigned: &Assi
             Some(n) => format!("{n}. {}", l(&s.heading)),
             None => l(&s.heading),
         };
-        docs.push(Doc {
-            url: format!("{plan_url}#{}", s.id),
-            title: heading.clone(),
-            kind: "section",
-            plan: Some(plan.id.clone()),
-            fields: [heading, plain(&l(&s.body)), plan.number.clone().unwrap_or_default()],
-            place: place.clone(),
-            draft,
-            ..Doc::default()
-        });
+        let number = plan.number.clone().unwrap_or_default();
+        let section_url = format!("{plan_url}#{}", s.id);
+        for (k, text) in passages(&plain(&l(&s.body))).into_iter().enumerate() {
+            // Later passages link to their own words (a text fragment,
+            // falling back to the section); the heading is their metadata.
+            let (url, title_field, meta) = match k {
+                0 => (section_url.clone(), heading.clone(), number.clone()),
+                _ => (
+                    format!("{section_url}:~:text={}", text_directive(&text)),
+                    String::new(),
+                    format!("{heading} · {number}"),
+                ),
+            };
+            docs.push(Doc {
+                url,
+                title: heading.clone(),
+                kind: "section",
+                plan: Some(plan.id.clone()),
+                fields: [title_field, text, meta],
+                place: place.clone(),
+                draft,
+                ..Doc::default()
+            });
+        }
     }
     for (ind, anchor) in plan.indicators.iter().zip(plan.indicator_anchors()) {
         let horizon = ind.horizon.as_ref().map(l).unwrap_or_default();
@@ -269,10 +283,68 @@ fn join(parts: &[Option<String>], sep: &str) -> String {
     parts.iter().flatten().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(sep)
 }
 
+/// A section longer than this many words is searched in passages.
+pub const PASSAGE_WORDS: usize = 150;
+/// Paragraphs shorter than this join the next one in a passage.
+pub const MIN_PASSAGE_WORDS: usize = 40;
+
+/// A section's text in passages: whole paragraphs, short ones together, each
+/// at most about [`PASSAGE_WORDS`] words, so that a long section competes
+/// paragraph by paragraph rather than by its length. A short text is one
+/// passage.
+pub fn passages(text: &str) -> Vec<String> {
+    let words = |s: &str| s.split_whitespace().count();
+    if words(text) <= PASSAGE_WORDS {
+        return vec![text.to_string()];
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for para in text.split('\n').map(str::trim).filter(|p| !p.is_empty()) {
+        if !current.is_empty() && words(&current) + words(para) > PASSAGE_WORDS {
+            out.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push('\n');
+        }
+        current.push_str(para);
+        if words(&current) >= MIN_PASSAGE_WORDS {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        match out.last_mut() {
+            Some(last) if words(&current) < MIN_PASSAGE_WORDS => {
+                last.push('\n');
+                last.push_str(&current);
+            }
+            _ => out.push(current),
+        }
+    }
+    out
+}
+
+/// The start of a passage as a text fragment directive (`:~:text=`): its
+/// first words, percent-encoded, that a browser scrolls to.
+fn text_directive(passage: &str) -> String {
+    // From its first block only: a browser matches words within one.
+    let first = passage.lines().next().unwrap_or("");
+    let start: Vec<&str> = first.split_whitespace().take(6).collect();
+    let mut out = String::new();
+    for b in start.join(" ").bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The words of a Markdown text, without its markup.
 pub fn plain(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
-    for event in Parser::new(markdown) {
+    let options = pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
+    for event in Parser::new_ext(markdown, options) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
@@ -300,5 +372,20 @@ mod tests {
         let s = doc.snippet_source();
         assert!(s.ends_with("từ …"), "{s}");
         assert!(s.chars().count() <= SNIPPET_SOURCE_CHARS + 2);
+    }
+
+    #[test]
+    fn long_texts_are_cut_into_passages_of_whole_paragraphs() {
+        let para = |n: usize, w: &str| vec![w; n].join(" ");
+        assert_eq!(passages("ngắn"), ["ngắn"]);
+        let text = [para(100, "a"), para(10, "b"), para(10, "c"), para(140, "d"), para(5, "e")].join("\n");
+        let parts = passages(&text);
+        assert_eq!(parts.len(), 3, "{parts:?}");
+        assert!(parts[1].starts_with('b') && parts[1].contains('c'), "short paragraphs go together");
+        assert!(parts[2].ends_with('e'), "a short last paragraph joins the one before");
+        assert_eq!(
+            text_directive("Tổ chức, thực hiện"),
+            "T%E1%BB%95%20ch%E1%BB%A9c%2C%20th%E1%BB%B1c%20hi%E1%BB%87n"
+        );
     }
 }

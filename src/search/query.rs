@@ -29,7 +29,7 @@ pub const SNIPPET_BEFORE: usize = 4;
 const WORD: u64 = 4;
 const COMPLETION: u64 = 2;
 const EXACT: u64 = 2;
-const PHRASE: u64 = 4;
+const PHRASE: u64 = 12;
 
 /// The index files, by path under `search/` (`vi/meta.json`).
 pub trait Files {

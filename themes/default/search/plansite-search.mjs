@@ -28,7 +28,7 @@ const JOINERS = new Set(["-", "\u2010", "\u2011", "&"]);
 const WORD = 4;
 const COMPLETION = 2;
 const EXACT = 2;
-const PHRASE = 4;
+const PHRASE = 12;
 
 // Question and filler words, dropped from a query when other words remain
 // (docs/search.md, "Query words"): `^` only as its first words, `$` only as
@@ -689,7 +689,9 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
     const out = [];
     for (const [doc, s] of scores) {
       const words = popcount(s.words);
-      if (words >= min) out.push({ doc, score: s.score, name: s.name, words, whole: popcount(s.whole), exact: popcount(s.exact) });
+      if (words >= min) {
+        out.push({ doc, score: s.score, name: s.name, words, whole: popcount(s.whole), exact: popcount(s.exact) });
+      }
     }
     return out;
   }
