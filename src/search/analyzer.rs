@@ -251,7 +251,7 @@ pub struct QueryWords {
     /// The query ends inside its last word, which the reader may still be
     /// typing: it is also matched as a prefix.
     pub prefix: bool,
-    /// `#` and the `loose` forms of every word, fillers included: the term
+    /// [`name_term`] of every word, fillers included: the term
     /// of a name that is exactly the query ("Sở Y tế").
     pub name: String,
 }
@@ -265,10 +265,7 @@ pub fn query_words(analyzer: &mut Analyzer, query: &str) -> QueryWords {
     let tokens = analyzer.tokens(&text);
     let words = merge_compounds(analyzer, &text, tokens);
     let ends_inside = words.last().is_some_and(|w| w.end == text.len());
-    let name = format!(
-        "#{}",
-        words.iter().take(MAX_QUERY_WORDS).map(|w| w.loose.as_str()).collect::<Vec<_>>().join(" ")
-    );
+    let name = name_term(&words[..words.len().min(MAX_QUERY_WORDS)]);
     let count = words.len();
     let mut words = drop_fillers(analyzer.lang, words);
     let mut prefix =
@@ -280,6 +277,19 @@ pub fn query_words(analyzer: &mut Analyzer, query: &str) -> QueryWords {
         prefix = false;
     }
     QueryWords { words, prefix, name }
+}
+
+/// Marks a whole-name term; it sorts right after the name's first word, in
+/// the shard a query reads for that word anyway.
+pub const NAME_MARK: char = '\u{1}';
+
+/// The whole-name term of `words`: the first word's `loose`, [`NAME_MARK`],
+/// then every word's `loose` joined by spaces (`so\u{1}so y te`); empty for
+/// no words.
+pub fn name_term(words: &[Token]) -> String {
+    let Some(first) = words.first() else { return String::new() };
+    let all: Vec<&str> = words.iter().map(|w| w.loose.as_str()).collect();
+    format!("{}{NAME_MARK}{}", first.loose, all.join(" "))
 }
 
 /// The words of `text` (NFC) with each compound as one word, as a query

@@ -14,7 +14,7 @@ pub use crate::web::SEARCH_KINDS as KINDS;
 pub const FIELD_WEIGHTS: [f64; 3] = [3.0, 1.0, 0.5];
 
 /// Characters of body text kept in the index to make snippets from.
-pub const SNIPPET_SOURCE_CHARS: usize = 600;
+pub const SNIPPET_SOURCE_CHARS: usize = 300;
 
 /// One searchable document.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -29,6 +29,9 @@ use std::sync::LazyLock;
 /// The browser client, served at a stable URL: `search/plansite-search.mjs`.
 /// Compiled in, so it always reads the format this binary writes.
 pub const CLIENT: &str = include_str!("../../themes/default/search/plansite-search.mjs");
+/// The client's tolerance (near matches), which it loads only for a query
+/// with a word the index does not know.
+pub const CLIENT_NEAR: &str = include_str!("../../themes/default/search/plansite-near.mjs");
 /// The client's English stemmer, which it loads only for English queries.
 pub const CLIENT_STEMMER: &str = include_str!("../../themes/default/search/plansite-stem.mjs");
 
@@ -48,6 +51,7 @@ fn with_client(vi: Vec<OutputFile>, en: Vec<OutputFile>) -> Vec<OutputFile> {
     files.extend(en);
     files.push(OutputFile::new(SEARCH_CLIENT, compact(CLIENT)));
     files.push(OutputFile::new("search/plansite-stem.mjs", compact(CLIENT_STEMMER)));
+    files.push(OutputFile::new("search/plansite-near.mjs", compact(CLIENT_NEAR)));
     files.push(OutputFile::new("search/fold.json", fold_json()));
     files
 }

@@ -2,7 +2,9 @@
 //! exactly as the browser client does (docs/search.md, "Searching"), file
 //! by file, so the two answer every query with the same results.
 
-use super::analyzer::{Analyzer, MIN_PREFIX_CHARS, QueryWords, Token, compound_gap, compounds, query_words};
+use super::analyzer::{
+    Analyzer, MIN_PREFIX_CHARS, NAME_MARK, QueryWords, Token, compound_gap, compounds, query_words,
+};
 use super::format::{Entry, Postings, Target, decode_postings, decode_shard};
 use super::tolerance;
 use crate::error::{Error, Result};
@@ -436,7 +438,7 @@ fn score(index: &Index, q: &QueryWords) -> Result<Scores> {
             }
         }
     }
-    if q.name.len() > 1 {
+    if !q.name.is_empty() {
         if let Some(e) = index.lookup(&q.name)? {
             for doc in index.postings(&e)?.docs {
                 if let Some(entry) = scores.get_mut(&doc) {
@@ -453,7 +455,7 @@ fn score(index: &Index, q: &QueryWords) -> Result<Scores> {
 pub(super) fn completions(index: &Index, w: &Token) -> Result<Vec<Entry>> {
     let mut found: Vec<Entry> = Vec::new();
     let add = |e: Entry, found: &mut Vec<Entry>| {
-        if e.term != w.loose && !found.iter().any(|f| f.term == e.term) {
+        if e.term != w.loose && !e.term.contains(NAME_MARK) && !found.iter().any(|f| f.term == e.term) {
             found.push(e);
         }
     };

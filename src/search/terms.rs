@@ -4,7 +4,9 @@
 //! can be kept between builds (`SearchCache`).
 
 use super::abbrev::Abbreviations;
-use super::analyzer::{Analyzer, MAX_COMPOUND_PARTS, MAX_TOKEN_BYTES, compound_gap, merged_words, normalize};
+use super::analyzer::{
+    Analyzer, MAX_COMPOUND_PARTS, MAX_TOKEN_BYTES, compound_gap, merged_words, name_term, normalize,
+};
 use super::docs::Doc;
 use crate::text::Lang;
 use rayon::prelude::*;
@@ -192,8 +194,8 @@ impl Batch {
         for name in &doc.names {
             // Compounds run together, as a query reads them.
             let words = merged_words(a, &normalize(name));
-            let key = format!("#{}", words.iter().map(|w| w.loose.as_str()).collect::<Vec<_>>().join(" "));
-            if key.len() > 1 {
+            let key = name_term(&words);
+            if !key.is_empty() {
                 self.count(&mut out, &key, 0);
             }
         }

@@ -5,7 +5,7 @@
 //! one edit away ("inteligence" → "intelligence"). Nonsense stays empty:
 //! every replacement must be in the dictionary.
 
-use super::analyzer::{MIN_PREFIX_CHARS, QueryWords, Token};
+use super::analyzer::{MIN_PREFIX_CHARS, NAME_MARK, QueryWords, Token};
 use super::format::Target;
 use super::query::Index;
 use super::{analyzer::Analyzer, format::Entry};
@@ -117,7 +117,7 @@ fn correct(index: &Index, word: &str) -> Result<Option<(String, String)>> {
             best = Some((df, folded.to_string(), loose.to_string()));
         }
     };
-    for e in index.range(&kept)? {
+    for e in index.range(&kept)?.into_iter().filter(|e| !e.term.contains(NAME_MARK)) {
         consider(e.df, &e.term, &e.term);
     }
     for alias in index.range(&format!("^{kept}"))? {

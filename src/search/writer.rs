@@ -22,7 +22,7 @@ pub const POSTINGS_FILE_BYTES: usize = 1024;
 /// Posting lists this small live in their dictionary entry.
 pub const INLINE_BYTES: usize = 48;
 /// Documents per fragment file.
-pub const FRAGMENT_DOCS: usize = 4;
+pub const FRAGMENT_DOCS: usize = 1;
 /// The largest term scale; with impacts of at most 15 a posting scores < 2¹⁶.
 pub const MAX_SCALE: f64 = 4095.0;
 const K1: f64 = 1.2;

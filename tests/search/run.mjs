@@ -35,14 +35,17 @@ function fileFetch(log) {
 }
 
 const clientBytes = (await readFile(join(searchDir, "plansite-search.mjs"))).length;
-// English queries also import the stemmer module (not through `fetch`).
+// English queries also import the stemmer module, and queries with an
+// unknown word the tolerance module (not through `fetch`).
 const stemmerBytes = (await readFile(join(searchDir, "plansite-stem.mjs"))).length;
+const nearBytes = (await readFile(join(searchDir, "plansite-near.mjs"))).length;
 for (const item of queries) {
   const query = item.q.repeat(item.repeat ?? 1);
   const log = [];
   const search = createSearch({ base: "", fetch: fileFetch(log) });
   const options = { lang: item.lang ?? "vi", limit: Number(limitArg ?? 10), ...(item.filters ?? {}) };
   const hits = await search.search(query, options);
-  const fetched = log.reduce((sum, [, n]) => sum + n, 0) + (options.lang === "en" ? stemmerBytes : 0);
+  const fetched =
+    log.reduce((sum, [, n]) => sum + n, 0) + (options.lang === "en" ? stemmerBytes : 0) + (hits.tolerance ? nearBytes : 0);
   console.log(JSON.stringify({ id: item.id, total: hits.total, hits, bytes: clientBytes + fetched, files: log }));
 }

@@ -21,9 +21,9 @@ const MIN_PREFIX_CHARS = 2;
 const SNIPPET_WORDS = 24;
 const SNIPPET_BEFORE = 4;
 const MAX_COMPOUND_PARTS = 4;
-const MIN_CORRECTED_CHARS = 5;
-const KEPT_CHARS = 3;
 const TONES = new Set(["\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]);
+// Marks a whole-name term (after its first word, so it sorts beside it).
+const NAME_MARK = "\u0001";
 const JOINERS = new Set(["-", "\u2010", "\u2011", "&"]);
 const WORD = 4;
 const COMPLETION = 2;
@@ -226,7 +226,8 @@ export function queryWords(query, table, stem) {
   }
   const last = merged[merged.length - 1];
   const endsInside = last !== undefined && last.end === text.length;
-  const name = `#${merged.slice(0, MAX_QUERY_WORDS).map((w) => w.loose).join(" ")}`;
+  const named = merged.slice(0, MAX_QUERY_WORDS);
+  const name = named.length ? `${named[0].loose}${NAME_MARK}${named.map((w) => w.loose).join(" ")}` : "";
   let words = dropFillers(merged, stem);
   const kept = words[words.length - 1];
   let prefix = endsInside && merged.length <= MAX_QUERY_WORDS && kept !== undefined && kept.end === text.length;
@@ -462,33 +463,6 @@ export function snippet(text, lead, q, table, stem) {
   return cut(text, toks, hits, best[2]);
 }
 
-// ---------------------------------------------------------------- tolerance
-
-const ONSETS = ["ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", ""];
-const RHYMES = new Set(
-  "a ai ao au ay ac ach am an ang anh ap at e eo ec ech em en eng enh ep et eu i ia iu ic ich im in inh ip it iec iem ien ieng iep iet ieu o oa oai oan oang oanh oao oac oach oam oap oat oay oe oeo oen oet oi oc om on ong oong op ot u ua uan uang uanh uat uay uc ue uen uenh uet ui um un ung uo uoc uoi uom uon uong uop uot uou up ut uu uy uya uyen uyet uynh uyt uych uyu y yen yet yeu".split(" "),
-);
-
-/** Whether `s` (folded) has the shape of a Vietnamese syllable. */
-export function syllable(s) {
-  return ONSETS.some((o) => s.startsWith(o) && s.length > o.length && RHYMES.has(s.slice(o.length)));
-}
-
-/** Whether `a` and `b` differ by one insertion, deletion, substitution or swap of neighbours. */
-export function oneEdit(a, b) {
-  const x = Array.from(a);
-  const y = Array.from(b);
-  if (a === b || Math.abs(x.length - y.length) > 1) return false;
-  let p = 0;
-  while (p < x.length && p < y.length && x[p] === y[p]) p++;
-  const same = (u, v) => u.length === v.length && u.every((c, k) => c === v[k]);
-  const rx = x.slice(p);
-  const ry = y.slice(p);
-  if (rx.length < ry.length) return same(rx, ry.slice(1));
-  if (rx.length > ry.length) return same(rx.slice(1), ry);
-  return same(rx.slice(1), ry.slice(1)) || (rx.length >= 2 && rx[0] === ry[1] && rx[1] === ry[0] && same(rx.slice(2), ry.slice(2)));
-}
-
 // ------------------------------------------------------------------ search
 
 /**
@@ -584,7 +558,7 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
   async function completions(ix, w) {
     const found = [];
     const add = (e) => {
-      if (e.term !== w.loose && !found.some((f) => f.term === e.term)) found.push(e);
+      if (e.term !== w.loose && !e.term.includes(NAME_MARK) && !found.some((f) => f.term === e.term)) found.push(e);
     };
     for (const e of await range(ix, w.folded)) add(e);
     for (const a of await range(ix, `^${w.folded}`)) {
@@ -671,7 +645,7 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
         if (entry) entry.score += s;
       }
     }
-    if (q.name.length > 1) {
+    if (q.name !== "") {
       const e = await lookup(ix, q.name);
       if (e) {
         for (const doc of (await postings(ix, e)).docs) {
@@ -696,77 +670,23 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
     return out;
   }
 
-  /** A run-together Vietnamese word as the two or three syllables of a phrase the index knows. */
-  async function split(ix, word) {
-    if (!ASCII_RE.test(word) || word.length < 4) return null;
-    const n = word.length;
-    const phrase = async (a, b) => (await lookup(ix, `~${a} ${b}`)) !== null;
-    for (let k = 1; k < n; k++) {
-      const a = word.slice(0, k);
-      const b = word.slice(k);
-      if (syllable(a) && syllable(b) && (await phrase(a, b))) return [a, b];
-    }
-    for (let k = 1; k < n; k++) {
-      const a = word.slice(0, k);
-      if (!syllable(a)) continue;
-      for (let m = k + 1; m < n; m++) {
-        const b = word.slice(k, m);
-        const c = word.slice(m);
-        if (syllable(b) && syllable(c) && (await phrase(a, b)) && (await phrase(b, c))) return [a, b, c];
-      }
-    }
-    return null;
-  }
-
-  /** The most frequent term one edit from `word`, its first letters kept: [folded, loose]. */
-  async function correct(ix, word) {
-    const chars = Array.from(word);
-    if (chars.length < MIN_CORRECTED_CHARS) return null;
-    const kept = chars.slice(0, KEPT_CHARS).join("");
-    let best = null;
-    const consider = (df, folded, loose) => {
-      if (oneEdit(word, folded) && (best === null || df > best[0] || (df === best[0] && compare(folded, best[1]) < 0))) best = [df, folded, loose];
-    };
-    for (const e of await range(ix, kept)) consider(e.df, e.term, e.term);
-    for (const a of await range(ix, `^${kept}`)) {
-      if (a.alias === undefined) continue;
-      const e = await lookup(ix, a.alias);
-      if (e) consider(e.df, a.term.slice(1), a.alias);
-    }
-    return best && [best[1], best[2]];
-  }
-
-  /** The query with its unknown words split or corrected, or null (docs/search.md, "Tolerance"). */
-  async function near(ix, q, lang) {
+  /** The tolerance module, loaded the first time a query has an unknown word. */
+  let tolerance;
+  const tolerant = (ix, q, lang) => {
+    tolerance ??= import(new URL("./plansite-near.mjs", import.meta.url).href);
+    return tolerance.then((m) => m.near(q, lang, { lookup: (t) => lookup(ix, t), range: (p) => range(ix, p), completions: (w) => completions(ix, w) }));
+  };
+  /** Whether the query has a word the index does not know (docs/search.md, "Tolerance"). */
+  async function unknown(ix, q) {
     const n = q.words.length;
     const typing = q.prefix && n > 0 && Array.from(q.words[n - 1].folded).length >= MIN_PREFIX_CHARS;
-    const words = [];
-    let changed = false;
-    const plain = (folded, loose, joined) => ({ start: 0, end: 0, exact: folded, folded, loose, joined });
     for (let i = 0; i < n; i++) {
       const w = q.words[i];
-      const known = (await lookup(ix, w.loose)) !== null || (typing && i === n - 1 && (await completions(ix, w)).length > 0);
-      if (known) {
-        words.push(w);
-        continue;
-      }
-      if (lang === "vi") {
-        const parts = await split(ix, w.folded);
-        if (parts) {
-          parts.forEach((p, k) => words.push(plain(p, p, k === 0 ? w.joined : true)));
-          changed = true;
-          continue;
-        }
-      }
-      const fixed = await correct(ix, w.folded);
-      if (fixed) {
-        words.push(plain(fixed[0], fixed[1], w.joined));
-        changed = true;
-        continue;
-      }
-      words.push(w);
+      if ((await lookup(ix, w.loose)) !== null) continue;
+      if (typing && i === n - 1 && (await completions(ix, w)).length > 0) continue;
+      return true;
     }
-    return changed ? { words, prefix: q.prefix, name: "" } : null;
+    return false;
   }
 
   /** Ranked results for `query`; the array also carries `total` and `near`. */
@@ -777,17 +697,18 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
     const table = needsTable(cut) ? await foldTable() : new Map();
     const stem = await stemmerFor(lang);
     let q = queryWords(cut, table, stem);
-    if (q.words.length === 0) return Object.assign([], { total: 0, near: null });
+    if (q.words.length === 0) return Object.assign([], { total: 0, near: null, tolerance: false });
     const ix = await open(lang);
     let ranked = candidates(await score(ix, q), q.words.length);
     let nearWords = null;
-    const tolerant = await near(ix, q, lang);
-    if (tolerant) {
-      const retried = candidates(await score(ix, tolerant), tolerant.words.length);
+    const tried = await unknown(ix, q);
+    const retry = tried ? await tolerant(ix, q, lang) : null;
+    if (retry) {
+      const retried = candidates(await score(ix, retry), retry.words.length);
       if (retried.length > 0) {
-        nearWords = tolerant.words.map((w) => w.folded).join(" ");
+        nearWords = retry.words.map((w) => w.folded).join(" ");
         ranked = retried;
-        q = tolerant;
+        q = retry;
       }
     }
     const wanted = [
@@ -823,7 +744,7 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
         score: r.score,
       };
     });
-    return Object.assign(hits, { total: ranked.length, near: nearWords });
+    return Object.assign(hits, { total: ranked.length, near: nearWords, tolerance: tried });
   }
 
   /** `text` escaped, with the words that match `query` in `<mark>`. */
