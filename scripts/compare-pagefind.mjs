@@ -117,6 +117,10 @@ const stats = (name) => {
   const gz = rows.map((r) => r[name].gzip);
   return {
     top5: judged.filter((r) => r[name].rank && r[name].rank <= 5).length,
+    at1: judged.filter((r) => r[name].rank === 1).length,
+    at3: judged.filter((r) => r[name].rank && r[name].rank <= 3).length,
+    // Reciprocal rank within the five results the comparison reads.
+    mrr: judged.reduce((sum, r) => sum + (r[name].rank && r[name].rank <= 5 ? 1 / r[name].rank : 0), 0) / Math.max(1, judged.length),
     judged: judged.length,
     mean_kb: bytes.reduce((a, b) => a + b, 0) / bytes.length / 1024,
     median_kb: bytes[Math.floor(bytes.length / 2)] / 1024,
@@ -125,10 +129,10 @@ const stats = (name) => {
   };
 };
 const summary = { plansite: stats("plansite"), pagefind: stats("pagefind") };
-console.log("\nengine     top-5 hits   mean KB  median KB   max KB  mean KB gzipped");
+console.log("\nengine     top-5 hits  first  top-3  MRR@5   mean KB  median KB   max KB  mean KB gzipped");
 for (const [name, s] of Object.entries(summary)) {
   console.log(
-    `${name.padEnd(10)} ${`${s.top5}/${s.judged}`.padStart(10)} ${s.mean_kb.toFixed(1).padStart(9)} ${s.median_kb.toFixed(1).padStart(10)} ${s.max_kb.toFixed(1).padStart(8)} ${s.mean_gzip_kb.toFixed(1).padStart(16)}`,
+    `${name.padEnd(10)} ${`${s.top5}/${s.judged}`.padStart(10)} ${String(s.at1).padStart(6)} ${String(s.at3).padStart(6)} ${s.mrr.toFixed(3).padStart(6)} ${s.mean_kb.toFixed(1).padStart(9)} ${s.median_kb.toFixed(1).padStart(10)} ${s.max_kb.toFixed(1).padStart(8)} ${s.mean_gzip_kb.toFixed(1).padStart(16)}`,
   );
 }
 if (args.json) await writeFile(args.json, JSON.stringify({ summary, rows }, null, 1));
