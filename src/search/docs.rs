@@ -264,13 +264,16 @@ fn task_doc(r: &Resolved, p: usize, t: usize, lang: Lang, url: &str, assigned: &
     }
 }
 
-/// A plan as people name it: "kế hoạch 343/KH-UBND", "plan 343/KH-UBND".
+/// A plan as people name it: "kế hoạch 343/KH-UBND", "plan 343/KH-UBND",
+/// and its reviewed short name.
 fn plan_words(plan: &Plan, lang: Lang) -> String {
     let word = match lang {
         Lang::Vi => "kế hoạch",
         Lang::En => "plan",
     };
-    plan.number.as_ref().map(|n| format!("{word} {n}")).unwrap_or_default()
+    let number = plan.number.as_ref().map(|n| format!("{word} {n}"));
+    let short = plan.short_name.as_ref().map(|s| s.get(lang).text.to_string());
+    join(&[number, short], " · ")
 }
 
 /// The name of a jurisdiction in `lang`, or nothing if it is unknown.
