@@ -26,7 +26,7 @@ fn fixture(name: &str) -> PathBuf {
 static REGISTRY: LazyLock<Registry> = LazyLock::new(|| Registry::load(repo()).expect("registry"));
 
 fn import_bytes(bytes: &[u8]) -> Result<Imported, plansite::import::ImportError> {
-    import(bytes, &Options { registry: &REGISTRY, jurisdiction: None, source: None })
+    import(bytes, &Options::new(&REGISTRY))
 }
 
 fn import_fixture(name: &str) -> Imported {
@@ -152,15 +152,32 @@ fn an_agency_no_registry_knows_is_reported_not_invented() {
         "{:?}",
         i.report.unsure
     );
-    // The file still loads: the task is written, commented out, for review.
+    // The task is written with the names kept as `unresolved`: the file
+    // loads, and `check` refuses it until a person decides.
+    assert_eq!(first.unresolved, vec!["Sở Lao động, Thương binh và Xã hội"]);
     let toml = i.toml();
-    assert!(toml.contains("# id = \"i-1-1\""), "{toml}");
+    assert!(toml.contains("id = \"i-1-1\"") && !toml.contains("# id = "), "{toml}");
+    assert!(toml.contains("unresolved = [\"Sở Lao động, Thương binh và Xã hội\"]"), "{toml}");
     let second = task(&i, "i-1-2");
     assert_eq!(
         second.support,
         vec!["hue-cac-co-quan-to-chuc-lien-quan"],
-        "the unknown “Sở Hàng hải” is left out"
+        "no id is invented for “Sở Hàng hải”"
     );
+    assert_eq!(second.unresolved, vec!["Sở Hàng hải"]);
+    // The report ends with the names, once each, with their lines, as
+    // registry entries ready to paste.
+    let names: Vec<&str> =
+        i.report.unknown.values().flat_map(|u| u.spellings.iter().map(String::as_str)).collect();
+    assert_eq!(names, vec!["Sở Hàng hải", "Sở Lao động, Thương binh và Xã hội"]);
+    let paste = i.report.paste();
+    let entries: toml::Value = toml::from_str(&paste).expect("the entries are TOML");
+    let agencies = entries["agencies"].as_array().expect("agencies");
+    assert_eq!(agencies.len(), 2);
+    assert!(agencies.iter().all(|a| a["kind"].as_str() == Some("department")), "{paste}");
+    assert!(paste.contains("# seen as lead on line 7"), "{paste}");
+    let shown = i.report.to_string();
+    assert!(shown.contains("unresolved names (2)"), "{shown}");
 }
 
 /// Every file in the folder, for comparing before and after.
@@ -390,7 +407,7 @@ fn import_then_load(bytes: &[u8]) -> Result<bool, TestCaseError> {
     let site = TempSite::registry_only();
     site.write("seeds/doc.txt", "");
     std::fs::write(site.path("seeds/doc.txt"), bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let options = Options { registry: &REGISTRY, jurisdiction: None, source: Some("seeds/doc.txt".into()) };
+    let options = Options { source: Some("seeds/doc.txt".into()), ..Options::new(&REGISTRY) };
     let Ok(i) = import(bytes, &options) else { return Ok(false) };
     let toml = i.toml();
     let rel = PathBuf::from(format!("content/plans/{}.toml", i.id));

@@ -178,7 +178,7 @@ fn importing_the_seeds_matches_the_reviewed_content() {
             .find(|p| p.source.as_ref().is_some_and(|s| s.path == source))
             .unwrap_or_else(|| panic!("no reviewed plan has source {source}"));
         let bytes = std::fs::read(path).expect("seed");
-        let opts = Options { registry: &registry, jurisdiction: None, source: Some(source.clone()) };
+        let opts = Options { source: Some(source.clone()), ..Options::new(&registry) };
         let imported = import(&bytes, &opts).unwrap_or_else(|e| panic!("{source}: {e}"));
         assert_eq!(imported.id, reviewed.id, "{source}: the proposed id is the reviewed plan's");
         // Tasks written commented out (no lead resolved) are not found.

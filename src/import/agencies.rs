@@ -72,6 +72,7 @@ const HEAD_NOUNS: &[&str] = &[
     "phòng",
     "hội",
     "liên hiệp",
+    "liên minh",
     "đài",
     "báo",
     "văn phòng",
@@ -99,6 +100,8 @@ pub struct Tok {
     pub word: Option<String>,
     /// Ends a list of names (".", ":").
     pub hard: bool,
+    /// A comma (names of one body may contain one).
+    pub comma: bool,
     /// The word as written, lowercased (accents kept); the folded spelling
     /// for words an abbreviation stands for.
     pub lower: String,
@@ -129,6 +132,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             toks.push(Tok {
                 word: None,
                 hard,
+                comma: c == ',',
                 lower: String::new(),
                 capital: false,
                 start: i,
@@ -149,7 +153,7 @@ fn push_word(toks: &mut Vec<Tok>, raw: &str, start: usize, end: usize) {
         return;
     }
     if lower == "và" {
-        toks.push(Tok { word: None, hard: false, lower, capital: false, start, end });
+        toks.push(Tok { word: None, hard: false, comma: false, lower, capital: false, start, end });
         return;
     }
     let folded = fold(raw);
@@ -165,7 +169,7 @@ fn push_word(toks: &mut Vec<Tok>, raw: &str, start: usize, end: usize) {
     for (w, lower) in words.into_iter().filter(|(w, _)| !w.is_empty()) {
         let repeated = toks.last().is_some_and(|t| t.word.as_deref() == Some(w.as_str()));
         if !repeated {
-            toks.push(Tok { word: Some(w), hard: false, lower, capital, start, end });
+            toks.push(Tok { word: Some(w), hard: false, comma: false, lower, capital, start, end });
         }
     }
 }
@@ -198,6 +202,8 @@ pub struct Jurisdiction {
 pub struct Registry {
     pub jurisdictions: Vec<Jurisdiction>,
     entries: Vec<Entry>,
+    /// (jurisdiction, id, name, aliases) of every group, as written.
+    groups: Vec<(String, String, String, Vec<String>)>,
 }
 
 impl Registry {
@@ -227,29 +233,52 @@ impl Registry {
     pub fn from_files(files: &[(String, String)]) -> Result<Registry, ImportError> {
         let mut reg = Registry::default();
         for (jur, text) in files {
-            let value: toml::Value = toml::from_str(text).map_err(|e| {
-                ImportError::new(None, format!("content/agencies/{jur}.toml is not valid TOML: {e}"))
-                    .hint("run `plansite check` to see the problem")
-            })?;
-            let j = value.get("jurisdiction");
-            let name = j.and_then(|j| j.get("name")).map(vi).unwrap_or_default();
-            let aliases = j.and_then(|j| j.get("aliases")).map(strings).unwrap_or_default();
-            let central = fold(&name).contains("trung uong");
-            reg.jurisdictions.push(Jurisdiction { id: jur.clone(), name, aliases, central });
-            for table in ["agencies", "groups"] {
-                for a in value.get(table).and_then(|v| v.as_array()).into_iter().flatten() {
-                    let Some(id) = a.get("id").and_then(|v| v.as_str()) else { continue };
-                    let mut names = vec![a.get("name").map(vi).unwrap_or_default()];
-                    names.extend(a.get("aliases").map(strings).unwrap_or_default());
-                    let mut forms: Vec<Vec<String>> =
-                        names.iter().map(|n| words(n)).filter(|w| !w.is_empty()).collect();
-                    forms.sort();
-                    forms.dedup();
-                    reg.entries.push(Entry { id: id.to_string(), jurisdiction: jur.clone(), forms });
-                }
-            }
+            reg.add_file(jur, text)?;
         }
         Ok(reg)
+    }
+
+    /// Adds one registry file (a jurisdiction id and its TOML text), such
+    /// as one an import is about to write.
+    pub fn add_file(&mut self, jur: &str, text: &str) -> Result<(), ImportError> {
+        let reg = self;
+        let jur = jur.to_string();
+        let value: toml::Value = toml::from_str(text).map_err(|e| {
+            ImportError::new(None, format!("content/agencies/{jur}.toml is not valid TOML: {e}"))
+                .hint("run `plansite check` to see the problem")
+        })?;
+        let j = value.get("jurisdiction");
+        let name = j.and_then(|j| j.get("name")).map(vi).unwrap_or_default();
+        let aliases = j.and_then(|j| j.get("aliases")).map(strings).unwrap_or_default();
+        let central = fold(&name).contains("trung uong");
+        reg.jurisdictions.push(Jurisdiction { id: jur.clone(), name, aliases, central });
+        for table in ["agencies", "groups"] {
+            for a in value.get(table).and_then(|v| v.as_array()).into_iter().flatten() {
+                let Some(id) = a.get("id").and_then(|v| v.as_str()) else { continue };
+                let mut names = vec![a.get("name").map(vi).unwrap_or_default()];
+                names.extend(a.get("aliases").map(strings).unwrap_or_default());
+                let mut forms: Vec<Vec<String>> =
+                    names.iter().map(|n| words(n)).filter(|w| !w.is_empty()).collect();
+                forms.sort();
+                forms.dedup();
+                if table == "groups" {
+                    reg.groups.push((jur.clone(), id.to_string(), names[0].clone(), names[1..].to_vec()));
+                }
+                reg.entries.push(Entry { id: id.to_string(), jurisdiction: jur.clone(), forms });
+            }
+        }
+        Ok(())
+    }
+
+    /// The groups of every local registry, as (id, name, aliases): the
+    /// collective assignees plans use everywhere ("Các sở, ban, ngành"),
+    /// offered to a new jurisdiction's registry when its document names them.
+    pub fn group_templates(&self) -> Vec<(String, String, Vec<String>)> {
+        self.groups
+            .iter()
+            .filter(|g| self.jurisdictions.iter().any(|j| j.id == g.0 && !j.central))
+            .map(|g| (g.1.clone(), g.2.clone(), g.3.clone()))
+            .collect()
     }
 
     pub fn has_jurisdiction(&self, id: &str) -> bool {
@@ -273,8 +302,8 @@ impl Registry {
         })
     }
 
-    /// The jurisdiction whose place names the text mentions most.
-    pub fn most_mentioned(&self, text: &str) -> Option<String> {
+    /// The jurisdiction whose place names the text mentions most, and how often.
+    pub fn most_mentioned(&self, text: &str) -> Option<(String, usize)> {
         let folded = format!(" {} ", words(text).join(" "));
         self.jurisdictions
             .iter()
@@ -294,7 +323,7 @@ impl Registry {
             })
             .filter(|(c, _)| *c > 0)
             .max()
-            .map(|(_, id)| id)
+            .map(|(c, id)| (id, c))
     }
 }
 
@@ -307,6 +336,19 @@ fn core_place(name: &str) -> String {
         _ => 0,
     };
     w[skip..].join(" ")
+}
+
+/// "Thành phố Huế" → "Huế", "Tỉnh Nghệ An" → "Nghệ An": the place as written.
+pub fn core_place_as_written(name: &str) -> String {
+    let f = fold(name);
+    let skip = if f.starts_with("thanh pho ") {
+        2
+    } else if f.starts_with("tinh ") {
+        1
+    } else {
+        0
+    };
+    name.split_whitespace().skip(skip).collect::<Vec<_>>().join(" ")
 }
 
 fn vi(v: &toml::Value) -> String {
@@ -342,6 +384,8 @@ pub struct Names {
     pub hits: Vec<Hit>,
     /// Names that look like agencies but are in no registry.
     pub unresolved: Vec<String>,
+    /// Where each unresolved name starts (a byte offset in the text read).
+    pub unresolved_at: Vec<usize>,
     /// Words after the names that qualify them ("theo phân công nhiệm vụ …").
     pub qualifier: Option<String>,
     /// Share of the text's words the names cover.
@@ -537,8 +581,9 @@ impl<'a> Scope<'a> {
                 continue;
             }
             if head_noun(&toks, p) {
-                let end = (p..toks.len()).find(|&k| toks[k].word.is_none()).unwrap_or(toks.len());
+                let end = unknown_name_end(&toks, p);
                 names.unresolved.push(text[toks[p].start..toks[end - 1].end].trim().to_string());
+                names.unresolved_at.push(toks[p].start + offset);
                 p = end;
                 continue;
             }
@@ -551,6 +596,69 @@ impl<'a> Scope<'a> {
         names.coverage = covered as f32 / total as f32;
         names
     }
+}
+
+/// Where an unknown name that begins at `p` ends: at the next separator,
+/// unless the name goes on past "và" or a comma with a capitalised word
+/// that starts no other body ("Sở Khoa học và Công nghệ", "Sở Lao động,
+/// Thương binh và Xã hội", but "Sở Y tế, Công an tỉnh").
+pub fn unknown_name_end(toks: &[Tok], p: usize) -> usize {
+    let mut end = p;
+    while end < toks.len() {
+        if end > p && verb_at(toks, end) {
+            break;
+        }
+        if toks[end].word.is_some() {
+            end += 1;
+            continue;
+        }
+        // Over a comma only when "và" follows the next words ("Lao động,
+        // Thương binh và Xã hội"): else the comma lists another body.
+        let and_follows = || {
+            let next_sep = (end + 1..toks.len()).find(|&k| toks[k].word.is_none());
+            next_sep.is_some_and(|k| toks[k].lower == "và")
+        };
+        let joiner = toks[end].lower == "và" || (toks[end].comma && and_follows());
+        let joins_name = joiner
+            && toks.get(end + 1).is_some_and(|t| t.word.is_some() && t.capital && !head_noun(toks, end + 1));
+        if !joins_name {
+            break;
+        }
+        end += 1;
+    }
+    end.max(p + 1)
+}
+
+/// Verbs that follow the names of those who act ("Sở X chủ trì", "… xây
+/// dựng …"), written in lowercase: a name no registry knows ends there.
+const VERBS: &[[&str; 2]] = &[
+    ["chu", "tri"],
+    ["trach", "nhiem"],
+    ["phoi", "hop"],
+    ["tham", "muu"],
+    ["thuc", "hien"],
+    ["trien", "khai"],
+    ["xay", "dung"],
+    ["huong", "dan"],
+    ["to", "chuc"],
+    ["ban", "hanh"],
+    ["de", "xuat"],
+    ["bao", "cao"],
+    ["theo", "doi"],
+    ["kiem", "tra"],
+    ["nghien", "cuu"],
+    ["ho", "tro"],
+    ["day", "manh"],
+    ["tang", "cuong"],
+    ["hoan", "thien"],
+    ["cung", "cap"],
+];
+
+/// Does a lowercase verb phrase start at token `i`?
+pub fn verb_at(toks: &[Tok], i: usize) -> bool {
+    let word = |i: usize| toks.get(i).and_then(|t| t.word.as_deref());
+    toks.get(i).is_some_and(|t| !t.capital && t.word.is_some())
+        && VERBS.iter().any(|v| word(i) == Some(v[0]) && word(i + 1) == Some(v[1]))
 }
 
 /// Collective nouns documents use interchangeably for "bodies".
@@ -741,7 +849,7 @@ aliases = ["các đơn vị liên quan"]
     fn places() {
         let reg = registry();
         assert_eq!(reg.jurisdiction_of_place("Thừa Thiên Huế").as_deref(), Some("hue"));
-        assert_eq!(reg.most_mentioned("UBND thành phố Huế; Huế").as_deref(), Some("hue"));
+        assert_eq!(reg.most_mentioned("UBND thành phố Huế; Huế"), Some(("hue".to_string(), 1)));
         assert_eq!(reg.jurisdiction_of_place("Hà Nội"), None);
     }
 }
