@@ -38,6 +38,7 @@ const KINDS: &[(&str, &str)] = &[
     ("ban dân vận", "party"),
     ("ban tổ chức", "party"),
     ("liên hiệp", "association"),
+    ("liên minh", "association"),
     ("hiệp hội", "association"),
     ("hội", "association"),
     ("đoàn", "association"),
