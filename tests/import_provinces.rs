@@ -303,3 +303,59 @@ fn check_refuses_a_task_that_keeps_an_unresolved_name() {
     assert_eq!(r["meta"]["number"], "9/KH-UBND");
     assert!(r["unknown"].as_object().is_some_and(|u| u.len() == 1), "{r}");
 }
+
+/// The repository's registries with one jurisdiction's agencies and groups
+/// taken out: what an import meets in a province whose registry is new.
+fn registry_without(jurisdiction: &str) -> Registry {
+    let dir = repo().join("content/agencies");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("registry folder") {
+        let path = entry.expect("entry").path();
+        let id = path.file_stem().expect("stem").to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).expect("registry file");
+        let text =
+            if id == jurisdiction { text.split("\n[[").next().unwrap_or("").to_string() } else { text };
+        files.push((id, text));
+    }
+    files.sort();
+    Registry::from_files(&files).expect("registry")
+}
+
+#[test]
+fn no_seed_loses_a_task_when_its_registry_lacks_every_agency() {
+    let mut seeds: Vec<PathBuf> = std::fs::read_dir(repo().join("seeds"))
+        .expect("seeds")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    seeds.sort();
+    for path in seeds {
+        let bytes = std::fs::read(&path).expect("seed");
+        let full = import(&bytes, &Options::new(&REGISTRY)).expect("import");
+        let empty = registry_without(&full.plan.jurisdiction);
+        let bare = import(&bytes, &Options::new(&empty)).expect("import against an empty registry");
+        let name = path.display();
+        let lines = |i: &Imported| i.plan.tasks.iter().map(|t| t.line).collect::<Vec<_>>();
+        assert_eq!(lines(&bare), lines(&full), "{name}: the same tasks, at the same lines");
+        // Every assignment the full registry resolves is kept as a name.
+        for (t, f) in bare.plan.tasks.iter().zip(&full.plan.tasks) {
+            let local = |ids: &[String]| ids.iter().any(|id| !id.starts_with("vn-"));
+            if local(&f.lead) || local(&f.support) {
+                assert!(!t.unresolved.is_empty(), "{name}: task {} (line {}) kept no name", t.id, t.line);
+            }
+        }
+        // The report's list holds every name the tasks keep, once.
+        let listed: Vec<&String> = bare.report.unknown.values().flat_map(|u| &u.spellings).collect();
+        for t in &bare.plan.tasks {
+            for u in &t.unresolved {
+                assert!(
+                    listed.contains(&u),
+                    "{name}: “{u}” (task {}) is missing from the report's list",
+                    t.id
+                );
+            }
+        }
+        let keys: std::collections::BTreeSet<&String> = bare.report.unknown.keys().collect();
+        assert_eq!(keys.len(), bare.report.unknown.len());
+    }
+}

@@ -110,6 +110,10 @@ pub struct Tok {
     /// Byte span in the text.
     pub start: usize,
     pub end: usize,
+    /// Where a "các" (dropped) right before this word starts, and whether
+    /// it is written "Các": a plural opens a new phrase, a capital one a
+    /// collective name ("Các sở, ngành").
+    pub plural: Option<(usize, bool)>,
 }
 
 /// Splits text into folded words and separators. Plural and filler words
@@ -137,11 +141,20 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                 capital: false,
                 start: i,
                 end: i + c.len_utf8(),
+                plural: None,
             });
         }
     }
     if let Some(s) = start {
         flush(&mut toks, s, text.len());
+    }
+    for t in toks.iter_mut().filter(|t| t.word.is_some()) {
+        let before = text[..t.start].trim_end();
+        let plural = ["các", "Các"].iter().find(|p| {
+            before.ends_with(*p)
+                && !before[..before.len() - p.len()].chars().next_back().is_some_and(char::is_alphanumeric)
+        });
+        t.plural = plural.map(|p| (before.len() - p.len(), p.starts_with('C')));
     }
     toks
 }
@@ -153,7 +166,16 @@ fn push_word(toks: &mut Vec<Tok>, raw: &str, start: usize, end: usize) {
         return;
     }
     if lower == "và" {
-        toks.push(Tok { word: None, hard: false, comma: false, lower, capital: false, start, end });
+        toks.push(Tok {
+            word: None,
+            hard: false,
+            comma: false,
+            lower,
+            capital: false,
+            start,
+            end,
+            plural: None,
+        });
         return;
     }
     let folded = fold(raw);
@@ -169,7 +191,16 @@ fn push_word(toks: &mut Vec<Tok>, raw: &str, start: usize, end: usize) {
     for (w, lower) in words.into_iter().filter(|(w, _)| !w.is_empty()) {
         let repeated = toks.last().is_some_and(|t| t.word.as_deref() == Some(w.as_str()));
         if !repeated {
-            toks.push(Tok { word: Some(w), hard: false, comma: false, lower, capital, start, end });
+            toks.push(Tok {
+                word: Some(w),
+                hard: false,
+                comma: false,
+                lower,
+                capital,
+                start,
+                end,
+                plural: None,
+            });
         }
     }
 }
@@ -384,8 +415,8 @@ pub struct Names {
     pub hits: Vec<Hit>,
     /// Names that look like agencies but are in no registry.
     pub unresolved: Vec<String>,
-    /// Where each unresolved name starts (a byte offset in the text read).
-    pub unresolved_at: Vec<usize>,
+    /// Where each unresolved name stands (byte span in the text read).
+    pub unresolved_at: Vec<(usize, usize)>,
     /// Words after the names that qualify them ("theo phân công nhiệm vụ …").
     pub qualifier: Option<String>,
     /// Share of the text's words the names cover.
@@ -583,7 +614,26 @@ impl<'a> Scope<'a> {
             if head_noun(&toks, p) {
                 let end = unknown_name_end(&toks, p);
                 names.unresolved.push(text[toks[p].start..toks[end - 1].end].trim().to_string());
-                names.unresolved_at.push(toks[p].start + offset);
+                names.unresolved_at.push((toks[p].start + offset, toks[end - 1].end + offset));
+                p = end;
+                continue;
+            }
+            // "Các Sở: Công Thương, …": a capitalised name after the shared
+            // head word is that head's ("Sở Công Thương").
+            if distributive && toks[p].capital {
+                let end = name_end(&toks, p, false);
+                let head = DISTRIBUTIVE.captures(full).map(|c| c[1].to_string()).unwrap_or_default();
+                names.unresolved.push(format!("{head} {}", text[toks[p].start..toks[end - 1].end].trim()));
+                names.unresolved_at.push((toks[p].start + offset, toks[end - 1].end + offset));
+                p = end;
+                continue;
+            }
+            // "Các sở, ngành …" that no group covers: a collective name.
+            if let (Some((from, true)), true) = (toks[p].plural, collective_name_at(&toks, p)) {
+                let end = collective_end(text, &toks, p);
+                let last = (p..end).rev().find(|&k| toks[k].word.is_some()).unwrap_or(p);
+                names.unresolved.push(text[from..toks[last].end].trim().to_string());
+                names.unresolved_at.push((from + offset, toks[last].end + offset));
                 p = end;
                 continue;
             }
@@ -593,7 +643,16 @@ impl<'a> Scope<'a> {
         let total = toks.iter().filter(|t| t.word.is_some()).count().max(1);
         let covered: usize =
             names.hits.iter().map(|h| toks[h.start..h.end].iter().filter(|t| t.word.is_some()).count()).sum();
-        names.coverage = covered as f32 / total as f32;
+        // Names no registry knows cover their words too: a cell of them is
+        // still an agency cell.
+        let unknown = toks
+            .iter()
+            .filter(|t| {
+                t.word.is_some()
+                    && names.unresolved_at.iter().any(|&(a, b)| (a..b).contains(&(t.start + offset)))
+            })
+            .count();
+        names.coverage = (covered + unknown) as f32 / total as f32;
         names
     }
 }
@@ -603,9 +662,15 @@ impl<'a> Scope<'a> {
 /// that starts no other body ("Sở Khoa học và Công nghệ", "Sở Lao động,
 /// Thương binh và Xã hội", but "Sở Y tế, Công an tỉnh").
 pub fn unknown_name_end(toks: &[Tok], p: usize) -> usize {
+    name_end(toks, p, true)
+}
+
+/// [`unknown_name_end`]; `commas`: a comma may be inside the name (not in
+/// a "Các Sở: A, B" list, where commas part the names).
+fn name_end(toks: &[Tok], p: usize, commas: bool) -> usize {
     let mut end = p;
     while end < toks.len() {
-        if end > p && verb_at(toks, end) {
+        if end > p && (verb_at(toks, end) || toks[end].plural.is_some_and(|(_, capital)| capital)) {
             break;
         }
         if toks[end].word.is_some() {
@@ -618,15 +683,98 @@ pub fn unknown_name_end(toks: &[Tok], p: usize) -> usize {
             let next_sep = (end + 1..toks.len()).find(|&k| toks[k].word.is_none());
             next_sep.is_some_and(|k| toks[k].lower == "và")
         };
-        let joiner = toks[end].lower == "và" || (toks[end].comma && and_follows());
-        let joins_name = joiner
-            && toks.get(end + 1).is_some_and(|t| t.word.is_some() && t.capital && !head_noun(toks, end + 1));
+        let next_is_name_word = |capital: bool| {
+            toks.get(end + 1).is_some_and(|t| {
+                t.word.is_some() && (t.capital || !capital) && t.plural.is_none() && !head_noun(toks, end + 1)
+            }) && !verb_at(toks, end + 1)
+        };
+        // Over "và" into the rest of the name ("Khoa học và kỹ thuật"); over a
+        // comma only into a capitalised part that "và" follows.
+        let joins_name = (toks[end].lower == "và" && next_is_name_word(false))
+            || (commas && toks[end].comma && and_follows() && next_is_name_word(true));
+        // "UBND các xã, phường": a collective goes on over a comma in lowercase.
+        let collective = toks[p..end].iter().any(|t| t.plural.is_some())
+            && toks[end].comma
+            && toks.get(end + 1).is_some_and(|t| t.word.is_some() && !t.capital && !verb_at(toks, end + 1));
+        let joins_name = joins_name || (commas && collective);
         if !joins_name {
             break;
         }
         end += 1;
     }
     end.max(p + 1)
+}
+
+/// Nouns a collective of bodies opens with ("Các sở", "Các cơ quan",
+/// "Các doanh nghiệp"), not "Các nhiệm vụ".
+const COLLECTIVE_NOUNS: &[&str] = &[
+    "so",
+    "ban",
+    "nganh",
+    "co quan",
+    "don vi",
+    "to chuc",
+    "dia phuong",
+    "hoi",
+    "doanh nghiep",
+    "vien",
+    "truong",
+    "uy ban",
+    "xa",
+    "phuong",
+    "huyen",
+    "quan",
+    "doan the",
+    "co so",
+    "hiep hoi",
+    "bo",
+    "tinh",
+    "cap",
+    "chi cuc",
+    "cuc",
+    "phong",
+    "trung tam",
+    "dai hoc",
+    "hop tac xa",
+    "ngan hang",
+    "chu dau tu",
+];
+
+/// Does a collective of bodies ("Các sở, ngành …") open at `p`?
+pub fn collective_name_at(toks: &[Tok], p: usize) -> bool {
+    let word = |i: usize| toks.get(i).and_then(|t| t.word.as_deref());
+    toks.get(p).is_some_and(|t| t.plural.is_some_and(|(_, capital)| capital))
+        && COLLECTIVE_NOUNS.iter().any(|n| n.split(' ').enumerate().all(|(k, w)| word(p + k) == Some(w)))
+}
+
+/// Where a collective name no group covers ends ("Các sở, ngành, UBND các
+/// xã, phường và các đơn vị liên quan"): at a full stop or ";", a verb,
+/// another "Các …", after "liên quan (khác)", or after 14 words.
+pub fn collective_end(text: &str, toks: &[Tok], p: usize) -> usize {
+    let word = |k: usize| toks.get(k).and_then(|t| t.word.as_deref());
+    let mut words = 0;
+    let mut k = p;
+    while k < toks.len() {
+        let t = &toks[k];
+        let stop = t.hard
+            || text[t.start..t.end].starts_with(';')
+            || (t.comma && head_noun(toks, k + 1))
+            || (k > p && (verb_at(toks, k) || t.plural.is_some_and(|(_, capital)| capital)));
+        if stop {
+            break;
+        }
+        if t.word.is_some() {
+            words += 1;
+            if word(k) == Some("quan") && k > 0 && word(k - 1) == Some("lien") {
+                return other(toks, k + 1);
+            }
+            if words >= 14 {
+                return k + 1;
+            }
+        }
+        k += 1;
+    }
+    k
 }
 
 /// Verbs that follow the names of those who act ("Sở X chủ trì", "… xây
@@ -646,18 +794,43 @@ const VERBS: &[[&str; 2]] = &[
     ["bao", "cao"],
     ["theo", "doi"],
     ["kiem", "tra"],
-    ["nghien", "cuu"],
     ["ho", "tro"],
     ["day", "manh"],
     ["tang", "cuong"],
     ["hoan", "thien"],
     ["cung", "cap"],
+    ["can", "cu"],
+    ["chu", "dong"],
+    ["tiep", "tuc"],
+    ["phat", "huy"],
+    ["quan", "triet"],
+    ["tuyen", "truyen"],
 ];
 
-/// Does a lowercase verb phrase start at token `i`?
+/// Words that begin like a body's name and are none.
+const NOT_BODIES: &[[&str; 2]] = &[
+    ["hoi", "thao"],
+    ["hoi", "nghi"],
+    ["hoi", "cho"],
+    ["hoi", "thi"],
+    ["truong", "hop"],
+    ["phong", "chong"],
+    ["phong", "ngua"],
+    ["bao", "dam"],
+    ["bo", "tri"],
+    ["bo", "sung"],
+    ["cuc", "bo"],
+    ["quy", "dinh"],
+    ["quy", "trinh"],
+    ["quy", "hoach"],
+    ["doan", "ket"],
+];
+
+/// Does a lowercase verb phrase start at token `i`? Not after "các": "các
+/// tổ chức" is a noun.
 pub fn verb_at(toks: &[Tok], i: usize) -> bool {
     let word = |i: usize| toks.get(i).and_then(|t| t.word.as_deref());
-    toks.get(i).is_some_and(|t| !t.capital && t.word.is_some())
+    toks.get(i).is_some_and(|t| !t.capital && t.word.is_some() && t.plural.is_none())
         && VERBS.iter().any(|v| word(i) == Some(v[0]) && word(i + 1) == Some(v[1]))
 }
 
@@ -696,6 +869,12 @@ pub fn distributive_prefix(text: &str) -> usize {
 pub fn head_noun(toks: &[Tok], p: usize) -> bool {
     // Bodies are proper names: "Sở Lao động …", not "bố trí", "ban hành", "báo cáo".
     if !toks.get(p).is_some_and(|t| t.capital) {
+        return false;
+    }
+    // A sentence may open with a verb or a noun that begins like a body:
+    // "Ban hành …", "Báo cáo …", "Hội thảo …", "Trường hợp …".
+    let word = |i: usize| toks.get(i).and_then(|t| t.word.as_deref());
+    if VERBS.iter().chain(NOT_BODIES).any(|v| word(p) == Some(v[0]) && word(p + 1) == Some(v[1])) {
         return false;
     }
     HEAD_NOUNS.iter().any(|h| {

@@ -763,10 +763,15 @@ fn pdf_row(line: usize, number: String, text: &str, columns: &[Col], scope: &Sco
     let mut deadline = None;
     if deadline_first {
         // The last deadline after which only agency names follow.
-        let pick = matches.iter().rev().find(|m| {
-            let rest = text[m.end()..].trim();
-            rest.is_empty() || full_names(&scope.cell(rest))
-        });
+        let pick = matches
+            .iter()
+            .rev()
+            .find(|m| {
+                let rest = text[m.end()..].trim();
+                rest.is_empty() || full_names(&scope.cell(rest))
+            })
+            // Names no registry knows: the last deadline that agency names follow.
+            .or_else(|| matches.iter().rev().find(|m| starts_with_names(&text[m.end()..], scope)));
         if let Some(m) = pick {
             title_end = m.start();
             deadline = Some(m.as_str().to_string());
@@ -796,6 +801,13 @@ fn pdf_row(line: usize, number: String, text: &str, columns: &[Col], scope: &Sco
     Row { line, number, cells, group, guess: None }
 }
 
+/// Whether `text` opens with an agency's name, known or not.
+fn starts_with_names(text: &str, scope: &Scope) -> bool {
+    let names = scope.cell(text.trim());
+    let first = names.hits.iter().map(|h| h.from).chain(names.unresolved_at.iter().map(|s| s.0)).min();
+    first.is_some_and(|at| text.trim()[..at].trim().is_empty())
+}
+
 /// Every word is part of a name, known to the registry or not (a name it
 /// lacks still ends the title: the row keeps it, unresolved).
 fn full_names(n: &Names) -> bool {
@@ -818,12 +830,25 @@ fn split_columns(text: &str, scope: &Scope) -> (String, String) {
         return (String::new(), String::new());
     }
     let names = scope.cell(text);
-    match names.hits.iter().skip(1).find(|h| !h.separated) {
-        Some(h) => (
-            text[..h.from].trim().trim_end_matches([',', ';']).trim().to_string(),
-            text[h.from..].trim().to_string(),
-        ),
-        None => (text.to_string(), String::new()),
+    let cut = |at: usize| {
+        (text[..at].trim().trim_end_matches([',', ';']).trim().to_string(), text[at..].trim().to_string())
+    };
+    if let Some(h) = names.hits.iter().skip(1).find(|h| !h.separated) {
+        return cut(h.from);
+    }
+    // Names no registry knows: the lead is the first, when another follows it
+    // with no separator ("Sở KHCN Các sở, ngành …").
+    let starts: Vec<usize> =
+        names.hits.iter().map(|h| h.from).chain(names.unresolved_at.iter().map(|s| s.0)).collect();
+    match names.unresolved_at.first() {
+        Some(&(at, end)) if starts.iter().all(|&s| s >= at) => {
+            let next = starts.iter().copied().filter(|&s| s >= end).min();
+            match next.filter(|&s| text[end..s].trim().is_empty()) {
+                Some(s) => cut(s),
+                None => (text.to_string(), String::new()),
+            }
+        }
+        None | Some(_) => (text.to_string(), String::new()),
     }
 }
 

@@ -333,7 +333,7 @@ pub fn prose_lead(scope: &Scope, text: &str) -> Names {
 /// The names are followed by what they do: "chủ trì", "có trách nhiệm",
 /// "phối hợp", "tham mưu", "thực hiện", "triển khai", or a colon.
 fn name_boundary(toks: &[super::agencies::Tok], p: usize) -> Option<usize> {
-    (p + 1..toks.len().min(p + 16))
+    (p + 1..toks.len().min(p + 32))
         .find(|&i| (toks[i].hard && toks[i].lower.is_empty()) || super::agencies::verb_at(toks, i))
 }
 
@@ -343,15 +343,34 @@ fn unknown_lead(sentence: &str, toks: &[super::agencies::Tok], p: usize) -> Vec<
     let Some(end) = name_boundary(toks, p) else { return Vec::new() };
     let mut out = Vec::new();
     let mut q = p;
-    while q < end && super::agencies::head_noun(toks, q) {
-        let e = super::agencies::unknown_name_end(toks, q).min(end);
-        out.push(sentence[toks[q].start..toks[e - 1].end].trim().to_string());
+    loop {
+        let (from, e) = if q >= end {
+            break;
+        } else if super::agencies::head_noun(toks, q) {
+            (toks[q].start, super::agencies::unknown_name_end(toks, q).min(end))
+        } else if let (Some((from, true)), true) =
+            (toks[q].plural, super::agencies::collective_name_at(toks, q))
+        {
+            (from, super::agencies::collective_end(sentence, toks, q).min(end))
+        } else {
+            break;
+        };
+        let last = (q..e).rev().find(|&k| toks[k].word.is_some()).unwrap_or(q);
+        out.push(sentence[from..toks[last].end].trim().to_string());
         q = e;
         while q < end && toks[q].word.is_none() {
             q += 1;
         }
     }
-    // Words that are no name stand between the names and the verb: no list.
+    // A last short collective after a comma ("…, hội quần chúng phát huy"):
+    // part of the list; other words before the verb mean no list.
+    let rest: Vec<usize> = (q..end).filter(|&k| toks[k].word.is_some()).collect();
+    if !out.is_empty() && q < end && rest.len() <= 4 && toks[q - 1].comma {
+        if let (Some(&a), Some(&b)) = (rest.first(), rest.last()) {
+            out.push(sentence[toks[a].start..toks[b].end].trim().to_string());
+            q = end;
+        }
+    }
     if q < end { Vec::new() } else { out }
 }
 
@@ -521,7 +540,7 @@ fn ensure_heading(found: &mut Found, number: &str, title: &str, line: usize) {
 /// Does a numbered paragraph head a block for the agencies it names?
 fn heads_block(p: &Para, names: &Names, text: &str) -> bool {
     let first_known = names.hits.first().map(|h| h.from);
-    let Some(first) = first_known.into_iter().chain(names.unresolved_at.first().copied()).min() else {
+    let Some(first) = first_known.into_iter().chain(names.unresolved_at.first().map(|s| s.0)).min() else {
         return false;
     };
     let before = &text[super::agencies::distributive_prefix(text).min(first)..first];
