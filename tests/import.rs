@@ -92,7 +92,10 @@ fn a_flattened_table_with_other_columns_places_cells_by_what_they_hold() {
     assert_eq!(i.plan.jurisdiction, "hai-phong");
     assert_eq!(i.plan.issuer, "Ủy ban nhân dân thành phố Hải Phòng");
     assert_eq!(i.plan.signer, Some(("Trần Văn Bình".to_string(), "Chủ tịch".to_string())));
-    assert_eq!(ids(&i), vec!["iii-1", "1", "2", "3", "4"]);
+    assert_eq!(ids(&i), vec!["iii-1", "iii-2", "1", "2", "3", "4"]);
+    // "Trong quá trình thực hiện, nếu có vướng mắc, các đơn vị báo cáo …":
+    // the closing duty to report is a task of those it charges.
+    assert_eq!(task(&i, "iii-2").lead, vec!["hp-cac-don-vi"]);
     let one = task(&i, "1");
     assert_eq!(one.deadline.as_deref(), Some("Quý II/2026"));
     assert_eq!(
@@ -233,7 +236,7 @@ fn an_existing_plan_is_replaced_only_with_force() {
     let dry = site.cli(&["import", seed, "--dry-run"]);
     assert!(dry.status.success(), "{}", stderr(&dry));
     let report = String::from_utf8_lossy(&dry.stdout);
-    assert!(report.contains("16 tasks") && report.contains("nothing written"), "{report}");
+    assert!(report.contains("17 tasks") && report.contains("nothing written"), "{report}");
     assert_same_tree(&before, &content(&site), "dry run");
 
     let forced = site.cli(&["import", seed, "--force"]);

@@ -135,7 +135,14 @@ pub fn recase(s: &str, places: &[String]) -> String {
             DOCUMENTS.iter().map(|d| d.split(' ').collect::<Vec<_>>()).find(|d| matches_at(&words, i, d));
         if let Some(doc) = doc {
             let after = &words[i + doc.len()..];
-            let names_one = after.iter().take(2).any(|w| key(w) == "so" || is_reference(w));
+            // "Nghị quyết số …", "Nghị quyết 57-NQ/TW", or what is issued:
+            // "ban hành Chương trình hành động …", "phê duyệt Đề án …".
+            let issued = i >= 2
+                && matches!(
+                    (key(&words[i - 2]).as_str(), key(&words[i - 1]).as_str()),
+                    ("ban", "hanh") | ("phe", "duyet")
+                );
+            let names_one = issued || after.iter().take(2).any(|w| key(w) == "so" || is_reference(w));
             if names_one {
                 words[i] = capitalise(&words[i]);
             }
@@ -185,6 +192,14 @@ mod tests {
         assert_eq!(
             recase("CHUYỂN ĐỔI SỐ TỈNH ĐẮK LẮK NĂM 2026", &["Đắk Lắk".into()]),
             "chuyển đổi số tỉnh Đắk Lắk năm 2026"
+        );
+    }
+
+    #[test]
+    fn what_is_issued_is_a_document() {
+        assert_eq!(
+            recase("CỦA CHÍNH PHỦ BAN HÀNH CHƯƠNG TRÌNH HÀNH ĐỘNG THỰC HIỆN KẾ HOẠCH TỔNG THỂ", &[]),
+            "của Chính phủ ban hành Chương trình hành động thực hiện kế hoạch tổng thể"
         );
     }
 

@@ -563,15 +563,54 @@ fn implementation_tasks(
     let sec = section_key(s);
     let roman = s.number.clone().unwrap_or_default();
     let mut blocks: Vec<(&Para, Vec<&Para>)> = Vec::new();
+    // Paragraphs of their own: unnumbered ones before any block, and the
+    // closing "Trong quá trình thực hiện, … các X báo cáo …" wherever it is.
+    let mut loose: Vec<&Para> = Vec::new();
     for p in s.paras() {
         match &p.marker {
             Marker::Number(n) if !n.contains('.') => blocks.push((p, Vec::new())),
+            Marker::None
+                if s.kind == Kind::Implementation
+                    && (blocks.is_empty() || closing_duty(&p.text))
+                    && !fold(&p.text).contains("phu luc") =>
+            {
+                loose.push(p)
+            }
             _ => {
                 if let Some(b) = blocks.last_mut() {
                     b.1.push(p);
                 }
             }
         }
+    }
+    let numbered = blocks.len();
+    for (k, p) in loose.into_iter().enumerate() {
+        let mut names = prose_lead(scope, &p.text);
+        if names.hits.is_empty() && names.unresolved.is_empty() {
+            names.hits = duty_lead(scope, &p.text);
+        }
+        if names.hits.is_empty() && names.unresolved.is_empty() {
+            continue;
+        }
+        notes.names(p.line, "lead", &p.text, &names);
+        let number = if table_groups.contains(&roman) { format!("§{roman}") } else { roman.clone() };
+        ensure_heading(found, &number, &s.heading, s.line);
+        let support = support(scope, &p.text, p.line, notes);
+        found.tasks.push(Task {
+            id: format!("{sec}-{}", numbered + 1 + k),
+            number: String::new(),
+            heading: Some(number),
+            title: p.text.clone(),
+            detail: None,
+            lead: names.ids(),
+            support: support.ids(),
+            output: None,
+            deadline: None,
+            note: None,
+            line: p.line,
+            origin: Origin::Block,
+            unresolved: unresolved_of(&[&names, &support]),
+        });
     }
     for (head, body) in blocks {
         let names = scope.cell(&head.text);
@@ -598,7 +637,10 @@ fn implementation_tasks(
             }
             continue;
         }
-        let names = prose_lead(scope, &head.text);
+        let mut names = prose_lead(scope, &head.text);
+        if names.hits.is_empty() && names.unresolved.is_empty() && closing_duty(&head.text) {
+            names.hits = duty_lead(scope, &head.text);
+        }
         if names.hits.is_empty() && names.unresolved.is_empty() {
             continue;
         }
@@ -624,6 +666,35 @@ fn implementation_tasks(
             unresolved: unresolved_of(&[&names, &support]),
         });
     }
+}
+
+/// "Trong quá trình thực hiện, nếu có khó khăn, …": the closing duty to report.
+fn closing_duty(text: &str) -> bool {
+    let f = fold(text);
+    f.starts_with("trong qua trinh") || f.starts_with("qua trinh")
+}
+
+/// Those a sentence charges after its opening clause: "Trong quá trình …,
+/// nếu …, các sở, ngành, địa phương chủ động báo cáo …" — the first names
+/// after a comma that a verb follows ("Thủ trưởng" before them is theirs).
+fn duty_lead(scope: &Scope, text: &str) -> Vec<Hit> {
+    let first = sentences(text).into_iter().next().unwrap_or(text);
+    let toks = tokenize(first);
+    let word = |i: usize| toks.get(i).and_then(|t| t.word.as_deref());
+    for i in (1..toks.len()).filter(|&i| toks[i - 1].comma) {
+        let at = if word(i) == Some("thu") && word(i + 1) == Some("truong") { i + 2 } else { i };
+        let hits = scope.chain(&toks, at, false);
+        let acts = hits.last().is_some_and(|h| {
+            super::agencies::verb_at(&toks, h.end)
+                || [["kip", "thoi"], ["phan", "anh"]]
+                    .iter()
+                    .any(|v| word(h.end) == Some(v[0]) && word(h.end + 1) == Some(v[1]))
+        });
+        if acts {
+            return hits;
+        }
+    }
+    Vec::new()
 }
 
 /// Whether an item opens with "Phối hợp với …": in an agency's block, it
