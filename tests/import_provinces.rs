@@ -192,7 +192,9 @@ fn task<'a>(i: &'a Imported, id: &str) -> &'a plansite::import::Task {
 #[test]
 fn cells_wrapped_by_word_and_markdown_and_roles_in_one_cell() {
     let w = fixture("word_multiline_cells.txt");
-    assert_eq!(w.plan.tasks.len(), 3);
+    assert_eq!(w.plan.tasks.len(), 4, "three rows and the section's own paragraph");
+    let section = w.plan.tasks.iter().find(|t| t.line == 18).expect("the paragraph of section III");
+    assert_eq!(section.lead, vec!["hue-cac-so-nganh-dia-phuong"]);
     let one = task(&w, "1");
     assert_eq!(one.title, "Xây dựng cơ sở dữ liệu quy hoạch đô thị dùng chung");
     assert_eq!(one.lead, vec!["hue-so-xay-dung"]);
@@ -206,7 +208,7 @@ fn cells_wrapped_by_word_and_markdown_and_roles_in_one_cell() {
     assert_eq!(task(&w, "3").detail, None, "an empty method cell stays empty");
 
     let m = fixture("markdown_wrapped_assignments.md");
-    assert_eq!(m.plan.tasks.len(), 2);
+    assert_eq!(m.plan.tasks.len(), 3, "two rows and the section's own paragraph");
     let two = task(&m, "2");
     assert_eq!(
         two.title,
@@ -358,4 +360,33 @@ fn no_seed_loses_a_task_when_its_registry_lacks_every_agency() {
         let keys: std::collections::BTreeSet<&String> = bare.report.unknown.keys().collect();
         assert_eq!(keys.len(), bare.report.unknown.len());
     }
+}
+
+#[test]
+fn headers_in_tab_cells_one_line_bodies_and_abbreviated_places() {
+    // A Word table exported as tabs; "TP." before the place.
+    let tabs = "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTHÀNH PHỐ HỒ CHÍ MINH\tĐộc lập - Tự do - Hạnh phúc\nSố: 1234/KH-UBND\tTP. Hồ Chí Minh, ngày 10 tháng 4 năm 2026\nKẾ HOẠCH\nPhát triển kinh tế số năm 2026\nI. MỤC TIÊU\n1. Tăng tỷ trọng kinh tế số.\n";
+    let e = import(tabs.as_bytes(), &Options::new(&REGISTRY)).expect_err("no registry for the city");
+    assert!(e.message.contains("“Hồ Chí Minh”") && e.line == Some(3), "{e}");
+    let opts = Options { new_registry: Some("ho-chi-minh".into()), ..Options::new(&REGISTRY) };
+    let i = import(tabs.as_bytes(), &opts).expect("import");
+    assert_eq!(
+        (i.plan.number.as_deref(), i.plan.date.as_deref()),
+        (Some("1234/KH-UBND"), Some("2026-04-10"))
+    );
+    assert_eq!(i.plan.issuer, "Ủy ban nhân dân thành phố Hồ Chí Minh");
+    let (_, registry) = i.registry.as_ref().expect("registry");
+    assert!(registry.contains("name = { vi = \"Thành phố Hồ Chí Minh\" }"), "{registry}");
+    // The body's name and level on one line, the title in capitals over two.
+    let one = "UBND TỈNH QUẢNG NINH\nSố: 88/KH-UBND\nQuảng Ninh, ngày 05 tháng 03 năm 2026\nKẾ HOẠCH\nỨNG DỤNG TRÍ TUỆ NHÂN TẠO TRONG\nQUẢN LÝ NHÀ NƯỚC TỈNH QUẢNG NINH NĂM 2026\nCăn cứ Quyết định số 127/QĐ-TTg ngày 26/01/2021 của Thủ tướng Chính phủ;\nI. MỤC TIÊU\n1. Một mục tiêu.\n";
+    let opts = Options { new_registry: Some("quang-ninh".into()), ..Options::new(&REGISTRY) };
+    let i = import(one.as_bytes(), &opts).expect("import");
+    assert_eq!(
+        i.plan.title,
+        "Kế hoạch ứng dụng trí tuệ nhân tạo trong quản lý nhà nước tỉnh Quảng Ninh năm 2026"
+    );
+    assert_eq!(i.plan.issuer, "Ủy ban nhân dân tỉnh Quảng Ninh");
+    assert_eq!(i.plan.implements, vec!["127/QĐ-TTg"]);
+    let (_, registry) = i.registry.as_ref().expect("registry");
+    assert!(registry.contains("name = { vi = \"Tỉnh Quảng Ninh\" }"), "{registry}");
 }

@@ -742,8 +742,14 @@ const COLLECTIVE_NOUNS: &[&str] = &[
 
 /// Does a collective of bodies ("Các sở, ngành …") open at `p`?
 pub fn collective_name_at(toks: &[Tok], p: usize) -> bool {
+    toks.get(p).is_some_and(|t| t.plural.is_some_and(|(_, capital)| capital)) && collective_noun_at(toks, p)
+}
+
+/// Does a plural noun of bodies ("các sở", "các cơ quan") stand at `p`, in
+/// either case?
+pub fn collective_noun_at(toks: &[Tok], p: usize) -> bool {
     let word = |i: usize| toks.get(i).and_then(|t| t.word.as_deref());
-    toks.get(p).is_some_and(|t| t.plural.is_some_and(|(_, capital)| capital))
+    toks.get(p).is_some_and(|t| t.plural.is_some())
         && COLLECTIVE_NOUNS.iter().any(|n| n.split(' ').enumerate().all(|(k, w)| word(p + k) == Some(w)))
 }
 

@@ -105,16 +105,16 @@ pub fn read(lines: &[&str]) -> (Vec<String>, Header) {
             header.furniture.push(i + 1);
             continue;
         }
-        if !raw.contains('|') && !is_rule(raw) && !is_motto(&f) {
+        let cells_in_line = raw.contains('|') || raw.contains('\t');
+        if !cells_in_line && !is_rule(raw) && !is_motto(&f) {
             cells.push(Cell { line: i + 1, text });
             continue;
         }
         // Cells: keep the meaningful ones, one line's worth, without pipes.
-        let kept: Vec<String> = text
-            .split('|')
-            .map(str::trim)
+        let kept: Vec<String> = raw
+            .split(['|', '\t'])
+            .map(clean)
             .filter(|c| !c.is_empty() && !is_rule(c) && !is_motto(&fold(c)))
-            .map(str::to_string)
             .collect();
         for c in &kept {
             cells.push(Cell { line: i + 1, text: c.clone() });
@@ -153,10 +153,16 @@ fn facts(cells: &[Cell], header: &mut Header) {
                 let prev = fold(&cells[k - 1].text);
                 is_body(&prev) || prev == "dan" || prev.ends_with("nhan dan")
             };
+            // "TỈNH X" under the body's name, or "UBND TỈNH X" in one cell.
+            let (f, after_body, skip_body) =
+                match ["uy ban nhan dan ", "ubnd "].iter().find(|b| f.starts_with(*b)) {
+                    Some(b) => (f[b.len()..].to_string(), true, b.split_whitespace().count()),
+                    None => (f, after_body, 0),
+                };
             let level = if f.starts_with("tinh ") {
-                Some(("tỉnh", 1))
+                Some(("tỉnh", 1 + skip_body))
             } else if f.starts_with("thanh pho ") {
-                Some(("thành phố", 2))
+                Some(("thành phố", 2 + skip_body))
             } else {
                 None
             };
@@ -190,6 +196,16 @@ fn place_date(cells: &[Cell], k: usize) -> Option<PlaceDate> {
         _ => return None,
     };
     let place = place.trim().trim_start_matches('*').trim();
+    // "TP. Hồ Chí Minh", "Thành phố Huế": the place without its level.
+    let words: Vec<&str> = place.split_whitespace().collect();
+    let folded: Vec<String> = words.iter().map(|w| fold(w)).collect();
+    let skip = match folded.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["tp." | "tp", _, ..] | ["tinh", _, ..] => 1,
+        ["thanh", "pho", _, ..] => 2,
+        _ => 0,
+    };
+    let place = words[skip..].join(" ");
+    let place = place.as_str();
     let words = place.split_whitespace().count();
     if !(1..=6).contains(&words) || place.chars().any(|c| c.is_ascii_digit() || c == ':') {
         return None;

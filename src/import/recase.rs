@@ -29,7 +29,6 @@ const BODIES: &[&str] = &[
     "Tỉnh uỷ",
     "Thành ủy",
     "Thành uỷ",
-    "Nhà nước",
     "Việt Nam",
     "Trung ương",
     "Đảng",

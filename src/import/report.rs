@@ -256,8 +256,13 @@ impl fmt::Display for Report {
         if let Some(r) = &self.registry {
             writeln!(
                 f,
-                "  registry:     {} (new: “{}”, {} agencies and {} groups from the document; kinds guessed, review them)",
-                r.path, r.name, r.agencies, r.groups
+                "  registry:     {} (new: “{}”, {} agenc{} and {} group{} from the document; kinds guessed, review them)",
+                r.path,
+                r.name,
+                r.agencies,
+                if r.agencies == 1 { "y" } else { "ies" },
+                r.groups,
+                plural(r.groups)
             )?;
         }
         writeln!(f, "  issuer:       {}", m.issuer)?;

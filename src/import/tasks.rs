@@ -587,7 +587,7 @@ fn implementation_tasks(
     for (k, p) in loose.into_iter().enumerate() {
         let mut names = prose_lead(scope, &p.text);
         if names.hits.is_empty() && names.unresolved.is_empty() {
-            names.hits = duty_lead(scope, &p.text);
+            names = duty_lead(scope, &p.text);
         }
         if names.hits.is_empty() && names.unresolved.is_empty() {
             continue;
@@ -639,7 +639,7 @@ fn implementation_tasks(
         }
         let mut names = prose_lead(scope, &head.text);
         if names.hits.is_empty() && names.unresolved.is_empty() && closing_duty(&head.text) {
-            names.hits = duty_lead(scope, &head.text);
+            names = duty_lead(scope, &head.text);
         }
         if names.hits.is_empty() && names.unresolved.is_empty() {
             continue;
@@ -677,24 +677,53 @@ fn closing_duty(text: &str) -> bool {
 /// Those a sentence charges after its opening clause: "Trong quá trình …,
 /// nếu …, các sở, ngành, địa phương chủ động báo cáo …" — the first names
 /// after a comma that a verb follows ("Thủ trưởng" before them is theirs).
-fn duty_lead(scope: &Scope, text: &str) -> Vec<Hit> {
+fn duty_lead(scope: &Scope, text: &str) -> Names {
     let first = sentences(text).into_iter().next().unwrap_or(text);
     let toks = tokenize(first);
     let word = |i: usize| toks.get(i).and_then(|t| t.word.as_deref());
+    let acts = |end: usize| {
+        super::agencies::verb_at(&toks, end)
+            || [["kip", "thoi"], ["phan", "anh"]]
+                .iter()
+                .any(|v| word(end) == Some(v[0]) && word(end + 1) == Some(v[1]))
+    };
+    let mut names = Names::default();
     for i in (1..toks.len()).filter(|&i| toks[i - 1].comma) {
         let at = if word(i) == Some("thu") && word(i + 1) == Some("truong") { i + 2 } else { i };
         let hits = scope.chain(&toks, at, false);
-        let acts = hits.last().is_some_and(|h| {
-            super::agencies::verb_at(&toks, h.end)
-                || [["kip", "thoi"], ["phan", "anh"]]
-                    .iter()
-                    .any(|v| word(h.end) == Some(v[0]) && word(h.end + 1) == Some(v[1]))
-        });
-        if acts {
-            return hits;
+        if hits.last().is_some_and(|h| acts(h.end)) {
+            names.hits = hits;
+            return names;
+        }
+        // Names no registry covers ("các sở, ngành, UBND các xã, phường"),
+        // up to the verb.
+        let mut q = at;
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        while q < toks.len() {
+            let span = if super::agencies::collective_noun_at(&toks, q) {
+                toks[q].plural.map(|(from, _)| (from, super::agencies::collective_end(first, &toks, q)))
+            } else if super::agencies::head_noun(&toks, q) {
+                Some((toks[q].start, super::agencies::unknown_name_end(&toks, q)))
+            } else {
+                None
+            };
+            let Some((from, end)) = span else { break };
+            let last = (q..end).rev().find(|&k| toks[k].word.is_some()).unwrap_or(q);
+            found.push((from, toks[last].end));
+            q = end;
+            while q < toks.len() && toks[q].word.is_none() && !toks[q].hard {
+                q += 1;
+            }
+            if acts(q) {
+                for (a, b) in found {
+                    names.unresolved.push(first[a..b].trim().to_string());
+                    names.unresolved_at.push((a, b));
+                }
+                return names;
+            }
         }
     }
-    Vec::new()
+    names
 }
 
 /// Whether an item opens with "Phối hợp với …": in an agency's block, it
