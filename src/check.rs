@@ -45,6 +45,32 @@ pub fn without_lead(site: &Site) -> Vec<WithoutLead> {
         .collect()
 }
 
+/// Tasks that still carry agency names the importer could not resolve
+/// (`unresolved = […]`): a person must add each agency to the registry and
+/// its id to `lead` or `support` (or decide it names none) before the plan
+/// is published as reviewed, so each one is a problem.
+pub fn unresolved_names(site: &Site) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for plan in &site.plans {
+        for task in plan.tasks.iter().filter(|t| !t.unresolved.is_empty()) {
+            let line = task.line.map(|l| format!(" (document line {l})")).unwrap_or_default();
+            problems.push(Problem {
+                kind: "unresolved-agency",
+                place: format!("{}/{}", plan.id, task.id),
+                message: format!(
+                    "the task names agencies no registry knows{line}: {}",
+                    task.unresolved.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join(", ")
+                ),
+                hint: format!(
+                    "add each to content/agencies/{}.toml (or as an alias of an agency there), put its id in the task's `lead` or `support`, then delete the task's `unresolved` line",
+                    plan.jurisdiction
+                ),
+            });
+        }
+    }
+    problems
+}
+
 /// Tasks that open with "Phối hợp với Y" but leave Y out of their leads:
 /// in an agency's block that item is Y's to lead, with the block's agency
 /// supporting (the rule the importer applies, `import::tasks::supports_first`),

@@ -263,6 +263,8 @@ struct RawTask {
     line: Option<usize>,
     #[serde(default)]
     aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    unresolved: Vec<String>,
 }
 
 // ---------------------------------------------------------------------------
@@ -723,6 +725,7 @@ impl<'a> Checker<'a> {
                 note: t.note.clone(),
                 line: t.line,
                 aliases: t.aliases.iter().map(|a| a.get_ref().clone()).collect(),
+                unresolved: t.unresolved.clone(),
             });
         }
         for a in &raw.aliases {
@@ -954,16 +957,36 @@ fn heading(h: RawHeading) -> Heading {
 /// Only the plan's own problems are returned: the rest of the site is
 /// `load`'s business.
 pub fn check_plan(root: &Path, rel: &Path, text: &str) -> Result<()> {
+    check_plan_with(root, rel, text, None)
+}
+
+/// [`check_plan`] with one more registry file (its path relative to the
+/// root and its text), one an import is about to write beside the plan;
+/// its problems are returned too.
+pub fn check_plan_with(
+    root: &Path,
+    rel: &Path,
+    text: &str,
+    registry: Option<(PathBuf, String)>,
+) -> Result<()> {
     let mut diags = Vec::new();
     let glossary = Glossary::load(root).unwrap_or_default();
-    let registries = Files { root, diags: &mut diags }.parse_dir::<RawRegistry>("content/agencies");
+    let mut registries = Files { root, diags: &mut diags }.parse_dir::<RawRegistry>("content/agencies");
+    let extra = registry.as_ref().map(|(r, _)| r.clone());
+    if let Some((reg_rel, reg_text)) = registry {
+        registries.retain(|r| r.rel != reg_rel);
+        match parse_text::<RawRegistry>(&reg_rel, reg_text) {
+            Ok(parsed) => registries.push(parsed),
+            Err(d) => diags.push(d),
+        }
+    }
     let mut checker = Checker::new(root, &mut diags, &glossary);
     checker.registries(registries);
     match parse_text::<RawPlan>(rel, text.to_string()) {
         Ok(parsed) => drop(checker.plan(parsed)),
         Err(d) => diags.push(d),
     }
-    diags.retain(|d| d.file == rel);
+    diags.retain(|d| d.file == rel || extra.as_ref().is_some_and(|e| d.file == *e));
     diags.sort();
     diags.dedup();
     if diags.is_empty() { Ok(()) } else { Err(Error::Invalid(diags)) }

@@ -296,6 +296,11 @@ pub struct Task {
     pub note: Option<Text>,
     pub line: Option<usize>,
     pub aliases: Vec<String>,
+    /// Agency names the document gives for this task that no registry
+    /// entry covers yet, as printed. The importer keeps them so that no
+    /// assignment is lost; `check` refuses them until a person adds the
+    /// agencies to the registry (or decides otherwise) and removes them.
+    pub unresolved: Vec<String>,
 }
 
 /// The build's time in seconds since 1970: `SOURCE_DATE_EPOCH` (so that

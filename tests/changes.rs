@@ -167,16 +167,21 @@ fn a_site_rebuilds_after_an_import() {
     };
     run(&["build"]);
     run(&["import", seed.to_str().expect("path")]);
-    assert!(
-        !site.read("content/plans/hue-12-kh-ubnd-2026.toml").contains("en ="),
-        "imported without English"
-    );
+    let plan = "content/plans/hue-12-kh-ubnd-2026.toml";
+    assert!(!site.read(plan).contains("en ="), "imported without English");
+    // The review the report asks for: "các đơn vị", a name the registry
+    // lacks, is kept on its task, and `check` refuses it until decided.
+    let out = site.cli(&["check"]);
+    assert!(!out.status.success(), "check refuses the unresolved name");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("[unresolved-agency]"));
+    site.edit(plan, "lead = []", "lead = [\"hue-cac-co-quan-to-chuc-lien-quan\"]");
+    site.edit(plan, "unresolved = [\"các đơn vị\"]\n", "");
     run(&["build"]);
     let h = history(&site);
     let change = &h["changes"][0];
     assert_eq!(ids(&change["plans"]["added"]), ["hue-12-kh-ubnd-2026"]);
     assert_eq!(change["plans"]["added"][0]["title"]["en"], Value::Null);
-    assert_eq!(change["tasks"]["added"].as_array().expect("tasks").len(), 6);
+    assert_eq!(change["tasks"]["added"].as_array().expect("tasks").len(), 7);
     run(&["build"]);
     run(&["build"]);
     run(&["check"]);

@@ -26,7 +26,7 @@ fn fixture(name: &str) -> PathBuf {
 static REGISTRY: LazyLock<Registry> = LazyLock::new(|| Registry::load(repo()).expect("registry"));
 
 fn import_bytes(bytes: &[u8]) -> Result<Imported, plansite::import::ImportError> {
-    import(bytes, &Options { registry: &REGISTRY, jurisdiction: None, source: None })
+    import(bytes, &Options::new(&REGISTRY))
 }
 
 fn import_fixture(name: &str) -> Imported {
@@ -56,7 +56,10 @@ fn a_markdown_table_becomes_tasks_and_the_prose_copy_is_merged() {
     assert_eq!(i.plan.signer, Some(("Lê Văn An".to_string(), "Phó Chủ tịch".to_string())));
     // The table's rows, the implementation block's items; the prose bullet
     // repeating row 1 is not a second task, the bullet naming nobody is none.
-    assert_eq!(ids(&i), vec!["iii-1-a", "iii-1-b", "1", "2", "3", "4"]);
+    assert_eq!(ids(&i), vec!["iii-1-a", "iii-1-b", "iii-2", "1", "2", "3", "4"]);
+    // "Trong quá trình thực hiện, …, các đơn vị báo cáo …": a duty of "các
+    // đơn vị", a group the Huế registry does not name so: kept, unresolved.
+    assert_eq!(task(&i, "iii-2").unresolved, vec!["các đơn vị"]);
     assert_eq!(i.report.merged.len(), 1);
     assert_eq!(i.report.merged[0].line, 19);
     let row = task(&i, "1");
@@ -81,8 +84,8 @@ fn a_markdown_table_becomes_tasks_and_the_prose_copy_is_merged() {
         (vec!["hue-so-gddt".into()], vec!["hue-so-khcn".into()], 29)
     );
     let headings: Vec<&str> = i.plan.headings.iter().map(|h| h.number.as_str()).collect();
-    assert_eq!(headings, vec!["I", "II", "III.1"]);
-    assert_eq!(i.report.unresolved, 0);
+    assert_eq!(headings, vec!["I", "II", "III.1", "III"]);
+    assert_eq!(i.report.unresolved, 1, "“các đơn vị”");
 }
 
 #[test]
@@ -92,7 +95,10 @@ fn a_flattened_table_with_other_columns_places_cells_by_what_they_hold() {
     assert_eq!(i.plan.jurisdiction, "hai-phong");
     assert_eq!(i.plan.issuer, "Ủy ban nhân dân thành phố Hải Phòng");
     assert_eq!(i.plan.signer, Some(("Trần Văn Bình".to_string(), "Chủ tịch".to_string())));
-    assert_eq!(ids(&i), vec!["iii-1", "1", "2", "3", "4"]);
+    assert_eq!(ids(&i), vec!["iii-1", "iii-2", "1", "2", "3", "4"]);
+    // "Trong quá trình thực hiện, nếu có vướng mắc, các đơn vị báo cáo …":
+    // the closing duty to report is a task of those it charges.
+    assert_eq!(task(&i, "iii-2").lead, vec!["hp-cac-don-vi"]);
     let one = task(&i, "1");
     assert_eq!(one.deadline.as_deref(), Some("Quý II/2026"));
     assert_eq!(
@@ -152,15 +158,32 @@ fn an_agency_no_registry_knows_is_reported_not_invented() {
         "{:?}",
         i.report.unsure
     );
-    // The file still loads: the task is written, commented out, for review.
+    // The task is written with the names kept as `unresolved`: the file
+    // loads, and `check` refuses it until a person decides.
+    assert_eq!(first.unresolved, vec!["Sở Lao động, Thương binh và Xã hội"]);
     let toml = i.toml();
-    assert!(toml.contains("# id = \"i-1-1\""), "{toml}");
+    assert!(toml.contains("id = \"i-1-1\"") && !toml.contains("# id = "), "{toml}");
+    assert!(toml.contains("unresolved = [\"Sở Lao động, Thương binh và Xã hội\"]"), "{toml}");
     let second = task(&i, "i-1-2");
     assert_eq!(
         second.support,
         vec!["hue-cac-co-quan-to-chuc-lien-quan"],
-        "the unknown “Sở Hàng hải” is left out"
+        "no id is invented for “Sở Hàng hải”"
     );
+    assert_eq!(second.unresolved, vec!["Sở Hàng hải"]);
+    // The report ends with the names, once each, with their lines, as
+    // registry entries ready to paste.
+    let names: Vec<&str> =
+        i.report.unknown.values().flat_map(|u| u.spellings.iter().map(String::as_str)).collect();
+    assert_eq!(names, vec!["Sở Hàng hải", "Sở Lao động, Thương binh và Xã hội"]);
+    let paste = i.report.paste();
+    let entries: toml::Value = toml::from_str(&paste).expect("the entries are TOML");
+    let agencies = entries["agencies"].as_array().expect("agencies");
+    assert_eq!(agencies.len(), 2);
+    assert!(agencies.iter().all(|a| a["kind"].as_str() == Some("department")), "{paste}");
+    assert!(paste.contains("# seen as lead on line 7"), "{paste}");
+    let shown = i.report.to_string();
+    assert!(shown.contains("unresolved names (2)"), "{shown}");
 }
 
 /// Every file in the folder, for comparing before and after.
@@ -216,7 +239,7 @@ fn an_existing_plan_is_replaced_only_with_force() {
     let dry = site.cli(&["import", seed, "--dry-run"]);
     assert!(dry.status.success(), "{}", stderr(&dry));
     let report = String::from_utf8_lossy(&dry.stdout);
-    assert!(report.contains("16 tasks") && report.contains("nothing written"), "{report}");
+    assert!(report.contains("17 tasks") && report.contains("nothing written"), "{report}");
     assert_same_tree(&before, &content(&site), "dry run");
 
     let forced = site.cli(&["import", seed, "--force"]);
@@ -390,7 +413,7 @@ fn import_then_load(bytes: &[u8]) -> Result<bool, TestCaseError> {
     let site = TempSite::registry_only();
     site.write("seeds/doc.txt", "");
     std::fs::write(site.path("seeds/doc.txt"), bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let options = Options { registry: &REGISTRY, jurisdiction: None, source: Some("seeds/doc.txt".into()) };
+    let options = Options { source: Some("seeds/doc.txt".into()), ..Options::new(&REGISTRY) };
     let Ok(i) = import(bytes, &options) else { return Ok(false) };
     let toml = i.toml();
     let rel = PathBuf::from(format!("content/plans/{}.toml", i.id));

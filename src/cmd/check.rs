@@ -36,6 +36,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let leadless = without_lead(&site);
     let registry = plansite::import::Registry::load(&root).map_err(|e| anyhow::anyhow!("{e}"))?;
     let inverted = plansite::check::inverted_roles(&site, &registry);
+    let unresolved = plansite::check::unresolved_names(&site);
     let out = args.out.unwrap_or_else(|| root.join("public"));
     let options = BuildOptions {
         root: root.clone(),
@@ -54,6 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let (files, _) = render_prepared(&site, &options, &mut Silent, Instant::now())?;
     let mut problems = site_problems(&files, &base_path(&site.config.base_url));
     problems.extend(inverted);
+    problems.extend(unresolved);
     let problems = plansite::check::vanished_first(vanished, problems);
     if args.json {
         let report = serde_json::json!({

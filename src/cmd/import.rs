@@ -21,12 +21,18 @@ pub struct Args {
     /// The jurisdiction (a file in content/agencies/), when the document does not say
     #[arg(long)]
     jurisdiction: Option<String>,
-    /// Replace plan files that exist already
+    /// Start content/agencies/ID.toml from the document (a province with no registry yet), then import against it
+    #[arg(long, value_name = "ID", conflicts_with = "jurisdiction")]
+    new_registry: Option<String>,
+    /// Replace plan files that exist already; let --jurisdiction override the place the document prints
     #[arg(long)]
     force: bool,
     /// Print the reports without writing anything
     #[arg(long)]
     dry_run: bool,
+    /// Print the reports as JSON (for tools)
+    #[arg(long)]
+    json: bool,
 }
 
 /// An imported document ready to write: the plan, its file and the text
@@ -44,8 +50,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let out = args.out.clone().unwrap_or_else(|| root.join("content").join("plans"));
     let mut ready = Vec::new();
     let mut problems = Vec::new();
+    if args.new_registry.is_some() && args.files.len() > 1 {
+        bail!(
+            "--new-registry starts a registry from one document: give one file\n     hint: import the first document with --new-registry ID, then the others with --jurisdiction ID"
+        );
+    }
     for file in &args.files {
-        let imported = import_file(file, root, &registry, args.jurisdiction.clone());
+        let imported = import_file(file, root, &registry, &args);
         match imported.and_then(|i| checked(file, i, root, &out)) {
             Ok(r) => ready.push(r),
             Err(e) => problems.push(e),
@@ -59,6 +70,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 r.file.display(),
                 r.imported.id
             ));
+        }
+        if let Some((id, _)) = &r.imported.registry {
+            let path = root.join("content").join("agencies").join(format!("{id}.toml"));
+            if path.exists() {
+                problems.push(format!(
+                    "{}: {} exists already\n     hint: import against it with --jurisdiction {id}",
+                    r.file.display(),
+                    path.display()
+                ));
+            }
         }
         if r.target.exists() && !args.force && !args.dry_run {
             problems.push(format!(
@@ -77,23 +98,47 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             problems.join("\n  ")
         );
     }
-    for r in &ready {
-        let verb = match (args.dry_run, r.target.exists()) {
-            (true, true) => "exists already: would need --force",
-            (true, false) => "would write",
-            (false, true) => "replaces",
-            (false, false) => "writes",
-        };
-        println!("{} → {} ({verb})", r.file.display(), r.target.display());
-        print!("{}", r.imported.report);
+    let verb = |r: &Ready| match (args.dry_run, r.target.exists()) {
+        (true, true) => "exists already: would need --force",
+        (true, false) => "would write",
+        (false, true) => "replaces",
+        (false, false) => "writes",
+    };
+    if args.json {
+        let imports: Vec<serde_json::Value> = ready
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "file": r.file.display().to_string(),
+                    "plan": r.imported.id,
+                    "target": r.target.display().to_string(),
+                    "action": verb(r),
+                    "report": r.imported.report,
+                    "unresolved_entries": r.imported.report.paste(),
+                })
+            })
+            .collect();
+        let report = serde_json::json!({ "version": 1, "dry_run": args.dry_run, "imports": imports });
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        for r in &ready {
+            println!("{} → {} ({})", r.file.display(), r.target.display(), verb(r));
+            print!("{}", r.imported.report);
+        }
     }
     if args.dry_run {
-        println!("dry run: nothing written");
+        if !args.json {
+            println!("dry run: nothing written");
+        }
         return Ok(());
     }
     std::fs::create_dir_all(&out)
         .map_err(|e| anyhow::anyhow!("{}: cannot create the folder: {e}", out.display()))?;
     for r in &ready {
+        if let Some((id, text)) = &r.imported.registry {
+            let path = root.join("content").join("agencies").join(format!("{id}.toml"));
+            write_atomically(&path, text)?;
+        }
         write_atomically(&r.target, &r.toml)?;
     }
     Ok(())
@@ -115,14 +160,15 @@ fn checked<'a>(file: &'a Path, imported: Imported, root: &Path, out: &Path) -> R
 }
 
 /// Reads and imports one file; errors carry the file and line.
-fn import_file(
-    file: &Path,
-    root: &Path,
-    registry: &Registry,
-    jurisdiction: Option<String>,
-) -> Result<Imported, String> {
+fn import_file(file: &Path, root: &Path, registry: &Registry, args: &Args) -> Result<Imported, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("{}: cannot read the file: {e}", file.display()))?;
-    let options = Options { registry, jurisdiction, source: source_path(file, root) };
+    let options = Options {
+        registry,
+        jurisdiction: args.jurisdiction.clone(),
+        source: source_path(file, root),
+        new_registry: args.new_registry.clone(),
+        force: args.force,
+    };
     import(&bytes, &options).map_err(|e| {
         let at = e.line.map(|l| format!(":{l}")).unwrap_or_default();
         let hint = e.hint.as_ref().map(|h| format!("\n     hint: {h}")).unwrap_or_default();

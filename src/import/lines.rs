@@ -137,14 +137,26 @@ pub fn paragraphs(lines: &[&str], first: usize, hard_wrapped: bool) -> Vec<Para>
                         && !blank_before
                         && !mostly_upper(&text)
                         && out.last().is_some_and(|p| !ends_sentence(&p.text) && !mostly_upper(&p.text))));
+            let heading_goes_on =
+                marker == Marker::None && out.last().is_some_and(|p| wrapped_heading(p, &text));
             match out.last_mut() {
-                Some(prev) if joins => join(&mut prev.text, &text),
+                Some(prev) if joins || heading_goes_on => join(&mut prev.text, &text),
                 _ => out.push(Para { line: no, text: rest, printed, marker, heading }),
             }
             blank_before = false;
         }
     }
     out
+}
+
+/// "I. MỤC" / "ĐÍCH, YÊU CẦU": a Roman heading cut after a word that
+/// cannot end it goes on in the next line in capitals.
+fn wrapped_heading(prev: &Para, next: &str) -> bool {
+    let words: Vec<&str> = prev.text.split_whitespace().collect();
+    let cut = words.len() <= 1
+        || prev.text.ends_with([',', '-'])
+        || words.last().is_some_and(|w| ["VÀ", "CỦA", "VỀ", "CHO", "TẠI"].contains(w));
+    matches!(prev.marker, Marker::Roman(_)) && cut && mostly_upper(&prev.text) && mostly_upper(next)
 }
 
 /// Appends a wrapped line: no space after a hyphen that split a reference ("57-" + "NQ/TW").

@@ -1,9 +1,10 @@
 //! The plan's metadata: its number (or none in a draft), date and place,
 //! title, the documents it implements, and who signed it.
 
-use super::lines::{Marker, Para, clean};
+use super::header::Header;
+use super::lines::{Marker, Para, clean, join};
 use super::patterns::{CAPTION_NUMBER, DATE, NUMBER_LINE, references};
-use super::sections::Document;
+use super::sections::{Document, Kind};
 use crate::text::fold;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -26,6 +27,11 @@ pub struct Meta {
     pub title_line: Option<usize>,
     /// The title was printed in capitals and had to be lowercased.
     pub title_in_capitals: bool,
+    /// The title ends in a word a title cannot end in ("của", "và"): a
+    /// line of it may be missing.
+    pub title_cut: Option<String>,
+    /// Where the implemented documents were read from, for the report.
+    pub implements_from: Vec<usize>,
     pub implements: Vec<String>,
     /// (name, role)
     pub signer: Option<(String, String)>,
@@ -40,20 +46,15 @@ static TITLE_YEAR: LazyLock<Regex> =
 static PLACE_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([^,]{2,40}),\s*ngày").unwrap_or_else(|e| panic!("{e}")));
 
-/// Reads the metadata of a structured document; `lines` are the file's lines.
-pub fn extract(doc: &Document, lines: &[&str]) -> Meta {
+/// Reads the metadata of a structured document; `lines` are the file's
+/// lines, `header` what its header cells say, `places` the place names a
+/// capitalised title may hold ("Nghệ An", "Thừa Thiên Huế").
+pub fn extract(doc: &Document, lines: &[&str], header: &Header, places: &[String]) -> Meta {
     let mut meta = Meta::default();
-    number(&mut meta, doc, lines);
-    date(&mut meta, doc, lines);
-    title(&mut meta, doc, lines);
-    meta.implements = references(&meta.title);
-    if meta.implements.is_empty() {
-        let basis = doc.preamble[meta.after_title.min(doc.preamble.len())..]
-            .iter()
-            .find(|p| matches!(fold(&p.text).split_whitespace().next(), Some("can" | "thuc")));
-        meta.implements = basis.map(|p| references(&p.text)).unwrap_or_default();
-    }
-    meta.implements.retain(|r| Some(r) != meta.number.as_ref());
+    number(&mut meta, doc, lines, header);
+    date(&mut meta, doc, lines, header);
+    title(&mut meta, doc, lines, places);
+    implements(&mut meta, doc);
     meta.signer = signer(&doc.closing);
     meta.plan_year = TITLE_YEAR
         .captures(&meta.title)
@@ -62,7 +63,66 @@ pub fn extract(doc: &Document, lines: &[&str]) -> Meta {
     meta
 }
 
-fn number(meta: &mut Meta, doc: &Document, lines: &[&str]) {
+/// The documents a plan implements: those its title names and those its
+/// "Thực hiện / Triển khai" paragraphs name; when they name none, its legal
+/// bases — every "Căn cứ" paragraph, a list of bases before section I, a
+/// legal-bases section. A submission (Tờ trình, "…/TTr-…") proposes the
+/// plan and implements nothing.
+fn implements(meta: &mut Meta, doc: &Document) {
+    let opens = |p: &Para, keys: &[&str]| {
+        let f = fold(&p.text);
+        keys.iter().any(|k| f.starts_with(k))
+    };
+    let mut refs = references(&meta.title);
+    if let Some(l) = meta.title_line.filter(|_| !refs.is_empty()) {
+        meta.implements_from.push(l);
+    }
+    for p in doc.preamble.iter().filter(|p| opens(p, &["thuc hien", "trien khai"])) {
+        let found: Vec<String> = references(&p.text).into_iter().filter(|r| !submission(r)).collect();
+        if !found.is_empty() {
+            meta.implements_from.push(p.line);
+        }
+        refs.extend(found);
+    }
+    if refs.is_empty() {
+        let after = &doc.preamble[meta.after_title.min(doc.preamble.len())..];
+        let bases = after
+            .iter()
+            .filter(|p| opens(p, &["can cu", "theo"]) || matches!(p.marker, Marker::Bullet(_)))
+            .chain(doc.sections.iter().filter(|s| s.kind == Kind::Basis).flat_map(|s| s.paras()));
+        for p in bases {
+            let found: Vec<String> = references(&p.text).into_iter().filter(|r| !submission(r)).collect();
+            if !found.is_empty() {
+                meta.implements_from.push(p.line);
+            }
+            refs.extend(found);
+        }
+    }
+    let own = meta.number.clone();
+    let mut out: Vec<String> = Vec::new();
+    for r in refs {
+        if !out.contains(&r) && Some(&r) != own.as_ref() {
+            out.push(r);
+        }
+    }
+    meta.implements = out;
+}
+
+/// A submission ("28/TTr-SKHCN") proposes a plan; it is not implemented by it.
+fn submission(reference: &str) -> bool {
+    reference.split(['/', '-']).any(|part| part.starts_with("TTr"))
+}
+
+fn number(meta: &mut Meta, doc: &Document, lines: &[&str], printed: &Header) {
+    if let Some((n, kind, line)) = &printed.number {
+        meta.number_line = Some(*line);
+        if n.is_empty() {
+            meta.blank_number = true;
+        } else {
+            meta.number = Some(format!("{n}/{kind}"));
+        }
+        return;
+    }
     let header = doc
         .preamble
         .iter()
@@ -82,7 +142,13 @@ fn number(meta: &mut Meta, doc: &Document, lines: &[&str]) {
     }
 }
 
-fn date(meta: &mut Meta, doc: &Document, lines: &[&str]) {
+fn date(meta: &mut Meta, doc: &Document, lines: &[&str], header: &Header) {
+    if let Some((place, line)) = &header.place {
+        meta.place = Some(place.clone());
+        meta.date = header.date.map(|d| d.0);
+        meta.date_line = Some(*line);
+        return;
+    }
     let from_header = doc.preamble.iter().find_map(|p| {
         let text = p.full();
         let c = DATE.captures(&text)?;
@@ -112,33 +178,52 @@ fn parts(c: &regex::Captures) -> Option<(i32, Option<u32>, Option<u32>)> {
     Some((year, month, day))
 }
 
-/// The title follows the "KẾ HOẠCH" line: the paragraphs after it up to the
-/// first that opens the text ("Căn cứ …", a sentence ending in ":"). A
-/// title line starting in lowercase was joined to the heading's paragraph:
-/// what follows the heading there is the title's beginning.
-fn title(meta: &mut Meta, doc: &Document, lines: &[&str]) {
+/// The title follows the "KẾ HOẠCH" line (or, where a site dropped that
+/// line, the date line): the paragraphs after it up to the first that
+/// opens the text ("Căn cứ …", a sentence ending in ":"); a title in
+/// capitals goes on over every line in capitals. A title line starting in
+/// lowercase was joined to the heading's paragraph: what follows the
+/// heading there is the title's beginning.
+fn title(meta: &mut Meta, doc: &Document, lines: &[&str], places: &[String]) {
     let is_heading = |l: usize| lines.get(l.wrapping_sub(1)).is_some_and(|l| fold(&clean(l)) == "ke hoach");
-    let Some(k) = doc
+    let heading = doc
         .preamble
         .iter()
-        .position(|p| fold(&p.full()) == "ke hoach" || (p.printed.is_empty() && is_heading(p.line)))
-    else {
+        .position(|p| fold(&p.full()) == "ke hoach" || (p.printed.is_empty() && is_heading(p.line)));
+    // No "KẾ HOẠCH" line: a title in capitals right after the date line.
+    let after_date = || {
+        let d = meta.date_line.or(meta.number_line)?;
+        let k = doc.preamble.iter().rposition(|p| p.line <= d)?;
+        doc.preamble.get(k + 1).filter(|p| is_capitals(&p.full()) && p.marker == Marker::None).map(|_| k)
+    };
+    let Some(k) = heading.or_else(after_date) else {
         meta.after_title = 0;
         return;
     };
     let first = doc.preamble.get(k + 1);
     let styled = first.is_some_and(|p| p.heading);
-    let mut parts = Vec::new();
-    let rest = doc.preamble[k].text.split_whitespace().skip(2).collect::<Vec<_>>().join(" ");
+    let mut parts: Vec<String> = Vec::new();
+    let rest = if heading.is_some() {
+        doc.preamble[k].text.split_whitespace().skip(2).collect::<Vec<_>>().join(" ")
+    } else {
+        String::new()
+    };
     if !rest.is_empty() {
         meta.title_line = (doc.preamble[k].line + 1..=lines.len()).find(|&l| !lines[l - 1].trim().is_empty());
         parts.push(rest);
     }
     let mut end = k + 1;
-    for p in doc.preamble.iter().skip(k + 1).take(4) {
+    for p in doc.preamble.iter().skip(k + 1).take(12) {
         let f = fold(&p.text);
-        let opens = f.starts_with("can cu") || p.text.ends_with(':') || matches!(p.marker, Marker::Roman(_));
-        if opens || (styled && !p.heading) || (!parts.is_empty() && !styled) {
+        let opens = ["can cu", "thuc hien ", "trien khai ", "theo "]
+            .iter()
+            .any(|o| !parts.is_empty() && f.starts_with(o))
+            || f.starts_with("can cu")
+            || p.text.ends_with(':')
+            || p.marker != Marker::None;
+        // A title in capitals goes on over lines in capitals, short ones too ("NĂM 2026").
+        let capitals = !parts.is_empty() && is_capitals(&parts.join(" ")) && all_caps(&p.full());
+        if opens || (styled && !p.heading) || (!parts.is_empty() && !styled && !capitals) {
             break;
         }
         if meta.title_line.is_none() {
@@ -148,10 +233,21 @@ fn title(meta: &mut Meta, doc: &Document, lines: &[&str]) {
         end += 1;
     }
     meta.after_title = end;
-    let joined = parts.join(" ");
+    let mut joined = String::new();
+    for part in &parts {
+        join(&mut joined, part);
+    }
     meta.title_in_capitals = is_capitals(&joined);
-    let body = if meta.title_in_capitals { lower_keeping_references(&joined) } else { lower_first(&joined) };
+    let body =
+        if meta.title_in_capitals { super::recase::recase(&joined, places) } else { lower_first(&joined) };
+    meta.title_cut = super::recase::dangling(&body);
+    let body = body.trim_end_matches([',', ';', ':']).trim();
     meta.title = if body.is_empty() { "Kế hoạch".to_string() } else { format!("Kế hoạch {body}") };
+}
+
+fn all_caps(s: &str) -> bool {
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
 }
 
 fn is_capitals(s: &str) -> bool {
@@ -167,14 +263,6 @@ fn lower_first(s: &str) -> String {
     let keep = first.chars().skip(1).any(|c| c.is_uppercase()) || first.chars().any(|c| c.is_ascii_digit());
     let first = if keep { first.to_string() } else { first.to_lowercase() };
     std::iter::once(first.as_str()).chain(rest).collect::<Vec<_>>().join(" ")
-}
-
-/// A title printed in capitals, in lowercase except document references.
-fn lower_keeping_references(s: &str) -> String {
-    s.split(' ')
-        .map(|w| if w.chars().any(|c| c.is_ascii_digit()) { w.to_string() } else { w.to_lowercase() })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The signer: the role above the signature, and the name under it.
@@ -215,7 +303,7 @@ mod tests {
     fn header_title_and_signer() {
         let text = "Số: 261/KH-UBND\nThừa Thiên Huế, ngày 24 tháng 6 năm 2024\nKẾ HOẠCH\nTriển khai Kế hoạch số 183-KH/TU về Kết luận số 69-KL/TW\nCăn cứ Nghị quyết 54-NQ/TW.\nI. MỤC ĐÍCH\n- Một.\nNơi nhận:\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Thanh Bình\n";
         let (d, lines) = doc(text);
-        let m = extract(&d, &lines);
+        let m = extract(&d, &lines, &Header::default(), &[]);
         assert_eq!(m.number.as_deref(), Some("261/KH-UBND"));
         assert_eq!(m.date, Some((2024, Some(6), Some(24))));
         assert_eq!(m.place.as_deref(), Some("Thừa Thiên Huế"));
@@ -228,11 +316,11 @@ mod tests {
     fn a_draft_and_a_title_in_capitals() {
         let text = "Số: /KH-UBND\nHải Phòng, ngày tháng năm 2026\nKẾ HOẠCH\nTHỰC HIỆN NGHỊ QUYẾT SỐ 03/NQ-CP CỦA CHÍNH PHỦ NĂM 2027\nI. MỤC ĐÍCH\n";
         let (d, lines) = doc(text);
-        let m = extract(&d, &lines);
+        let m = extract(&d, &lines, &Header::default(), &[]);
         assert!(m.blank_number && m.number.is_none());
         assert_eq!(m.date, Some((2026, None, None)));
         assert!(m.title_in_capitals);
-        assert_eq!(m.title, "Kế hoạch thực hiện nghị quyết số 03/NQ-CP của chính phủ năm 2027");
+        assert_eq!(m.title, "Kế hoạch thực hiện Nghị quyết số 03/NQ-CP của Chính phủ năm 2027");
         assert_eq!(m.plan_year, Some(2027));
     }
 }

@@ -84,7 +84,7 @@ fn kind_of(heading: &str) -> Kind {
         Kind::Funding
     } else if has("muc tieu") || has("muc dich") || has("yeu cau") {
         Kind::Objectives
-    } else if has("can cu") {
+    } else if has("can cu") || has("co so xay dung") || has("co so phap ly") {
         Kind::Basis
     } else {
         Kind::Other

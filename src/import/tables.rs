@@ -50,6 +50,10 @@ pub enum Col {
     Unit,
     Target,
     Monitor,
+    /// Who does it, both roles in one cell ("Chủ trì: X. Phối hợp: Y").
+    Assign,
+    /// Means the task needs ("Nguồn lực", "Kinh phí"): kept in the note.
+    Resources,
     Other,
 }
 
@@ -91,7 +95,7 @@ impl Table {
     }
 
     pub fn purpose(&self) -> Purpose {
-        if self.col(Col::Lead).is_some() {
+        if self.col(Col::Lead).is_some() || self.col(Col::Assign).is_some() {
             Purpose::Tasks
         } else if self.col(Col::Unit).is_some() || self.col(Col::Monitor).is_some() {
             Purpose::Indicators
@@ -135,10 +139,16 @@ fn column_of(header: &str, has_unit: bool, seen_title: bool) -> Col {
         Col::Lead
     } else if has("phoi hop") {
         Col::Support
+    } else if has("phan cong") || has("don vi thuc hien") || has("co quan thuc hien") {
+        Col::Assign
     } else if has("thoi gian") || has("thoi han") || has("tien do") {
         Col::Deadline
     } else if has("ghi chu") {
         Col::Note
+    } else if has("nguon luc") || has("kinh phi") || has("nguon von") {
+        Col::Resources
+    } else if has("phuong phap") || has("cach thuc") || has("giai phap thuc hien") {
+        Col::Detail
     } else if has_unit && (has("ket qua") || has("muc tieu") || has("gia tri") || has("chi tieu nam")) {
         Col::Target
     } else if has("ket qua") || has("san pham") {
@@ -188,6 +198,8 @@ fn header_like(s: &str) -> bool {
         "san pham",
         "ghi chu",
         "tieu chi",
+        "phan cong",
+        "tien do",
     ]
     .iter()
     .any(|k| h.contains(k))
@@ -255,12 +267,28 @@ fn delimited(lines: &[&str], header: usize, layout: Layout, headers: Vec<String>
             continue;
         }
         let in_table = if pipes { raw.trim().starts_with('|') } else { raw.contains('\t') };
-        if !in_table {
+        // A cell broken over lines (Word's text export, a wrapped Markdown
+        // row): the row above is short of cells and this line starts no row.
+        let short = rows.last().is_some_and(|r| r.cells.len() < headers.len());
+        let first = split_cells(raw, pipes).into_iter().next().unwrap_or_default();
+        let broken = short && !first.is_empty() && !starts_row(&first) && !ends_table(&clean(raw));
+        if !in_table && !broken {
             break;
         }
         last = k;
         let cells = split_cells(raw, pipes);
         if cells.iter().all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))) {
+            continue;
+        }
+        if broken {
+            if let Some(row) = rows.last_mut() {
+                let mut pieces = cells.into_iter();
+                if let (Some(cell), Some(piece)) = (row.cells.last_mut(), pieces.next()) {
+                    join(cell, &piece);
+                }
+                row.cells.extend(pieces);
+                *row = delimited_row(row.line, std::mem::take(&mut row.cells), &columns);
+            }
             continue;
         }
         match rows.last_mut() {
@@ -309,6 +337,16 @@ fn without_repeat<'c>(cell: &str, continuation: &'c str) -> &'c str {
         }
     }
     continuation
+}
+
+/// Whether a first cell starts a row: a number ("1", "2.3", "a)", "II", "II. TITLE").
+fn starts_row(cell: &str) -> bool {
+    let c = cell.trim();
+    ARABIC.is_match(c)
+        || ROMAN_ONLY.is_match(c)
+        || LETTER_ONLY.is_match(c)
+        || ROMAN.is_match(c)
+        || is_number_header(c)
 }
 
 /// A delimited row: "I. TITLE" in the number cell is a group row.
@@ -526,6 +564,8 @@ pub fn col_name(c: Col) -> &'static str {
         Col::Unit => "unit",
         Col::Target => "target",
         Col::Monitor => "monitor",
+        Col::Assign => "assignment",
+        Col::Resources => "resources",
         Col::Other => "other",
     }
 }
@@ -551,7 +591,7 @@ fn fit(looks: &Looks, col: Col) -> f32 {
         return 0.5;
     }
     match col {
-        Col::Lead | Col::Support | Col::Monitor => {
+        Col::Lead | Col::Support | Col::Monitor | Col::Assign => {
             if agency {
                 3.0
             } else {
@@ -723,10 +763,15 @@ fn pdf_row(line: usize, number: String, text: &str, columns: &[Col], scope: &Sco
     let mut deadline = None;
     if deadline_first {
         // The last deadline after which only agency names follow.
-        let pick = matches.iter().rev().find(|m| {
-            let rest = text[m.end()..].trim();
-            rest.is_empty() || full_names(&scope.cell(rest))
-        });
+        let pick = matches
+            .iter()
+            .rev()
+            .find(|m| {
+                let rest = text[m.end()..].trim();
+                rest.is_empty() || full_names(&scope.cell(rest))
+            })
+            // Names no registry knows: the last deadline that agency names follow.
+            .or_else(|| matches.iter().rev().find(|m| starts_with_names(&text[m.end()..], scope)));
         if let Some(m) = pick {
             title_end = m.start();
             deadline = Some(m.as_str().to_string());
@@ -756,9 +801,17 @@ fn pdf_row(line: usize, number: String, text: &str, columns: &[Col], scope: &Sco
     Row { line, number, cells, group, guess: None }
 }
 
-/// Every word is part of a name.
+/// Whether `text` opens with an agency's name, known or not.
+fn starts_with_names(text: &str, scope: &Scope) -> bool {
+    let names = scope.cell(text.trim());
+    let first = names.hits.iter().map(|h| h.from).chain(names.unresolved_at.iter().map(|s| s.0)).min();
+    first.is_some_and(|at| text.trim()[..at].trim().is_empty())
+}
+
+/// Every word is part of a name, known to the registry or not (a name it
+/// lacks still ends the title: the row keeps it, unresolved).
 fn full_names(n: &Names) -> bool {
-    !n.hits.is_empty() && n.qualifier.is_none() && n.unresolved.is_empty()
+    (!n.hits.is_empty() || !n.unresolved.is_empty()) && n.qualifier.is_none()
 }
 
 /// Where the agency names that end `text` begin (text.len() when none do).
@@ -777,18 +830,80 @@ fn split_columns(text: &str, scope: &Scope) -> (String, String) {
         return (String::new(), String::new());
     }
     let names = scope.cell(text);
-    match names.hits.iter().skip(1).find(|h| !h.separated) {
-        Some(h) => (
-            text[..h.from].trim().trim_end_matches([',', ';']).trim().to_string(),
-            text[h.from..].trim().to_string(),
-        ),
-        None => (text.to_string(), String::new()),
+    let cut = |at: usize| {
+        (text[..at].trim().trim_end_matches([',', ';']).trim().to_string(), text[at..].trim().to_string())
+    };
+    if let Some(h) = names.hits.iter().skip(1).find(|h| !h.separated) {
+        return cut(h.from);
     }
+    // Names no registry knows: the lead is the first, when another follows it
+    // with no separator ("Sở KHCN Các sở, ngành …").
+    let starts: Vec<usize> =
+        names.hits.iter().map(|h| h.from).chain(names.unresolved_at.iter().map(|s| s.0)).collect();
+    match names.unresolved_at.first() {
+        Some(&(at, end)) if starts.iter().all(|&s| s >= at) => {
+            let next = starts.iter().copied().filter(|&s| s >= end).min();
+            match next.filter(|&s| text[end..s].trim().is_empty()) {
+                Some(s) => cut(s),
+                None => (text.to_string(), String::new()),
+            }
+        }
+        None | Some(_) => (text.to_string(), String::new()),
+    }
+}
+
+static ROLE_LABELS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:cơ\s+quan\s+|đơn\s+vị\s+)?(chủ\s*trì|phối\s*hợp)(?:\s+thực\s+hiện)?\s*:")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+/// A cell holding both roles, "Chủ trì: Sở Công Thương. Phối hợp: Sở Tài
+/// chính, …": (lead, support); a cell without the labels is all lead.
+pub fn split_roles(cell: &str) -> (String, String) {
+    let labels: Vec<(usize, usize, bool)> = ROLE_LABELS
+        .captures_iter(cell)
+        .filter_map(|c| {
+            let (m, role) = (c.get(0)?, c.get(1)?);
+            Some((m.start(), m.end(), fold(role.as_str()).starts_with("chu")))
+        })
+        .collect();
+    if labels.is_empty() {
+        return (cell.trim().to_string(), String::new());
+    }
+    let (mut lead, mut support) = (Vec::new(), Vec::new());
+    let before = cell[..labels[0].0].trim().trim_end_matches([';', ',', '.']).trim();
+    let before =
+        before.strip_suffix("chủ trì").or_else(|| before.strip_suffix("Chủ trì")).unwrap_or(before).trim();
+    if !before.is_empty() {
+        lead.push(before.to_string());
+    }
+    for (k, &(_, end, is_lead)) in labels.iter().enumerate() {
+        let stop = labels.get(k + 1).map_or(cell.len(), |l| l.0);
+        let text = cell[end..stop].trim().trim_end_matches(['.', ';', ',']).trim().to_string();
+        if text.is_empty() {
+            continue;
+        }
+        if is_lead { lead.push(text) } else { support.push(text) }
+    }
+    (lead.join(", "), support.join(", "))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_roles_in_one_cell() {
+        assert_eq!(
+            split_roles("Chủ trì: Sở Công Thương. Phối hợp: Sở Tài chính, Sở NN&MT, UBND các xã"),
+            ("Sở Công Thương".to_string(), "Sở Tài chính, Sở NN&MT, UBND các xã".to_string())
+        );
+        assert_eq!(
+            split_roles("Sở Y tế chủ trì; phối hợp: Công an tỉnh"),
+            ("Sở Y tế".to_string(), "Công an tỉnh".to_string())
+        );
+        assert_eq!(split_roles("Sở Nội vụ"), ("Sở Nội vụ".to_string(), String::new()));
+    }
 
     #[test]
     fn numbering_tells_rows_from_numbers_in_cells() {

@@ -42,6 +42,21 @@ pub struct Task {
     pub note: Option<String>,
     pub line: usize,
     pub origin: Origin,
+    /// Names given as lead or support that no registry covers, as printed:
+    /// written as the task's `unresolved`, which `check` refuses until a
+    /// person decides.
+    pub unresolved: Vec<String>,
+}
+
+/// The unresolved names of several lists, each once.
+fn unresolved_of(lists: &[&Names]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in lists.iter().flat_map(|l| &l.unresolved) {
+        if !out.contains(n) {
+            out.push(n.clone());
+        }
+    }
+    out
 }
 
 /// A heading tasks (or indicators) are grouped under.
@@ -80,7 +95,21 @@ pub fn extract(doc: &Document, tables: &[Table], scope: &Scope, notes: &mut Note
     let mut found = Found::default();
     for t in tables {
         match t.purpose() {
-            Purpose::Tasks => table_tasks(t, scope, notes, &mut found),
+            Purpose::Tasks => {
+                let before = found.tasks.len();
+                table_tasks(t, scope, notes, &mut found);
+                if found.tasks.len() == before {
+                    notes.unsure(
+                        t.first,
+                        format!(
+                            "the task table (lines {}–{}) yields no task: {} rows, all read as headings; check its rows",
+                            t.first,
+                            t.last,
+                            t.rows.len()
+                        ),
+                    );
+                }
+            }
             Purpose::Indicators => indicators(t, scope, notes, &mut found),
             Purpose::Plain => {}
         }
@@ -152,12 +181,31 @@ fn table_task(t: &Table, row: &Row, group: Option<&str>, scope: &Scope, notes: &
         Some(g) if lettered => format!("{}-{}", slug(g), number_slug(&row.number)),
         _ => number_slug(&row.number),
     };
-    let (lead_text, support_text) = (t.cell(row, Col::Lead), t.cell(row, Col::Support));
+    // One cell may hold both roles ("Chủ trì: X. Phối hợp: Y").
+    let (mut lead_text, mut support_text) =
+        (t.cell(row, Col::Lead).to_string(), t.cell(row, Col::Support).to_string());
+    for both in [t.cell(row, Col::Assign), t.cell(row, Col::Lead)] {
+        let (l, s) = super::tables::split_roles(both);
+        if !both.is_empty() && (t.col(Col::Assign).is_some() || !s.is_empty()) {
+            lead_text = l;
+            if support_text.is_empty() {
+                support_text = s;
+            }
+            break;
+        }
+    }
+    let (lead_text, support_text) = (lead_text.as_str(), support_text.as_str());
     let lead = scope.cell(lead_text);
     let support = scope.cell(support_text);
     notes.names(row.line, "lead", lead_text, &lead);
     notes.names(row.line, "support", support_text, &support);
     let mut note: Vec<String> = cell_or_none(t.cell(row, Col::Note)).into_iter().collect();
+    // Columns the model has no field for are kept in the note, labelled by their header.
+    for (i, _) in t.columns.iter().enumerate().filter(|(_, c)| **c == Col::Resources) {
+        if let (Some(h), Some(v)) = (t.headers.get(i), row.cells.get(i).and_then(|c| cell_or_none(c))) {
+            note.push(format!("{}: {v}", h.trim_end_matches(':')));
+        }
+    }
     if let Some(q) = &lead.qualifier {
         note.push(format!("Cơ quan chủ trì: {q}"));
         notes.unsure(row.line, format!("lead cell goes on after its agencies (“{q}”): kept as a note"));
@@ -180,6 +228,7 @@ fn table_task(t: &Table, row: &Row, group: Option<&str>, scope: &Scope, notes: &
         note: (!note.is_empty()).then(|| note.join(" ")),
         line: row.line,
         origin: Origin::Table,
+        unresolved: unresolved_of(&[&lead, &support]),
     }
 }
 
@@ -281,11 +330,48 @@ pub fn prose_lead(scope: &Scope, text: &str) -> Names {
 }
 
 /// "Sở X chủ trì …" with X in no registry: the words before "chủ trì".
-fn unknown_lead(sentence: &str, toks: &[super::agencies::Tok], p: usize) -> Option<String> {
-    let c = chu_tri(toks)?;
-    let starts_like_agency = super::agencies::head_noun(toks, p);
-    (starts_like_agency && c > p && c - p <= 12)
-        .then(|| sentence[toks[p].start..toks[c - 1].end].trim().to_string())
+/// The names are followed by what they do: "chủ trì", "có trách nhiệm",
+/// "phối hợp", "tham mưu", "thực hiện", "triển khai", or a colon.
+fn name_boundary(toks: &[super::agencies::Tok], p: usize) -> Option<usize> {
+    (p + 1..toks.len().min(p + 32))
+        .find(|&i| (toks[i].hard && toks[i].lower.is_empty()) || super::agencies::verb_at(toks, i))
+}
+
+/// A sentence that opens with names no registry knows, up to what they do
+/// ("Sở Ngoại vụ, Sở Tư pháp chủ trì …", "Ban Dân tộc có trách nhiệm …").
+fn unknown_lead(sentence: &str, toks: &[super::agencies::Tok], p: usize) -> Vec<String> {
+    let Some(end) = name_boundary(toks, p) else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut q = p;
+    loop {
+        let (from, e) = if q >= end {
+            break;
+        } else if super::agencies::head_noun(toks, q) {
+            (toks[q].start, super::agencies::unknown_name_end(toks, q).min(end))
+        } else if let (Some((from, true)), true) =
+            (toks[q].plural, super::agencies::collective_name_at(toks, q))
+        {
+            (from, super::agencies::collective_end(sentence, toks, q).min(end))
+        } else {
+            break;
+        };
+        let last = (q..e).rev().find(|&k| toks[k].word.is_some()).unwrap_or(q);
+        out.push(sentence[from..toks[last].end].trim().to_string());
+        q = e;
+        while q < end && toks[q].word.is_none() {
+            q += 1;
+        }
+    }
+    // A last short collective after a comma ("…, hội quần chúng phát huy"):
+    // part of the list; other words before the verb mean no list.
+    let rest: Vec<usize> = (q..end).filter(|&k| toks[k].word.is_some()).collect();
+    if !out.is_empty() && q < end && rest.len() <= 4 && toks[q - 1].comma {
+        if let (Some(&a), Some(&b)) = (rest.first(), rest.last()) {
+            out.push(sentence[toks[a].start..toks[b].end].trim().to_string());
+            q = end;
+        }
+    }
+    if q < end { Vec::new() } else { out }
 }
 
 fn chu_tri(toks: &[super::agencies::Tok]) -> Option<usize> {
@@ -356,10 +442,10 @@ pub fn support_of(scope: &Scope, text: &str) -> Names {
 }
 
 /// The support of a task written at `line`, noting what was not resolved.
-fn support(scope: &Scope, text: &str, line: usize, notes: &mut Notes) -> Vec<String> {
+fn support(scope: &Scope, text: &str, line: usize, notes: &mut Notes) -> Names {
     let names = support_of(scope, text);
     notes.names(line, "support", text, &names);
-    names.ids()
+    names
 }
 
 // ---------------------------------------------------------------------------
@@ -416,6 +502,7 @@ fn prose_tasks(s: &Section, scope: &Scope, notes: &mut Notes, found: &mut Found)
             ensure_heading(found, &number, &b.text, b.line);
             number
         });
+        let support = support(scope, &p.text, p.line, notes);
         found.tasks.push(Task {
             id: format!("{sec}-{}", key.join("-")),
             number: p.printed.clone(),
@@ -423,12 +510,13 @@ fn prose_tasks(s: &Section, scope: &Scope, notes: &mut Notes, found: &mut Found)
             title: p.text.clone(),
             detail: None,
             lead,
-            support: support(scope, &p.text, p.line, notes),
+            support: support.ids(),
             output: None,
             deadline: None,
             note: None,
             line: p.line,
             origin: Origin::Prose,
+            unresolved: unresolved_of(&[&names, &support]),
         });
     }
 }
@@ -451,8 +539,11 @@ fn ensure_heading(found: &mut Found, number: &str, title: &str, line: usize) {
 
 /// Does a numbered paragraph head a block for the agencies it names?
 fn heads_block(p: &Para, names: &Names, text: &str) -> bool {
-    let Some(first) = names.hits.first() else { return false };
-    let before = &text[super::agencies::distributive_prefix(text)..first.from];
+    let first_known = names.hits.first().map(|h| h.from);
+    let Some(first) = first_known.into_iter().chain(names.unresolved_at.first().map(|s| s.0)).min() else {
+        return false;
+    };
+    let before = &text[super::agencies::distributive_prefix(text).min(first)..first];
     if tokenize(before).iter().any(|t| t.word.is_some()) {
         return false;
     }
@@ -472,15 +563,54 @@ fn implementation_tasks(
     let sec = section_key(s);
     let roman = s.number.clone().unwrap_or_default();
     let mut blocks: Vec<(&Para, Vec<&Para>)> = Vec::new();
+    // Paragraphs of their own: unnumbered ones before any block, and the
+    // closing "Trong quá trình thực hiện, … các X báo cáo …" wherever it is.
+    let mut loose: Vec<&Para> = Vec::new();
     for p in s.paras() {
         match &p.marker {
             Marker::Number(n) if !n.contains('.') => blocks.push((p, Vec::new())),
+            Marker::None
+                if s.kind == Kind::Implementation
+                    && (blocks.is_empty() || closing_duty(&p.text))
+                    && !fold(&p.text).contains("phu luc") =>
+            {
+                loose.push(p)
+            }
             _ => {
                 if let Some(b) = blocks.last_mut() {
                     b.1.push(p);
                 }
             }
         }
+    }
+    let numbered = blocks.len();
+    for (k, p) in loose.into_iter().enumerate() {
+        let mut names = prose_lead(scope, &p.text);
+        if names.hits.is_empty() && names.unresolved.is_empty() {
+            names = duty_lead(scope, &p.text);
+        }
+        if names.hits.is_empty() && names.unresolved.is_empty() {
+            continue;
+        }
+        notes.names(p.line, "lead", &p.text, &names);
+        let number = if table_groups.contains(&roman) { format!("§{roman}") } else { roman.clone() };
+        ensure_heading(found, &number, &s.heading, s.line);
+        let support = support(scope, &p.text, p.line, notes);
+        found.tasks.push(Task {
+            id: format!("{sec}-{}", numbered + 1 + k),
+            number: String::new(),
+            heading: Some(number),
+            title: p.text.clone(),
+            detail: None,
+            lead: names.ids(),
+            support: support.ids(),
+            output: None,
+            deadline: None,
+            note: None,
+            line: p.line,
+            origin: Origin::Block,
+            unresolved: unresolved_of(&[&names, &support]),
+        });
     }
     for (head, body) in blocks {
         let names = scope.cell(&head.text);
@@ -489,7 +619,13 @@ fn implementation_tasks(
             notes.names(head.line, "lead", &head.text, &names);
             let number = format!("{roman}.{n}");
             let before = found.tasks.len();
-            block_tasks(&sec, &n, &names.ids(), &body, scope, notes, found);
+            block_tasks(&sec, &n, (&names.ids(), &names.unresolved), &body, scope, notes, found);
+            if found.tasks.len() == before {
+                notes.unsure(
+                    head.line,
+                    format!("block {} names agencies but holds no item: no task made from it, check the text under it", head.printed),
+                );
+            }
             if found.tasks.len() > before {
                 ensure_heading(found, &number, &head.text, head.line);
                 for t in &mut found.tasks[before..] {
@@ -501,7 +637,10 @@ fn implementation_tasks(
             }
             continue;
         }
-        let names = prose_lead(scope, &head.text);
+        let mut names = prose_lead(scope, &head.text);
+        if names.hits.is_empty() && names.unresolved.is_empty() && closing_duty(&head.text) {
+            names = duty_lead(scope, &head.text);
+        }
         if names.hits.is_empty() && names.unresolved.is_empty() {
             continue;
         }
@@ -510,6 +649,7 @@ fn implementation_tasks(
         // A section-level heading; "§V" when a table group already uses "V".
         let number = if table_groups.contains(&roman) { format!("§{roman}") } else { roman.clone() };
         ensure_heading(found, &number, &s.heading, s.line);
+        let support = support(scope, &head.text, head.line, notes);
         found.tasks.push(Task {
             id: format!("{sec}-{}", slug(&n)),
             number: head.printed.clone(),
@@ -517,14 +657,73 @@ fn implementation_tasks(
             title: head.text.clone(),
             detail: None,
             lead,
-            support: support(scope, &head.text, head.line, notes),
+            support: support.ids(),
             output: None,
             deadline: None,
             note: None,
             line: head.line,
             origin: Origin::Block,
+            unresolved: unresolved_of(&[&names, &support]),
         });
     }
+}
+
+/// "Trong quá trình thực hiện, nếu có khó khăn, …": the closing duty to report.
+fn closing_duty(text: &str) -> bool {
+    let f = fold(text);
+    f.starts_with("trong qua trinh") || f.starts_with("qua trinh")
+}
+
+/// Those a sentence charges after its opening clause: "Trong quá trình …,
+/// nếu …, các sở, ngành, địa phương chủ động báo cáo …" — the first names
+/// after a comma that a verb follows ("Thủ trưởng" before them is theirs).
+fn duty_lead(scope: &Scope, text: &str) -> Names {
+    let first = sentences(text).into_iter().next().unwrap_or(text);
+    let toks = tokenize(first);
+    let word = |i: usize| toks.get(i).and_then(|t| t.word.as_deref());
+    let acts = |end: usize| {
+        super::agencies::verb_at(&toks, end)
+            || [["kip", "thoi"], ["phan", "anh"]]
+                .iter()
+                .any(|v| word(end) == Some(v[0]) && word(end + 1) == Some(v[1]))
+    };
+    let mut names = Names::default();
+    for i in (1..toks.len()).filter(|&i| toks[i - 1].comma) {
+        let at = if word(i) == Some("thu") && word(i + 1) == Some("truong") { i + 2 } else { i };
+        let hits = scope.chain(&toks, at, false);
+        if hits.last().is_some_and(|h| acts(h.end)) {
+            names.hits = hits;
+            return names;
+        }
+        // Names no registry covers ("các sở, ngành, UBND các xã, phường"),
+        // up to the verb.
+        let mut q = at;
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        while q < toks.len() {
+            let span = if super::agencies::collective_noun_at(&toks, q) {
+                toks[q].plural.map(|(from, _)| (from, super::agencies::collective_end(first, &toks, q)))
+            } else if super::agencies::head_noun(&toks, q) {
+                Some((toks[q].start, super::agencies::unknown_name_end(&toks, q)))
+            } else {
+                None
+            };
+            let Some((from, end)) = span else { break };
+            let last = (q..end).rev().find(|&k| toks[k].word.is_some()).unwrap_or(q);
+            found.push((from, toks[last].end));
+            q = end;
+            while q < toks.len() && toks[q].word.is_none() && !toks[q].hard {
+                q += 1;
+            }
+            if acts(q) {
+                for (a, b) in found {
+                    names.unresolved.push(first[a..b].trim().to_string());
+                    names.unresolved_at.push((a, b));
+                }
+                return names;
+            }
+        }
+    }
+    names
 }
 
 /// Whether an item opens with "Phối hợp với …": in an agency's block, it
@@ -538,14 +737,17 @@ pub fn supports_first(text: &str) -> bool {
 fn block_tasks(
     sec: &str,
     n: &str,
-    lead: &[String],
+    (lead, unknown): (&[String], &[String]),
     body: &[&Para],
     scope: &Scope,
     notes: &mut Notes,
     found: &mut Found,
 ) {
     let mut task = |id: String, number: String, title: String, line: usize| {
-        let named = support(scope, &title, line, notes);
+        let names = support(scope, &title, line, notes);
+        let named = names.ids();
+        let mut unresolved = unknown.to_vec();
+        unresolved.extend(names.unresolved.iter().filter(|u| !unknown.contains(u)).cloned());
         // "c) Phối hợp với Sở Y …" in agency X's block: Y leads it and X
         // supports (the rule `check` applies too).
         let (lead, support) = if supports_first(&title) && !named.is_empty() {
@@ -554,6 +756,7 @@ fn block_tasks(
             (lead.to_vec(), named)
         };
         Task {
+            unresolved,
             id,
             number,
             heading: None,

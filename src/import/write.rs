@@ -1,8 +1,8 @@
 //! The imported plan as `content/plans/<id>.toml`, in the format of
 //! docs/content.md: Vietnamese text as plain strings (English is added in
-//! review), source lines on every section, indicator and task. A task whose
-//! lead no registry name covers is written commented out, so the file loads
-//! and the task is neither lost nor given an invented agency.
+//! review), source lines on every section, indicator and task. A name no
+//! registry covers is kept in the task's `unresolved` list, so the task is
+//! neither lost nor given an invented agency, and `check` asks for a decision.
 
 use super::Plan;
 use super::tasks::Task;
@@ -150,17 +150,13 @@ fn task(t: &Task) -> String {
     field(&mut out, "deadline", t.deadline.as_deref());
     field(&mut out, "note", t.note.as_deref());
     let _ = writeln!(out, "line = {}", t.line);
-    if !t.lead.is_empty() {
-        return out;
+    if !t.unresolved.is_empty() {
+        out.push_str(
+            "# Names the document gives that no registry knows: add each to content/agencies/ (or as an\n# alias), put its id in `lead` or `support`, then delete this line. `plansite check` refuses it.\n",
+        );
+        let _ = writeln!(out, "unresolved = {}", list(&t.unresolved));
     }
-    let mut commented =
-        format!("# No lead agency resolved for this task (line {}): add the agency to\n", t.line);
-    commented
-        .push_str("# content/agencies/ and import again, or fill `lead` and remove the comment marks.\n");
-    for l in out.lines() {
-        let _ = writeln!(commented, "# {l}");
-    }
-    commented
+    out
 }
 
 /// A loader's problem with the plan file, followed by the line of the
