@@ -481,6 +481,34 @@ impl fmt::Display for Date {
 }
 
 #[cfg(test)]
+impl Plan {
+    /// A plan with nothing in it, for unit tests to fill the fields they test.
+    pub(crate) fn empty_for_tests() -> Plan {
+        Plan {
+            id: "p".into(),
+            number: None,
+            date: None,
+            jurisdiction: "j".into(),
+            issuer: Text::vi("x"),
+            status: Status::Issued,
+            source: None,
+            title: Text::vi("x"),
+            short_name: None,
+            implements: Vec::new(),
+            signer: None,
+            sections: Vec::new(),
+            objectives: Vec::new(),
+            indicator_groups: Vec::new(),
+            indicators: Vec::new(),
+            headings: Vec::new(),
+            tasks: Vec::new(),
+            aliases: Vec::new(),
+            glossary_filled: 0,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -515,30 +543,13 @@ mod tests {
             line: None,
         };
         let plan = Plan {
-            id: "p".into(),
-            number: None,
-            date: None,
-            jurisdiction: "j".into(),
-            issuer: Text::vi("x"),
-            status: Status::Issued,
-            source: None,
-            title: Text::vi("x"),
-            short_name: None,
-            implements: Vec::new(),
-            signer: None,
-            sections: Vec::new(),
-            objectives: Vec::new(),
-            indicator_groups: Vec::new(),
             indicators: vec![
                 indicator(Some("I"), "8.9"),
                 indicator(None, "3"),
                 indicator(Some("I"), "8.9"),
                 indicator(None, "—"),
             ],
-            headings: Vec::new(),
-            tasks: Vec::new(),
-            aliases: Vec::new(),
-            glossary_filled: 0,
+            ..Plan::empty_for_tests()
         };
         assert_eq!(
             plan.indicator_anchors(),

@@ -131,27 +131,7 @@ mod tests {
 
     #[test]
     fn short_names_come_from_number_then_implemented_document() {
-        let mut plan = Plan {
-            id: "p".into(),
-            number: None,
-            date: None,
-            jurisdiction: "j".into(),
-            issuer: Text::vi("x"),
-            status: Status::Issued,
-            source: None,
-            title: Text::vi("x"),
-            short_name: None,
-            implements: Vec::new(),
-            signer: None,
-            sections: Vec::new(),
-            objectives: Vec::new(),
-            indicator_groups: Vec::new(),
-            indicators: Vec::new(),
-            headings: Vec::new(),
-            tasks: Vec::new(),
-            aliases: Vec::new(),
-            glossary_filled: 0,
-        };
+        let mut plan = Plan::empty_for_tests();
         let hue = Some(Text::both("Huế", "Huế"));
         plan.number = Some("343/KH-UBND".into());
         assert_eq!(
