@@ -12,6 +12,20 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// Runs a driver of tests/search/ in Chromium and reads its JSON report;
+/// a failed run fails the test with what the driver printed.
+fn drive(node: &Path, driver: &str, chromium: &Path, args: &[&str]) -> serde_json::Value {
+    let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search").join(driver);
+    let out = Command::new(node).arg(driver).arg(chromium).args(args).output().expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the browser run failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.trim()).expect("a JSON report")
+}
+
 #[test]
 fn typing_a_query_shows_the_expected_result_and_following_it_opens_the_page() {
     let Some((node, chromium)) = tools() else { return };
@@ -25,20 +39,7 @@ fn typing_a_query_shows_the_expected_result_and_following_it_opens_the_page() {
     ];
     for (lang, query, expected, heading) in cases {
         let page = format!("{}{lang}/search/", server.base_url());
-        let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/browser.mjs");
-        let out = Command::new(&node)
-            .arg(driver)
-            .arg(&chromium)
-            .args([page.as_str(), query, expected])
-            .output()
-            .expect("run node");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "the browser run failed:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let seen: serde_json::Value = serde_json::from_str(stdout.trim()).expect("a JSON report");
+        let seen = drive(&node, "browser.mjs", &chromium, &[page.as_str(), query, expected]);
         assert_eq!(seen["landed"], expected, "{seen}");
         assert_eq!(seen["focused"], expected, "the arrow keys reach the result: {seen}");
         let h1 = seen["h1"].as_str().unwrap_or("");
@@ -58,16 +59,7 @@ fn the_search_page_keeps_its_state_and_speaks_both_languages() {
     let site = TempSite::copy_of_repo();
     site.build().unwrap_or_else(|e| panic!("the real content must build: {e}"));
     let server = StaticServer::start(site.out());
-    let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/page.mjs");
-    let out =
-        Command::new(&node).arg(driver).arg(&chromium).arg(server.base_url()).output().expect("run node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "the browser run failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let seen: serde_json::Value = serde_json::from_str(stdout.trim()).expect("a JSON report");
+    let seen = drive(&node, "page.mjs", &chromium, &[server.base_url().as_str()]);
     // One letter that finds nothing yet: neither a count nor "no results".
     assert_eq!(seen["oneLetter"]["status"], "", "{seen}");
     assert_eq!(seen["oneLetter"]["none"], false, "{seen}");
