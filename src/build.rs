@@ -4,12 +4,14 @@
 use crate::error::{Error, Result};
 use crate::history::{History, Records};
 use crate::model::{Date, Site, Status};
-use crate::output::{self, OutputFile, WriteReport};
+use crate::output::{self, Collect, OutputFile, Sink, WriteReport};
 use crate::render::{self, Theme};
 use crate::resolve::Resolved;
 use crate::scope::Scope;
 use crate::{changes, load, opendata, search};
 use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Checked options for one build.
@@ -65,6 +67,17 @@ pub fn render_site(
     options: &BuildOptions,
     progress: &mut dyn Progress,
 ) -> Result<(Vec<OutputFile>, BuildReport)> {
+    let collect = Collect::default();
+    let report = render_site_into(options, progress, &collect)?;
+    Ok((collect.into_files()?, report))
+}
+
+/// Loads and renders the whole site into `sink`.
+fn render_site_into(
+    options: &BuildOptions,
+    progress: &mut dyn Progress,
+    sink: &dyn Sink,
+) -> Result<BuildReport> {
     let started = Instant::now();
     let site = prepare(load::load(&options.root)?, options)?;
     let tasks: usize = site.plans.iter().map(|p| p.tasks.len()).sum();
@@ -73,7 +86,19 @@ pub fn render_site(
         &format!("{} plans, {tasks} tasks, {} agencies", site.plans.len(), site.agencies.len()),
         started.elapsed().as_secs_f64(),
     );
-    render_prepared(&site, options, progress, started)
+    let theme = Theme::load(&options.root.join("themes").join(&site.config.theme))?;
+    let mut memory = Memory::default();
+    let (_, report) = make_scoped(
+        Resolved::new(&site),
+        &theme,
+        options,
+        &Scope::all(),
+        &mut memory,
+        progress,
+        started,
+        sink,
+    )?;
+    Ok(report)
 }
 
 /// Applies the options that change what is published: `--base-url`, and
@@ -167,10 +192,10 @@ pub struct Built {
     pub report: BuildReport,
 }
 
-/// Makes the outputs that `scope` covers, taking the rest of what they
-/// need from `memory`, and updates `memory` for the next build.
+/// Makes the outputs that `scope` covers, in memory, taking the rest of
+/// what they need from `memory`, and updates `memory` for the next build.
 pub fn render_scoped(
-    mut resolved: Resolved,
+    resolved: Resolved,
     theme: &Theme,
     options: &BuildOptions,
     scope: &Scope,
@@ -178,6 +203,24 @@ pub fn render_scoped(
     progress: &mut dyn Progress,
     started: Instant,
 ) -> Result<Built> {
+    let collect = Collect::default();
+    let (kept, report) = make_scoped(resolved, theme, options, scope, memory, progress, started, &collect)?;
+    Ok(Built { files: collect.into_files()?, kept, report })
+}
+
+/// Makes the outputs that `scope` covers into `sink`, and returns the
+/// paths of the files it kept as the previous build wrote them.
+#[allow(clippy::too_many_arguments)]
+fn make_scoped(
+    mut resolved: Resolved,
+    theme: &Theme,
+    options: &BuildOptions,
+    scope: &Scope,
+    memory: &mut Memory,
+    progress: &mut dyn Progress,
+    started: Instant,
+    sink: &dyn Sink,
+) -> Result<(Vec<String>, BuildReport)> {
     let mut clock = Instant::now();
     let mut lap = |progress: &mut dyn Progress, name: &str, detail: String| {
         progress.stage(name, &detail, clock.elapsed().as_secs_f64());
@@ -194,22 +237,21 @@ pub fn render_scoped(
         format!("agencies, successions, theme; {} changes in the history", resolved.history.changes.len()),
     );
 
-    let Made { pages, data, data_kept, index, index_seconds } =
-        make_in_parallel(&resolved, theme, scope, memory)?;
-    let render::Rendered { mut files, mut kept } = pages;
+    let tally = Tally::new(sink);
+    let Made { mut kept, data_kept, index_files, index_bytes, index_seconds } =
+        make_in_parallel(&resolved, theme, scope, memory, &tally)?;
     kept.extend(data_kept);
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    files.extend(data);
-    files.extend(changes::files(&resolved, &resolved.history, theme.strings())?);
-    let sitemap = memory.sitemap(&site.config.base_url, &render::extras::indexable(&files, &kept));
-    files.extend(sitemap);
-    let index_bytes: usize = index.iter().map(|f| f.bytes.len()).sum();
-    progress.stage("search", &format!("{} index files, {index_bytes} bytes", index.len()), index_seconds);
-    files.extend(index);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
-        return Err(Error::Other(format!("two outputs want the same path `{}`", pair[0].path)));
-    }
+    tally.put_all(changes::files(&resolved, &resolved.history, theme.strings())?)?;
+    let Tally { pages, mut listed, files, .. } = tally;
+    let (pages, files) = (pages.into_inner(), files.into_inner());
+    let listed = listed.get_mut().unwrap_or_else(|p| p.into_inner());
+    listed.extend(kept.iter().filter_map(|p| render::extras::sitemap_path(p, None).map(str::to_string)));
+    listed.sort_unstable();
+    let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
+    let sitemap = memory.sitemap(&site.config.base_url, &listed);
+    let files = files + sitemap.len();
+    sink.put_all(sitemap)?;
+    progress.stage("search", &format!("{index_files} index files, {index_bytes} bytes"), index_seconds);
     lap(progress, "render", format!("{pages} pages and open data"));
 
     let report = BuildReport {
@@ -218,52 +260,92 @@ pub fn render_scoped(
         agencies: site.agencies.len(),
         pages: pages + kept.iter().filter(|p| p.ends_with(".html")).count(),
         rendered: pages,
-        files: files.len() + kept.len(),
+        files: files + kept.len(),
         write: WriteReport::default(),
         seconds: started.elapsed().as_secs_f64(),
     };
-    Ok(Built { files, kept, report })
+    Ok((kept, report))
+}
+
+/// Passes files on to a sink, counting them and noting the pages the
+/// sitemap lists.
+struct Tally<'a> {
+    sink: &'a dyn Sink,
+    files: AtomicUsize,
+    pages: AtomicUsize,
+    listed: Mutex<Vec<String>>,
+}
+
+impl<'a> Tally<'a> {
+    fn new(sink: &'a dyn Sink) -> Tally<'a> {
+        Tally { sink, files: AtomicUsize::new(0), pages: AtomicUsize::new(0), listed: Mutex::new(Vec::new()) }
+    }
+}
+
+impl Sink for Tally<'_> {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if file.path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Some(path) = render::extras::sitemap_path(&file.path, Some(&file.bytes)) {
+            self.listed.lock().unwrap_or_else(|p| p.into_inner()).push(path.to_string());
+        }
+        self.sink.put(file)
+    }
 }
 
 /// Pages, data files and the search index only read the resolved site: they
 /// are made together, each reusing its pieces in `memory` outside `scope`.
-fn make_in_parallel(resolved: &Resolved, theme: &Theme, scope: &Scope, memory: &mut Memory) -> Result<Made> {
+fn make_in_parallel(
+    resolved: &Resolved,
+    theme: &Theme,
+    scope: &Scope,
+    memory: &mut Memory,
+    sink: &dyn Sink,
+) -> Result<Made> {
     if scope.is_all() {
         memory.search = search::SearchCache::default();
     }
     let changed = scope.plan_ids(resolved.site);
     let remember = memory.remember;
     let Memory { cards, fragments, search: index, .. } = memory;
-    let (pages, (data, index)) = rayon::join(
-        || render::render(resolved, theme, scope, remember.then_some(cards)),
+    let (kept, (data, index)) = rayon::join(
+        || render::render(resolved, theme, scope, remember.then_some(cards), sink),
         || {
             rayon::join(
                 || {
                     let mut kept = Vec::new();
                     opendata::files(resolved, scope, remember.then_some(fragments), &mut kept)
-                        .map(|f| (f, kept))
+                        .and_then(|f| sink.put_all(f))
+                        .map(|()| kept)
                 },
                 || {
                     let clock = Instant::now();
                     let files =
                         if remember { index.files(resolved, &changed) } else { search::files(resolved) };
+                    let files = files.and_then(|files| {
+                        let summary = (files.len(), files.iter().map(|f| f.bytes.len()).sum::<usize>());
+                        sink.put_all(files).map(|()| summary)
+                    });
                     (files, clock.elapsed().as_secs_f64())
                 },
             )
         },
     );
-    let (data, data_kept) = data?;
     let (index, index_seconds) = index;
-    Ok(Made { pages: pages?, data, data_kept, index: index?, index_seconds })
+    let (index_files, index_bytes) = index?;
+    Ok(Made { kept: kept?, data_kept: data?, index_files, index_bytes, index_seconds })
 }
 
-/// The outputs made in parallel.
+/// What the outputs made in parallel leave for the report.
 struct Made {
-    pages: render::Rendered,
-    data: Vec<OutputFile>,
+    /// Pages kept as they were (outside the scope).
+    kept: Vec<String>,
     /// Data files kept as they were (agencies outside the scope).
     data_kept: Vec<String>,
-    index: Vec<OutputFile>,
+    index_files: usize,
+    index_bytes: usize,
     index_seconds: f64,
 }
 
@@ -290,15 +372,18 @@ fn history(
     }
 }
 
-/// Builds the site and writes it to `options.out`.
+/// Builds the site and writes it to `options.out`: each file goes into
+/// a staging folder as it is made, and the staging folder replaces the
+/// output once everything succeeded.
 pub fn build(options: &BuildOptions, progress: &mut dyn Progress) -> Result<BuildReport> {
     let started = Instant::now();
     let options = &BuildOptions { out: output::target(&options.root, &options.out)?, ..options.clone() };
     // Held from the reading of the last build's history to the swap.
     let _lock = output::OutputLock::acquire(&options.out, "plansite build", &mut |m| progress.note(m))?;
-    let (files, mut report) = render_site(options, progress)?;
+    let stream = output::Stream::begin(&options.out)?;
+    let mut report = render_site_into(options, progress, &stream)?;
     let clock = Instant::now();
-    report.write = output::write(&options.out, &files)?;
+    report.write = stream.publish()?;
     write_stage(progress, report.write, clock);
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)

@@ -6,13 +6,15 @@
 //! there is one writer at a time.
 
 mod lock;
+mod sink;
 mod swap;
 
 pub use lock::OutputLock;
+pub use sink::{Collect, Sink, Stream};
 
 use crate::error::{Error, Result};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
@@ -45,29 +47,10 @@ pub const MARKER: &str = ".plansite-output";
 /// Writes `files` as the new content of `out`. The caller holds the
 /// output's [`OutputLock`].
 pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteReport> {
-    check_replaceable(out)?;
-    swap::recover(out)?;
-    let marker = OutputFile::new(MARKER, "built by plansite; this folder is replaced on every build\n");
-    let all: Vec<&OutputFile> = files.iter().chain([&marker]).collect();
-    for file in &all {
-        safe_relative(&file.path)?;
-    }
-    let staging = swap::Staging::new(out)?;
-    create_dirs(staging.path(), &all)?;
+    let stream = Stream::begin(out)?;
     // Files are independent once their folders exist: write in parallel.
-    let kept: Vec<bool> =
-        all.par_iter().map(|file| place(out, staging.path(), file)).collect::<Result<_>>()?;
-    let mut report = WriteReport::default();
-    for (file, kept) in all.iter().zip(kept) {
-        match (file.path == MARKER, kept) {
-            (true, _) => {}
-            (false, true) => report.unchanged += 1,
-            (false, false) => report.written += 1,
-        }
-    }
-    report.removed = count_removed(out, files);
-    staging.publish(out)?;
-    Ok(report)
+    files.par_iter().try_for_each(|file| stream.write(file))?;
+    stream.publish()
 }
 
 /// Folders of the root that hold sources: an output there (or an output
@@ -250,26 +233,6 @@ fn remove_empty_parents(out: &Path, path: &Path) {
     }
 }
 
-/// Creates every folder the files need, parents first, one call each.
-fn create_dirs(staging: &Path, files: &[&OutputFile]) -> Result<()> {
-    let mut dirs: Vec<&str> = Vec::new();
-    for file in files {
-        let mut path = file.path.as_str();
-        while let Some((parent, _)) = path.rsplit_once('/') {
-            dirs.push(parent);
-            path = parent;
-        }
-    }
-    dirs.sort_unstable();
-    dirs.dedup();
-    fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
-    for dir in dirs {
-        let path = staging.join(dir);
-        fs::create_dir(&path).map_err(|e| Error::io(&path, e))?;
-    }
-    Ok(())
-}
-
 /// Puts one file into the staging folder: a hard link to the published
 /// file if its bytes are the same (keeping its mtime), else a new file.
 /// Returns whether the old file was kept.
@@ -333,9 +296,9 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Files of the old output that the new one no longer has.
-fn count_removed(out: &Path, files: &[OutputFile]) -> usize {
-    let new: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+/// Files of the old output that the new one (`new`) no longer has.
+fn count_removed<'a>(out: &Path, new: impl Iterator<Item = &'a str>) -> usize {
+    let new: HashSet<&str> = new.collect();
     walkdir::WalkDir::new(out)
         .into_iter()
         .filter_map(|e| e.ok())

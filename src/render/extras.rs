@@ -70,27 +70,17 @@ pub fn redirects(r: &Resolved) -> Vec<(String, String)> {
     out
 }
 
-/// `sitemap.xml` listing every indexable page with its other-language
-/// alternate; split into several files plus an index past 50,000 URLs.
-pub fn sitemap(base_url: &str, files: &[OutputFile], kept: &[String]) -> Vec<OutputFile> {
-    sitemap_of(base_url, &indexable(files, kept))
+/// The path (under the language folder) a sitemap lists for the file at
+/// `path`, if it lists it: Vietnamese pages (the sitemap names both
+/// languages of each), not `noindex`. `bytes` is `None` for a page a
+/// session kept, which is a plan, task or agency page, never a redirect.
+pub fn sitemap_path<'a>(path: &'a str, bytes: Option<&[u8]>) -> Option<&'a str> {
+    let page = path.starts_with("vi/") && path.ends_with("index.html");
+    (page && !bytes.is_some_and(is_noindex))
+        .then(|| path.trim_start_matches("vi/").trim_end_matches("index.html"))
 }
 
-/// The paths (under a language folder) of the pages a sitemap lists:
-/// the ones made now that are not `noindex`, and the ones kept.
-pub fn indexable<'a>(files: &'a [OutputFile], kept: &'a [String]) -> Vec<&'a str> {
-    let page = |path: &str| path.starts_with("vi/") && path.ends_with("index.html");
-    let made = files.iter().filter(|f| page(&f.path) && !is_noindex(&f.bytes)).map(|f| f.path.as_str());
-    // Kept pages are plan, task and agency pages, never redirects.
-    let mut pages: Vec<&str> = made
-        .chain(kept.iter().map(String::as_str).filter(|p| page(p)))
-        .map(|p| p.trim_start_matches("vi/").trim_end_matches("index.html"))
-        .collect();
-    pages.sort_unstable();
-    pages
-}
-
-/// The sitemap files listing `pages` ([`indexable`]).
+/// The sitemap files listing `pages` (sorted, from [`sitemap_path`]).
 pub fn sitemap_of(base_url: &str, pages: &[&str]) -> Vec<OutputFile> {
     let mut urls: Vec<String> = Vec::with_capacity(pages.len() * 2);
     for path in pages {
@@ -185,10 +175,15 @@ mod tests {
             OutputFile::new("en/index.html", "<html>"),
             OutputFile::new("vi/plans/old/index.html", "<meta name=\"robots\" content=\"noindex\">"),
         ];
-        let map = sitemap("https://x.org/", &files, &[]);
+        let mut pages: Vec<&str> =
+            files.iter().filter_map(|f| sitemap_path(&f.path, Some(&f.bytes))).collect();
+        pages.extend(sitemap_path("vi/plans/kept/index.html", None));
+        pages.sort_unstable();
+        let map = sitemap_of("https://x.org/", &pages);
         let text = String::from_utf8(map[0].bytes.clone()).expect("utf-8");
         assert!(text.contains("<loc>https://x.org/vi/</loc>"));
         assert!(text.contains("<loc>https://x.org/en/</loc>"));
         assert!(!text.contains("old"));
+        assert!(text.contains("<loc>https://x.org/en/plans/kept/</loc>"), "a kept page is listed");
     }
 }

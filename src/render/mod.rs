@@ -9,7 +9,7 @@ mod views;
 pub use markdown::to_html;
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use crate::resolve::Resolved;
 use crate::resolve::TaskRef;
 use crate::scope::Scope;
@@ -199,18 +199,17 @@ impl Page {
     }
 }
 
-/// The pages a build rendered, and the paths of the pages it kept as they
-/// were (outside its [`Scope`]).
-#[derive(Debug, Default)]
-pub struct Rendered {
-    pub files: Vec<OutputFile>,
-    pub kept: Vec<String>,
-}
-
 /// Renders the pages of the site that `scope` covers, plus the theme's
-/// assets and the site-wide pages; `cache` keeps each plan's task cards
-/// between the builds of a session.
-pub fn render(r: &Resolved, theme: &Theme, scope: &Scope, mut cache: Option<&mut Cards>) -> Result<Rendered> {
+/// assets and the site-wide pages, into `sink` as each is made; returns
+/// the paths of the pages it kept as they were (outside `scope`). `cache`
+/// keeps each plan's task cards between the builds of a session.
+pub fn render(
+    r: &Resolved,
+    theme: &Theme,
+    scope: &Scope,
+    mut cache: Option<&mut Cards>,
+    sink: &dyn Sink,
+) -> Result<Vec<String>> {
     let base = base_path(&r.site.config.base_url);
     let mut pages = vec![Page::Home, Page::Plans, Page::Agencies, Page::Changes, Page::Search];
     for (p, plan) in r.site.plans.iter().enumerate() {
@@ -224,26 +223,25 @@ pub fn render(r: &Resolved, theme: &Theme, scope: &Scope, mut cache: Option<&mut
     pages.extend((0..r.site.agencies.len()).map(Page::Agency));
     let (pages, skipped): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|p| p.in_scope(scope));
 
-    let mut out = Rendered { files: theme.assets.clone(), kept: Vec::new() };
-    out.files.push(landing(r, theme, &base)?);
-    out.files.extend(extras::site_files(r, theme, &base)?);
+    let mut kept = Vec::new();
+    sink.put_all(theme.assets.clone())?;
+    sink.put(landing(r, theme, &base)?)?;
+    sink.put_all(extras::site_files(r, theme, &base)?)?;
     for lang in Lang::ALL {
         let views = Views::new(r, lang, &base, &theme.strings, &theme.env, scope, cache.as_deref_mut())?;
         let common = Common::new(r, theme, &views);
-        let rendered: Result<Vec<OutputFile>> =
-            pages.par_iter().map(|&page| render_page(theme, &views, &common, page)).collect();
-        out.files.extend(rendered?);
-        out.kept.extend(skipped.iter().map(|&page| page_file(r, lang, page)));
+        pages.par_iter().try_for_each(|&page| sink.put(render_page(theme, &views, &common, page)?))?;
+        kept.extend(skipped.iter().map(|&page| page_file(r, lang, page)));
         for (a, agency) in r.site.agencies.iter().enumerate() {
             let path = format!("{}/agencies/{}/calendar.ics", lang.code(), agency.id);
             if scope.agency(a) {
-                out.files.push(OutputFile::new(path, calendar::agency_calendar(r, a, lang, &theme.strings)));
+                sink.put(OutputFile::new(path, calendar::agency_calendar(r, a, lang, &theme.strings)))?;
             } else {
-                out.kept.push(path);
+                kept.push(path);
             }
         }
     }
-    Ok(out)
+    Ok(kept)
 }
 
 /// Context shared by every page of one language.
