@@ -170,7 +170,7 @@ mod tests {
 
     #[test]
     fn sitemap_lists_both_languages_and_skips_redirects() {
-        let files = vec![
+        let files = [
             OutputFile::new("vi/index.html", "<html>"),
             OutputFile::new("en/index.html", "<html>"),
             OutputFile::new("vi/plans/old/index.html", "<meta name=\"robots\" content=\"noindex\">"),
