@@ -15,22 +15,45 @@ pub const SEARCH_KINDS: [&str; 5] = ["plan", "section", "indicator", "task", "ag
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
-    if !text.contains(['&', '<', '>', '"', '\'']) && !text.chars().any(not_xml) {
-        return text.to_string();
-    }
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if not_xml(c) => {}
-            _ => out.push(c),
-        }
-    }
+    escape_into(&mut out, text).unwrap_or_default();
     out
+}
+
+/// [`escape`] written straight into `out`: the text between the characters
+/// that need escaping goes in whole, so a page's common case (nothing to
+/// escape) is one copy and no allocation.
+pub fn escape_into<W: std::fmt::Write + ?Sized>(out: &mut W, text: &str) -> std::fmt::Result {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Every character escaped or dropped starts with one of these
+        // bytes: the five ASCII specials, a C0 control, or 0xEF (U+FFFE
+        // and U+FFFF are EF BF BE and EF BF BF).
+        if !(b < 0x20 || matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xef)) {
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or_default();
+        let replacement = match c {
+            '&' => Some("&amp;"),
+            '<' => Some("&lt;"),
+            '>' => Some("&gt;"),
+            '"' => Some("&quot;"),
+            '\'' => Some("&#39;"),
+            c if not_xml(c) => Some(""),
+            _ => None,
+        };
+        if let Some(r) = replacement {
+            out.write_str(&text[start..i])?;
+            out.write_str(r)?;
+            start = i + c.len_utf8();
+        }
+        i += c.len_utf8();
+    }
+    out.write_str(&text[start..])
 }
 
 /// Characters XML 1.0 cannot hold even escaped (so a feed would not
@@ -77,6 +100,7 @@ mod tests {
     fn escaping_drops_what_xml_cannot_hold() {
         assert_eq!(escape("a\u{c}b\u{0}c\u{ffff}\td\ne"), "abc\td\ne");
         assert_eq!(escape("<\u{1b}>"), "&lt;&gt;");
+        assert_eq!(escape("Sở \u{fffe}KH&CN “x” 'y' \u{ef}"), "Sở KH&amp;CN “x” &#39;y&#39; \u{ef}");
     }
 
     #[test]

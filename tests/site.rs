@@ -32,6 +32,20 @@ fn html_files(out: &Path) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
+/// Every page of an agency (its first page, then `page/2/`… while they
+/// exist): an agency with many tasks lists them over several pages.
+fn agency_pages(lang: &str, id: &str) -> Vec<String> {
+    let mut pages = vec![site().read(&format!("public/{lang}/agencies/{id}/index.html"))];
+    for n in 2.. {
+        let path = site().out().join(format!("{lang}/agencies/{id}/page/{n}/index.html"));
+        match std::fs::read_to_string(&path) {
+            Ok(html) => pages.push(html),
+            Err(_) => break,
+        }
+    }
+    pages
+}
+
 fn local(url: &str) -> &str {
     url.strip_prefix(BASE).expect("absolute URL on the site's base")
 }
@@ -77,8 +91,10 @@ fn every_agency_with_tasks_links_each_of_them() {
         }
         for lang in ["vi", "en"] {
             let page = file_for(&site().out(), local(agency["url"][lang].as_str().expect("url")));
-            let html = std::fs::read_to_string(&page).expect("agency page exists");
-            let links: BTreeSet<String> = attr_values(&html, "href").into_iter().collect();
+            assert!(page.is_file(), "the agency page exists at its URL");
+            let id = agency["id"].as_str().expect("id");
+            let links: BTreeSet<String> =
+                agency_pages(lang, id).iter().flat_map(|html| attr_values(html, "href")).collect();
             for id in &ids {
                 let task =
                     tasks["tasks"].as_array().expect("tasks").iter().find(|t| t["id"] == *id).expect("task");
@@ -535,37 +551,45 @@ fn agency_pages_list_each_task_once_with_its_badge_and_no_link_to_themselves() {
                 agency["tasks"][role].as_array().expect("ids").iter().map(|t| t.as_str().expect("id")),
             );
         }
-        let page = site().read(&format!("public/vi/agencies/{id}/index.html"));
-        let list = page.split("<section class=\"appendix\"").next().expect("work list");
-        let cards: Vec<&str> = list.split("<li class=\"task\" id=\"t-").skip(1).collect();
-        let ids: Vec<String> = cards.iter().map(|c| c.split('"').next().expect("id").to_string()).collect();
+        let mut ids: Vec<String> = Vec::new();
+        for page in agency_pages("vi", id) {
+            let list = page.split("<section class=\"appendix\"").next().expect("work list");
+            let cards: Vec<&str> = list.split("<li class=\"task\" id=\"t-").skip(1).collect();
+            for card in &cards {
+                assert!(card.contains("<span class=\"state state-"), "{id}: a card without its state badge");
+                assert!(
+                    !card.contains(&format!("href=\"/vi/agencies/{id}/\"")),
+                    "{id}: a card links to its own page"
+                );
+            }
+            let on_page: Vec<&str> = cards.iter().map(|c| c.split('"').next().expect("id")).collect();
+            if !on_page.is_empty() {
+                // Jump links: one per plan of the page, with the number of
+                // this agency's tasks of that plan on the page.
+                let jump = between(&page, "<nav class=\"jump\"", "</nav>");
+                let mut per_plan: std::collections::BTreeMap<&str, usize> = Default::default();
+                for card in &cards {
+                    let plan = between(card, "· <a href=\"/vi/plans/", "/\"");
+                    *per_plan.entry(plan).or_default() += 1;
+                }
+                for (plan, n) in per_plan {
+                    assert!(
+                        jump.contains(&format!("href=\"#plan-{plan}\""))
+                            && page.contains(&format!("id=\"plan-{plan}\"")),
+                        "{id}: jump link to {plan}"
+                    );
+                    let after = between(jump, &format!("href=\"#plan-{plan}\""), "</a>");
+                    assert!(
+                        after.contains(&format!("<span class=\"count\">{n}</span>")),
+                        "{id}: {plan} has {n}"
+                    );
+                }
+            }
+            ids.extend(on_page.into_iter().map(str::to_string));
+        }
         let distinct: BTreeSet<&String> = ids.iter().collect();
         assert_eq!(distinct.len(), ids.len(), "{id}: a task listed twice");
         assert_eq!(ids.len(), expected.len(), "{id}: one card per task it leads or supports");
-        for card in &cards {
-            assert!(card.contains("<span class=\"state state-"), "{id}: a card without its state badge");
-            assert!(
-                !card.contains(&format!("href=\"/vi/agencies/{id}/\"")),
-                "{id}: a card links to its own page"
-            );
-        }
-        if !expected.is_empty() {
-            // Jump links: one per plan, with the plan's count of this agency's tasks.
-            let jump = between(&page, "<nav class=\"jump\"", "</nav>");
-            let mut per_plan: std::collections::BTreeMap<&str, usize> = Default::default();
-            for t in &expected {
-                *per_plan.entry(t.split('/').next().expect("plan")).or_default() += 1;
-            }
-            for (plan, n) in per_plan {
-                assert!(
-                    jump.contains(&format!("href=\"#plan-{plan}\""))
-                        && page.contains(&format!("id=\"plan-{plan}\"")),
-                    "{id}: jump link to {plan}"
-                );
-                let after = between(jump, &format!("href=\"#plan-{plan}\""), "</a>");
-                assert!(after.contains(&format!("<span class=\"count\">{n}</span>")), "{id}: {plan} has {n}");
-            }
-        }
     }
 }
 
@@ -638,4 +662,87 @@ fn plans_index_404_and_csv_byte_order_marks() {
         let bytes = std::fs::read(site().out().join(csv)).expect("csv");
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{csv} starts with a UTF-8 BOM");
     }
+}
+
+#[test]
+fn an_agency_with_many_tasks_lists_them_over_pages_most_urgent_first() {
+    let order = [
+        "overdue",
+        "due_soon",
+        "in_progress",
+        "not_started",
+        "ongoing",
+        "no_deadline",
+        "done_late",
+        "done",
+        "cancelled",
+    ];
+    let agencies = json("agencies.json");
+    let mut paged = 0;
+    for agency in agencies["agencies"].as_array().expect("agencies") {
+        let id = agency["id"].as_str().expect("id");
+        let tasks: BTreeSet<&str> = ["lead", "support"]
+            .iter()
+            .flat_map(|r| {
+                agency["tasks"][*r].as_array().expect("ids").iter().map(|t| t.as_str().expect("id"))
+            })
+            .collect();
+        for lang in ["vi", "en"] {
+            let pages = agency_pages(lang, id);
+            assert_eq!(pages.len(), tasks.len().div_ceil(50).max(1), "{id}: 50 tasks a page");
+            if pages.len() == 1 {
+                assert!(!pages[0].contains("class=\"pager\""), "{id}: one page needs no pager");
+                continue;
+            }
+            paged += 1;
+            let mut ranks = Vec::new();
+            for (n, page) in pages.iter().enumerate() {
+                let cards = page.matches("<li class=\"task\"").count();
+                assert!(cards <= 50 && cards > 0, "{id} page {}: {cards} tasks", n + 1);
+                // Every page links every other, and says which tasks it shows.
+                let pager = between(page, "<nav class=\"pager\"", "</nav>");
+                for other in 1..=pages.len() {
+                    let url = match other {
+                        1 => format!("/{lang}/agencies/{id}/"),
+                        k => format!("/{lang}/agencies/{id}/page/{k}/"),
+                    };
+                    if other == n + 1 {
+                        assert!(pager.contains(&format!("<span aria-current=\"page\">{other}</span>")));
+                    } else {
+                        assert!(
+                            pager.contains(&format!("href=\"{url}\"")),
+                            "{id} page {}: no link to {url}",
+                            n + 1
+                        );
+                    }
+                }
+                assert!(pager.contains(&format!("{}–{}", n * 50 + 1, n * 50 + cards)), "{id}: range shown");
+                assert_eq!(page.contains("rel=\"prev\""), n > 0);
+                assert_eq!(page.contains("rel=\"next\""), n + 1 < pages.len());
+                ranks.extend(
+                    page.split("<section class=\"agency-state\" id=\"state-")
+                        .skip(1)
+                        .filter_map(|s| s.split('"').next())
+                        .map(|g| order.iter().position(|o| *o == g).expect("a state")),
+                );
+            }
+            // What needs attention first: states never go back across pages.
+            assert!(
+                ranks.windows(2).all(|w| w[0] <= w[1]),
+                "{id}: states out of order across pages: {ranks:?}"
+            );
+            let twin = site()
+                .out()
+                .join(format!("{}/agencies/{id}/page/2/index.html", if lang == "vi" { "en" } else { "vi" }));
+            assert!(twin.is_file(), "page 2 has its other-language twin");
+        }
+        if tasks.len() > 50 {
+            let sitemap = site().read("public/sitemap.xml");
+            assert!(
+                sitemap.contains(&format!("<loc>{BASE}vi/agencies/{id}/page/2/</loc>")),
+                "{id}: page 2 in the sitemap"
+            );
+        }
+    }
+    assert!(paged >= 2, "the real content has agencies with more than 50 tasks (hue-so-khcn): {paged}");
 }

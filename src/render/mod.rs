@@ -14,7 +14,7 @@ use crate::resolve::Resolved;
 use crate::resolve::TaskRef;
 use crate::scope::Scope;
 use crate::text::{Lang, fold};
-use crate::web::{SEARCH_CLIENT, SEARCH_KINDS, Strings, base_path, escape};
+use crate::web::{SEARCH_CLIENT, SEARCH_KINDS, Strings, base_path};
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -22,9 +22,44 @@ use std::path::Path;
 pub use views::Cards;
 use views::Views;
 
-/// One language's interface words, for templates.
+/// One language's interface words, for templates: a map object looked up
+/// by hashing, with each word already a template value, as every page
+/// looks up dozens of them (a serialized map compares keys one by one).
 fn words(strings: &Strings, lang: Lang) -> Value {
-    Value::from_serialize(strings.table(lang))
+    let words = strings.table(lang).map(|table| {
+        table.iter().map(|(k, v)| (k.clone(), (Value::from(k.as_str()), Value::from(v.as_str())))).collect()
+    });
+    Value::from_object(Words(words.unwrap_or_default()))
+}
+
+/// See [`words`]: key → (key as a value, word).
+#[derive(Debug)]
+struct Words(std::collections::HashMap<String, (Value, Value)>);
+
+impl minijinja::value::Object for Words {
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        self.0.get(key.as_str()?).map(|(_, word)| word.clone())
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        let mut keys: Vec<Value> = self.0.values().map(|(key, _)| key.clone()).collect();
+        keys.sort();
+        minijinja::value::Enumerator::Values(keys)
+    }
+
+    fn enumerator_len(self: &std::sync::Arc<Self>) -> Option<usize> {
+        Some(self.0.len())
+    }
+
+    /// Two tables are told apart by identity: the engine compares values
+    /// (a macro's arguments, say), and comparing word by word is waste.
+    fn custom_cmp(
+        self: &std::sync::Arc<Self>,
+        other: &minijinja::value::DynObject,
+    ) -> Option<std::cmp::Ordering> {
+        let other = other.downcast_ref::<Words>()?;
+        Some((std::sync::Arc::as_ptr(self) as usize).cmp(&(other as *const Words as usize)))
+    }
 }
 
 /// A loaded theme: templates, strings and fingerprinted static assets.
@@ -81,9 +116,10 @@ fn html_formatter(
     value: &Value,
 ) -> std::result::Result<(), minijinja::Error> {
     match value.as_str() {
-        Some(s) if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) => out
-            .write_str(&escape(s))
-            .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())),
+        Some(s) if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) => {
+            crate::web::escape_into(out, s)
+                .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+        }
         _ => minijinja::escape_formatter(out, state, value),
     }
 }
@@ -166,7 +202,8 @@ enum Page {
     Task(usize, usize),
     Source(usize),
     Agencies,
-    Agency(usize),
+    /// An agency's page, from 0 ([`views::agency_page_count`]).
+    Agency(usize, usize),
     Changes,
     PlanChanges(usize),
     Search,
@@ -181,7 +218,7 @@ impl Page {
             Page::Task(..) => "task.html",
             Page::Source(_) => "source.html",
             Page::Agencies => "agencies.html",
-            Page::Agency(_) => "agency.html",
+            Page::Agency(..) => "agency.html",
             Page::Changes | Page::PlanChanges(_) => "changes.html",
             Page::Search => "search.html",
         }
@@ -194,7 +231,7 @@ impl Page {
             Page::Home | Page::Plans | Page::Agencies | Page::Changes | Page::Search => true,
             Page::Plan(p) | Page::Source(p) | Page::PlanChanges(p) => scope.plan(p),
             Page::Task(plan, task) => scope.task(TaskRef { plan, task }),
-            Page::Agency(a) => scope.agency(a),
+            Page::Agency(a, _) => scope.agency(a),
         }
     }
 }
@@ -220,7 +257,9 @@ pub fn render(
         }
         pages.extend((0..plan.tasks.len()).map(|t| Page::Task(p, t)));
     }
-    pages.extend((0..r.site.agencies.len()).map(Page::Agency));
+    for a in 0..r.site.agencies.len() {
+        pages.extend((0..views::agency_page_count(r, a)).map(|n| Page::Agency(a, n)));
+    }
     let (pages, skipped): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|p| p.in_scope(scope));
 
     let mut kept = Vec::new();
@@ -295,7 +334,7 @@ fn page_path(r: &Resolved, page: Page) -> String {
         }
         Page::Source(p) => format!("plans/{}/source/", r.site.plans[p].id),
         Page::Agencies => "agencies/".to_string(),
-        Page::Agency(a) => format!("agencies/{}/", r.site.agencies[a].id),
+        Page::Agency(a, n) => views::agency_page_path(&r.site.agencies[a].id, n),
         Page::Changes => "changes/".to_string(),
         Page::PlanChanges(p) => format!("plans/{}/changes/", r.site.plans[p].id),
         Page::Search => "search/".to_string(),
@@ -318,7 +357,7 @@ fn render_page(theme: &Theme, views: &Views, common: &Common, page: Page) -> Res
         Page::Task(p, t) => views.task_page(p, t),
         Page::Source(p) => views.source_page(p),
         Page::Agencies => views.agencies_page(),
-        Page::Agency(a) => views.agency_page(a),
+        Page::Agency(a, n) => views.agency_page(a, n),
         Page::Changes => views.changes_page(None),
         Page::PlanChanges(p) => views.changes_page(Some(p)),
         Page::Search => search_page(views),

@@ -674,7 +674,9 @@ impl<'a> Views<'a> {
         }))
     }
 
-    pub fn agency_page(&self, a: usize) -> Value {
+    /// Page `page` (from 0) of an agency's pages: its summary, and the
+    /// [`AGENCY_PAGE_TASKS`] tasks of that page, what needs attention first.
+    pub fn agency_page(&self, a: usize, page: usize) -> Value {
         let agency = &self.r.site.agencies[a];
         let assignments = &self.r.assignments[a];
         let count = |role: Role, inherited: bool| {
@@ -686,6 +688,14 @@ impl<'a> Views<'a> {
         });
         let predecessors: Vec<Value> = self.r.predecessors[a].iter().map(|&i| self.agency(i)).collect();
         let jurisdiction = self.r.site.jurisdictions.iter().find(|j| j.id == agency.jurisdiction);
+        let tasks = self.agency_tasks(a);
+        let indicators = self.monitored(a);
+        let pages = agency_page_count(self.r, a);
+        let first = page * AGENCY_PAGE_TASKS;
+        let on_page = &tasks[first.min(tasks.len())..(first + AGENCY_PAGE_TASKS).min(tasks.len())];
+        let own = self.own_link(a);
+        let rows: Vec<(TaskRef, Value)> =
+            on_page.iter().map(|(t, roles)| (*t, self.work_row(*t, roles, &own))).collect();
         context! {
             agency => self.agency(a),
             kind => self.t(&format!("kind_{}", agency.kind)),
@@ -699,9 +709,11 @@ impl<'a> Views<'a> {
             states => self.state_counts(&self.r.agency_counts(a)),
             as_of => self.date(self.r.site.today),
             as_of_iso => self.r.site.today.to_string(),
-            groups => self.assignment_groups(a),
-            plans => self.agency_plans(a),
-            indicators => self.monitored(a),
+            groups => self.assignment_groups(&rows),
+            plans => agency_plans(self, &rows),
+            pager => (pages > 1).then(|| self.pager(agency, page, pages, first, on_page.len(), tasks.len())),
+            indicators => page_slice(&indicators, page),
+            indicator_count => indicators.len(),
             updated => self.updated(self.last.agencies.get(&agency.id)),
             dated_count => self.r.dated(a).len(),
             calendar => self.url(&format!("agencies/{}/calendar.ics", agency.id)),
@@ -709,25 +721,54 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// An agency's tasks grouped by state, what needs attention first
-    /// (overdue, then due soon…), each group soonest due first, then in
-    /// plan and document order. Each task once, with every role it holds.
-    fn assignment_groups(&self, agency: usize) -> Vec<Value> {
-        let tasks = roles_by_task(&self.r.assignments[agency]);
-        let own = self.own_link(agency);
+    /// An agency's tasks in the order its pages list them: by state, what
+    /// needs attention first (overdue, then due soon…), each state soonest
+    /// due first, then in plan and document order. Each task once, with
+    /// every role it holds.
+    fn agency_tasks(&self, agency: usize) -> Vec<(TaskRef, Vec<&'a Assignment>)> {
+        let mut tasks = roles_by_task(&self.r.assignments[agency]);
+        let rank = |state: State| State::ALL.iter().position(|&s| s == state);
+        tasks.sort_by_cached_key(|(t, _)| {
+            let status = self.r.status(*t);
+            (rank(status.state), status.next_due.is_none(), status.next_due, *t)
+        });
+        tasks
+    }
+
+    /// The links between an agency's pages.
+    fn pager(
+        &self,
+        agency: &Agency,
+        page: usize,
+        pages: usize,
+        first: usize,
+        shown: usize,
+        total: usize,
+    ) -> Value {
+        let url = |n: usize| self.url(&agency_page_path(&agency.id, n));
+        let links: Vec<Value> =
+            (0..pages).map(|n| context! { number => n + 1, url => url(n), current => n == page }).collect();
+        context! {
+            page => page + 1, pages => pages, links => links,
+            from => first + 1, to => first + shown, total => total,
+            prev => page.checked_sub(1).map(url),
+            next => (page + 1 < pages).then(|| url(page + 1)),
+        }
+    }
+
+    /// The tasks of an agency's page grouped by state, in page order.
+    fn assignment_groups(&self, rows: &[(TaskRef, Value)]) -> Vec<Value> {
         State::ALL
             .iter()
             .filter_map(|&state| {
-                let mut list: Vec<&(TaskRef, Vec<&Assignment>)> =
-                    tasks.iter().filter(|(t, _)| self.r.status(*t).state == state).collect();
-                if list.is_empty() {
+                let rows: Vec<Value> = rows
+                    .iter()
+                    .filter(|(t, _)| self.r.status(*t).state == state)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                if rows.is_empty() {
                     return None;
                 }
-                list.sort_by_key(|(t, _)| {
-                    let due = self.r.status(*t).next_due;
-                    (due.is_none(), due, *t)
-                });
-                let rows: Vec<Value> = list.iter().map(|(t, roles)| self.work_row(*t, roles, &own)).collect();
                 let label = self.t(&format!("states_{}", state.as_str())).to_string();
                 Some(context! { state => state.as_str(), label => label, count => rows.len(), tasks => rows })
             })
@@ -756,25 +797,6 @@ impl<'a> Views<'a> {
         let name = escape(self.r.names.agencies[agency].get(self.lang).text);
         let url = self.agency_url(&self.r.site.agencies[agency]);
         (format!("<a href=\"{url}\">{name}</a>"), format!("<strong class=\"self\">{name}</strong>"))
-    }
-
-    /// The plans an agency has work in, with its tasks in each as compact
-    /// rows: the jump links at the top and the printable "phụ lục" table.
-    fn agency_plans(&self, agency: usize) -> Vec<Value> {
-        let tasks = roles_by_task(&self.r.assignments[agency]);
-        let own = self.own_link(agency);
-        let mut plans: Vec<Value> = Vec::new();
-        for p in 0..self.r.site.plans.len() {
-            let rows: Vec<Value> = tasks
-                .iter()
-                .filter(|(t, _)| t.plan == p)
-                .map(|(t, roles)| self.work_row(*t, roles, &own))
-                .collect();
-            if !rows.is_empty() {
-                plans.push(context! { plan => self.plan(p), count => rows.len(), tasks => rows });
-            }
-        }
-        plans
     }
 
     /// The indicators an agency monitors, with their plan.
@@ -938,6 +960,53 @@ impl<'a> Views<'a> {
             lines => lines,
         }
     }
+}
+
+/// The most tasks one agency page lists: an agency with more gets more
+/// pages (`agencies/{id}/page/2/`…), so that every page stays within the
+/// weight budget of a plan page however much work the agency has.
+pub const AGENCY_PAGE_TASKS: usize = 50;
+
+/// How many pages an agency has: enough for its tasks and for the
+/// indicators it monitors, [`AGENCY_PAGE_TASKS`] of each a page; one when
+/// it has none.
+pub fn agency_page_count(r: &Resolved, a: usize) -> usize {
+    let tasks = r.assignments[a].iter().map(|x| x.task).collect::<std::collections::BTreeSet<_>>().len();
+    let id = &r.site.agencies[a].id;
+    let indicators: usize =
+        r.site.plans.iter().map(|p| p.indicators.iter().filter(|i| i.monitors.contains(id)).count()).sum();
+    tasks.max(indicators).div_ceil(AGENCY_PAGE_TASKS).max(1)
+}
+
+/// The part of `items` page `page` (from 0) shows.
+fn page_slice<T: Clone>(items: &[T], page: usize) -> Vec<T> {
+    items.iter().skip(page * AGENCY_PAGE_TASKS).take(AGENCY_PAGE_TASKS).cloned().collect()
+}
+
+/// The path of page `page` (from 0) of an agency: the first is the
+/// agency's own address, which never changes.
+pub fn agency_page_path(id: &str, page: usize) -> String {
+    match page {
+        0 => format!("agencies/{id}/"),
+        n => format!("agencies/{id}/page/{}/", n + 1),
+    }
+}
+
+/// The plans of an agency's page with its tasks in each as compact rows:
+/// the jump links at the top and the printable "phụ lục" tables.
+fn agency_plans(views: &Views, rows: &[(TaskRef, Value)]) -> Vec<Value> {
+    let mut plans: Vec<usize> = rows.iter().map(|(t, _)| t.plan).collect();
+    plans.sort_unstable();
+    plans.dedup();
+    plans
+        .into_iter()
+        .map(|p| {
+            let mut tasks: Vec<&(TaskRef, Value)> = rows.iter().filter(|(t, _)| t.plan == p).collect();
+            tasks.sort_by_key(|(t, _)| *t);
+            let tasks: Vec<Value> = tasks.into_iter().map(|(_, v)| v.clone()).collect();
+            context! { plan => views.plan(p), count => tasks.len(), tasks => tasks }
+        })
+        .collect()
 }
 
 /// An agency's assignments as tasks, each once with its roles, in plan

@@ -465,6 +465,31 @@ async function agencyLinksTappable(visit) {
   }
 }
 
+/** A large agency's pages: the pager's links are big enough to tap on a phone, and "previous" goes back a page. */
+async function pagerUsable(visit) {
+  const ctx = await visit.newContext({ viewport: visit.phoneSize, isMobile: true, hasTouch: true });
+  const page = await ctx.newPage();
+  try {
+    await page.goto(visit.url);
+    const problems = await page.evaluate(() => {
+      const links = [...document.querySelectorAll('nav.pager a')];
+      if (!links.length) return ['no pager links'];
+      const small = links.filter((a) => { const r = a.getBoundingClientRect(); return r.height < 44 || r.width < 44; });
+      return small.length ? [`${small.length} of ${links.length} pager links are under 44 px, e.g. "${small[0].textContent.trim()}"`] : [];
+    });
+    const prev = await page.getAttribute('nav.pager a[rel="prev"]', 'href');
+    if (!prev) problems.push('page 2 has no link to the previous page');
+    else {
+      await page.goto(new URL(prev, visit.url).href);
+      const current = await page.textContent('nav.pager [aria-current="page"]');
+      if (current?.trim() !== '1') problems.push(`"previous" from page 2 shows page ${current}`);
+    }
+    return problems;
+  } finally {
+    await ctx.close();
+  }
+}
+
 /** The role filter is kept in the address (?role=lead) and read back from it. */
 async function roleFilterInUrl(visit) {
   const problems = [];
@@ -551,5 +576,5 @@ async function agencyFilterAsYouType(visit) {
 export const EXTRA = {
   landingRedirect, roleFilterWithoutJs, searchResultsReachable, statesReadable, planLedByItsTasks,
   badgeOnEveryTaskCard, eachTaskOnce, agencyLinksTappable, roleFilterInUrl, permalinkCopies, draftMarked,
-  indicatorsStackOnPhones, agencyFilterAsYouType,
+  indicatorsStackOnPhones, agencyFilterAsYouType, pagerUsable,
 };

@@ -65,10 +65,20 @@ export const PAGE_TYPES = [
     extra: ['draftMarked'],
   },
   {
+    // 77 tasks: the first of its two pages (50 tasks a page), under the
+    // plan pages' budget however much work an agency has.
     type: 'agency',
     path: (l) => `/${l}/agencies/hue-so-khcn/`,
     langs: ['vi', 'en'],
+    budget: planBudget,
     extra: ['roleFilterWithoutJs', 'roleFilterInUrl', 'statesReadable', 'badgeOnEveryTaskCard', 'eachTaskOnce', 'agencyLinksTappable'],
+  },
+  {
+    type: 'agency-page-2',
+    path: (l) => `/${l}/agencies/hue-so-khcn/page/2/`,
+    langs: ['vi', 'en'],
+    budget: planBudget,
+    extra: ['statesReadable', 'badgeOnEveryTaskCard', 'eachTaskOnce', 'agencyLinksTappable', 'pagerUsable'],
   },
   { type: 'agencies', path: (l) => `/${l}/agencies/`, langs: ['vi', 'en'], extra: ['agencyFilterAsYouType'] },
   { type: '404', path: () => '/404.html', langs: ['vi'], chrome: false },
