@@ -9,6 +9,7 @@ use crate::resolve::{Resolved, Role, TaskRef};
 use crate::scope::Scope;
 use crate::state::{Counts, TaskStatus};
 use crate::text::Text;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -273,14 +274,14 @@ pub fn files(
             csv_file(&INDICATORS_HEADER, parts.iter().map(|f| &f.indicators_csv))?,
         ),
     ];
-    for (i, agency) in site.agencies.iter().enumerate() {
-        let path = format!("data/agencies/{}.csv", agency.id);
-        if scope.agency(i) {
-            files.push(OutputFile::new(path, agency_csv(r, i, &url)?));
-        } else {
-            kept.push(path);
-        }
-    }
+    let path = |i: usize| format!("data/agencies/{}.csv", site.agencies[i].id);
+    let (made, skipped): (Vec<usize>, Vec<usize>) = (0..site.agencies.len()).partition(|&i| scope.agency(i));
+    let csvs: Vec<OutputFile> = made
+        .par_iter()
+        .map(|&i| agency_csv(r, i, &url).map(|bytes| OutputFile::new(path(i), bytes)))
+        .collect::<Result<_>>()?;
+    files.extend(csvs);
+    kept.extend(skipped.into_iter().map(path));
     Ok(files)
 }
 

@@ -166,16 +166,20 @@ fn escape(text: &str) -> String {
 
 /// Appends a content line, folded at 75 octets without splitting a
 /// character, and ended with CRLF as RFC 5545 requires.
-fn fold_into(out: &mut String, line: &str) {
+fn fold_into(out: &mut String, mut line: &str) {
     let mut width = 0;
-    for c in line.chars() {
-        if width + c.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
+    while line.len() > 75 - width {
+        // The longest run of whole characters that fits on this line.
+        let mut cut = 75 - width;
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
         }
-        out.push(c);
-        width += c.len_utf8();
+        out.push_str(&line[..cut]);
+        out.push_str("\r\n ");
+        line = &line[cut..];
+        width = 1;
     }
+    out.push_str(line);
     out.push_str("\r\n");
 }
 

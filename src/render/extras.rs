@@ -121,8 +121,7 @@ pub fn sitemap_of(base_url: &str, pages: &[&str]) -> Vec<OutputFile> {
 /// meta element sits in the head, so only the first bytes are searched.
 pub fn is_noindex(html: &[u8]) -> bool {
     const NEEDLE: &[u8] = b"<meta name=\"robots\" content=\"noindex\">";
-    let head = &html[..html.len().min(2048)];
-    head.windows(NEEDLE.len()).any(|w| w == NEEDLE)
+    memchr::memmem::find(&html[..html.len().min(2048)], NEEDLE).is_some()
 }
 
 /// A 16×16 icon in the theme's colour (a list on a dark-blue tile), as an

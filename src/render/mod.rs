@@ -271,14 +271,13 @@ pub fn render(
         let common = Common::new(r, theme, &views);
         pages.par_iter().try_for_each(|&page| sink.put(render_page(theme, &views, &common, page)?))?;
         kept.extend(skipped.iter().map(|&page| page_file(r, lang, page)));
-        for (a, agency) in r.site.agencies.iter().enumerate() {
-            let path = format!("{}/agencies/{}/calendar.ics", lang.code(), agency.id);
-            if scope.agency(a) {
-                sink.put(OutputFile::new(path, calendar::agency_calendar(r, a, lang, &theme.strings)))?;
-            } else {
-                kept.push(path);
-            }
-        }
+        let calendars = |a: usize| format!("{}/agencies/{}/calendar.ics", lang.code(), r.site.agencies[a].id);
+        let (made, skipped): (Vec<usize>, Vec<usize>) =
+            (0..r.site.agencies.len()).partition(|&a| scope.agency(a));
+        made.par_iter().try_for_each(|&a| {
+            sink.put(OutputFile::new(calendars(a), calendar::agency_calendar(r, a, lang, &theme.strings)))
+        })?;
+        kept.extend(skipped.into_iter().map(calendars));
     }
     Ok(kept)
 }

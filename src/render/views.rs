@@ -12,6 +12,7 @@ use crate::web::Strings;
 use crate::web::escape;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// Text in the page's language, with its markup ready: English pages show a
 /// missing translation as the Vietnamese text, marked `lang="vi"`, and a note.
@@ -144,6 +145,18 @@ pub struct Views<'a> {
     cards: Vec<Vec<Value>>,
     /// Per plan, per task: its row on the plan page.
     rows: Vec<Vec<Value>>,
+    /// Per agency, made by its first page and read by the others.
+    agency_work: Vec<OnceLock<AgencyWork<'a>>>,
+}
+
+/// What every page of one agency lists a part of.
+struct AgencyWork<'a> {
+    /// Its tasks in page order ([`Views::agency_tasks`]).
+    tasks: Vec<(TaskRef, Vec<&'a Assignment>)>,
+    /// The indicators it monitors.
+    indicators: Vec<Value>,
+    /// Its tasks by state.
+    states: Vec<StateCount>,
 }
 
 /// Each plan's task summaries and rendered cards per language, kept between
@@ -182,6 +195,7 @@ impl<'a> Views<'a> {
             tasks: Vec::new(),
             cards: Vec::new(),
             rows: Vec::new(),
+            agency_work: (0..r.site.agencies.len()).map(|_| OnceLock::new()).collect(),
         };
         v.agencies = (0..r.site.agencies.len()).map(|a| Value::from_serialize(v.agency_ref(a))).collect();
         v.plans = (0..r.site.plans.len()).map(|p| Value::from_serialize(v.plan_summary(p))).collect();
@@ -688,9 +702,13 @@ impl<'a> Views<'a> {
         });
         let predecessors: Vec<Value> = self.r.predecessors[a].iter().map(|&i| self.agency(i)).collect();
         let jurisdiction = self.r.site.jurisdictions.iter().find(|j| j.id == agency.jurisdiction);
-        let tasks = self.agency_tasks(a);
-        let indicators = self.monitored(a);
-        let pages = agency_page_count(self.r, a);
+        let work = self.agency_work[a].get_or_init(|| AgencyWork {
+            tasks: self.agency_tasks(a),
+            indicators: self.monitored(a),
+            states: self.state_counts(&self.r.agency_counts(a)),
+        });
+        let (tasks, indicators) = (&work.tasks, &work.indicators);
+        let pages = pages_for(tasks.len(), indicators.len());
         let first = page * AGENCY_PAGE_TASKS;
         let on_page = &tasks[first.min(tasks.len())..(first + AGENCY_PAGE_TASKS).min(tasks.len())];
         let own = self.own_link(a);
@@ -706,13 +724,13 @@ impl<'a> Views<'a> {
             inherited_count => assignments.iter().filter(|x| x.inherited_from.is_some()).count(),
             successor => successor,
             predecessors => predecessors,
-            states => self.state_counts(&self.r.agency_counts(a)),
+            states => work.states,
             as_of => self.date(self.r.site.today),
             as_of_iso => self.r.site.today.to_string(),
             groups => self.assignment_groups(&rows),
             plans => agency_plans(self, &rows),
             pager => (pages > 1).then(|| self.pager(agency, page, pages, first, on_page.len(), tasks.len())),
-            indicators => page_slice(&indicators, page),
+            indicators => page_slice(indicators, page),
             indicator_count => indicators.len(),
             updated => self.updated(self.last.agencies.get(&agency.id)),
             dated_count => self.r.dated(a).len(),
@@ -975,6 +993,11 @@ pub fn agency_page_count(r: &Resolved, a: usize) -> usize {
     let id = &r.site.agencies[a].id;
     let indicators: usize =
         r.site.plans.iter().map(|p| p.indicators.iter().filter(|i| i.monitors.contains(id)).count()).sum();
+    pages_for(tasks, indicators)
+}
+
+/// Pages for `tasks` tasks and `indicators` indicators, 50 of each a page.
+fn pages_for(tasks: usize, indicators: usize) -> usize {
     tasks.max(indicators).div_ceil(AGENCY_PAGE_TASKS).max(1)
 }
 
