@@ -34,7 +34,7 @@ fn words(strings: &Strings, lang: Lang) -> Value {
 
 /// See [`words`]: key → (key as a value, word).
 #[derive(Debug)]
-struct Words(std::collections::HashMap<String, (Value, Value)>);
+struct Words(rustc_hash::FxHashMap<String, (Value, Value)>);
 
 impl minijinja::value::Object for Words {
     fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {

@@ -157,6 +157,10 @@ struct AgencyWork<'a> {
     indicators: Vec<Value>,
     /// Its tasks by state.
     states: Vec<StateCount>,
+    /// Its assignments: lead and support (its own), and inherited.
+    counts: (usize, usize, usize),
+    /// Its tasks with a deadline date (the calendar's events).
+    dated: usize,
 }
 
 /// Each plan's task summaries and rendered cards per language, kept between
@@ -692,21 +696,13 @@ impl<'a> Views<'a> {
     /// [`AGENCY_PAGE_TASKS`] tasks of that page, what needs attention first.
     pub fn agency_page(&self, a: usize, page: usize) -> Value {
         let agency = &self.r.site.agencies[a];
-        let assignments = &self.r.assignments[a];
-        let count = |role: Role, inherited: bool| {
-            assignments.iter().filter(|x| x.role == role && x.inherited_from.is_some() == inherited).count()
-        };
         let successor = agency.succeeded_by.as_ref().map(|s| {
             let heir = self.r.agency_index.get(s.agency.as_str()).map(|&i| self.agency(i));
             context! { agency => heir, date => self.date(s.date) }
         });
         let predecessors: Vec<Value> = self.r.predecessors[a].iter().map(|&i| self.agency(i)).collect();
         let jurisdiction = self.r.site.jurisdictions.iter().find(|j| j.id == agency.jurisdiction);
-        let work = self.agency_work[a].get_or_init(|| AgencyWork {
-            tasks: self.agency_tasks(a),
-            indicators: self.monitored(a),
-            states: self.state_counts(&self.r.agency_counts(a)),
-        });
+        let work = self.agency_work[a].get_or_init(|| self.agency_work(a));
         let (tasks, indicators) = (&work.tasks, &work.indicators);
         let pages = pages_for(tasks.len(), indicators.len());
         let first = page * AGENCY_PAGE_TASKS;
@@ -719,9 +715,9 @@ impl<'a> Views<'a> {
             kind => self.t(&format!("kind_{}", agency.kind)),
             aliases => agency.aliases,
             jurisdiction => jurisdiction.map(|j| self.l(&j.name)),
-            lead_count => count(Role::Lead, false),
-            support_count => count(Role::Support, false),
-            inherited_count => assignments.iter().filter(|x| x.inherited_from.is_some()).count(),
+            lead_count => work.counts.0,
+            support_count => work.counts.1,
+            inherited_count => work.counts.2,
             successor => successor,
             predecessors => predecessors,
             states => work.states,
@@ -733,9 +729,25 @@ impl<'a> Views<'a> {
             indicators => page_slice(indicators, page),
             indicator_count => indicators.len(),
             updated => self.updated(self.last.agencies.get(&agency.id)),
-            dated_count => self.r.dated(a).len(),
+            dated_count => work.dated,
             calendar => self.url(&format!("agencies/{}/calendar.ics", agency.id)),
             csv => format!("{}data/agencies/{}.csv", self.base, agency.id),
+        }
+    }
+
+    /// What every page of agency `a` shows a part of, or the same.
+    fn agency_work(&self, a: usize) -> AgencyWork<'a> {
+        let assignments = &self.r.assignments[a];
+        let count = |role: Role, inherited: bool| {
+            assignments.iter().filter(|x| x.role == role && x.inherited_from.is_some() == inherited).count()
+        };
+        let inherited = assignments.iter().filter(|x| x.inherited_from.is_some()).count();
+        AgencyWork {
+            tasks: self.agency_tasks(a),
+            indicators: self.monitored(a),
+            states: self.state_counts(&self.r.agency_counts(a)),
+            counts: (count(Role::Lead, false), count(Role::Support, false), inherited),
+            dated: self.r.dated(a).len(),
         }
     }
 
@@ -753,7 +765,9 @@ impl<'a> Views<'a> {
         tasks
     }
 
-    /// The links between an agency's pages.
+    /// The links between an agency's pages: the first and last, and the
+    /// two on each side of this one (a gap between is shown as "…"), so
+    /// that an agency of 200 pages has pages of the same weight as one of 3.
     fn pager(
         &self,
         agency: &Agency,
@@ -764,8 +778,13 @@ impl<'a> Views<'a> {
         total: usize,
     ) -> Value {
         let url = |n: usize| self.url(&agency_page_path(&agency.id, n));
-        let links: Vec<Value> =
-            (0..pages).map(|n| context! { number => n + 1, url => url(n), current => n == page }).collect();
+        let links: Vec<Value> = pager_window(page, pages)
+            .into_iter()
+            .map(|n| match n {
+                Some(n) => context! { number => n + 1, url => url(n), current => n == page },
+                None => context! { gap => true },
+            })
+            .collect();
         context! {
             page => page + 1, pages => pages, links => links,
             from => first + 1, to => first + shown, total => total,
@@ -1001,6 +1020,21 @@ fn pages_for(tasks: usize, indicators: usize) -> usize {
     tasks.max(indicators).div_ceil(AGENCY_PAGE_TASKS).max(1)
 }
 
+/// The pages a pager links (from 0), `None` for a gap: the first, the
+/// last, and two each side of `page`.
+fn pager_window(page: usize, pages: usize) -> Vec<Option<usize>> {
+    let mut out = Vec::new();
+    let mut last: Option<usize> = None;
+    for n in (0..pages).filter(|&n| n == 0 || n + 1 == pages || n.abs_diff(page) <= 2) {
+        if last.is_some_and(|l| n > l + 1) {
+            out.push(None);
+        }
+        out.push(Some(n));
+        last = Some(n);
+    }
+    out
+}
+
 /// The part of `items` page `page` (from 0) shows.
 fn page_slice<T: Clone>(items: &[T], page: usize) -> Vec<T> {
     items.iter().skip(page * AGENCY_PAGE_TASKS).take(AGENCY_PAGE_TASKS).cloned().collect()
@@ -1071,4 +1105,22 @@ fn field_label(field: &str) -> &str {
 fn json_ld(value: serde_json::Value) -> Value {
     let text = serde_json::to_string(&value).unwrap_or_default().replace('<', "\\u003c");
     Value::from_safe_string(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pager_links_the_ends_and_its_neighbours_whatever_the_number_of_pages() {
+        let shown = |page, pages| -> Vec<String> {
+            pager_window(page, pages).iter().map(|n| n.map_or("…".into(), |n| (n + 1).to_string())).collect()
+        };
+        assert_eq!(shown(0, 1), ["1"]);
+        assert_eq!(shown(1, 2), ["1", "2"]);
+        assert_eq!(shown(0, 220), ["1", "2", "3", "…", "220"]);
+        assert_eq!(shown(99, 220), ["1", "…", "98", "99", "100", "101", "102", "…", "220"]);
+        assert_eq!(shown(3, 8), ["1", "2", "3", "4", "5", "6", "…", "8"]);
+        assert_eq!(shown(219, 220), ["1", "…", "218", "219", "220"]);
+    }
 }
