@@ -236,10 +236,13 @@ fn remove_empty_parents(out: &Path, path: &Path) {
 /// Puts one file into the staging folder: a hard link to the published
 /// file if its bytes are the same (keeping its mtime), else a new file.
 /// Returns whether the old file was kept.
-fn place(out: &Path, staging: &Path, file: &OutputFile) -> Result<bool> {
-    let previous = out.join(&file.path);
+/// `out` is `None` when there is no published site to compare with.
+fn place(out: Option<&Path>, staging: &Path, file: &OutputFile) -> Result<bool> {
     let target = staging.join(&file.path);
-    if same_bytes(&previous, &file.bytes) && fs::hard_link(&previous, &target).is_ok() {
+    let previous = out.map(|out| out.join(&file.path));
+    if let Some(previous) = previous.filter(|p| same_bytes(p, &file.bytes))
+        && fs::hard_link(&previous, &target).is_ok()
+    {
         return Ok(true);
     }
     fs::write(&target, &file.bytes).map_err(|e| Error::io(&target, e))?;

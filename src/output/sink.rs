@@ -55,6 +55,9 @@ impl Sink for Collect {
 /// match the published one is hard-linked, keeping its inode and mtime.
 pub struct Stream {
     out: PathBuf,
+    /// Whether a published site is there to compare each file with (a
+    /// first build skips a failing look-up per file).
+    published: bool,
     staging: swap::Staging,
     /// Folders made in the staging folder so far.
     dirs: Mutex<HashSet<String>>,
@@ -74,6 +77,7 @@ impl Stream {
         let staging = swap::Staging::new(out)?;
         Ok(Stream {
             out: out.to_path_buf(),
+            published: out.join(MARKER).is_file(),
             staging,
             dirs: Mutex::new(HashSet::new()),
             paths: Mutex::new(HashSet::new()),
@@ -85,7 +89,7 @@ impl Stream {
     /// Marks the staged folder as plansite output and swaps it in.
     pub fn publish(self) -> Result<WriteReport> {
         let marker = OutputFile::new(MARKER, "built by plansite; this folder is replaced on every build\n");
-        place(&self.out, self.staging.path(), &marker)?;
+        place(self.published.then_some(self.out.as_path()), self.staging.path(), &marker)?;
         let paths = self.paths.into_inner().unwrap_or_else(|p| p.into_inner());
         let report = WriteReport {
             written: self.written.into_inner(),
@@ -130,7 +134,7 @@ impl Stream {
         if let Some((dir, _)) = file.path.rsplit_once('/') {
             self.make_dir(dir)?;
         }
-        let kept = place(&self.out, self.staging.path(), file)?;
+        let kept = place(self.published.then_some(self.out.as_path()), self.staging.path(), file)?;
         let count = if kept { &self.unchanged } else { &self.written };
         count.fetch_add(1, Ordering::Relaxed);
         Ok(())
