@@ -271,6 +271,13 @@ pub fn render(
         let common = Common::new(r, theme, &views);
         pages.par_iter().try_for_each(|&page| sink.put(render_page(theme, &views, &common, page)?))?;
         kept.extend(skipped.iter().map(|&page| page_file(r, lang, page)));
+        for a in (0..r.site.agencies.len()).filter(|&a| views::agency_page_count(r, a) > 1) {
+            let path = format!("{}/agencies/{}/pages.json", lang.code(), r.site.agencies[a].id);
+            match scope.agency(a).then(|| views.agency_page_map(a)).flatten() {
+                Some(map) => sink.put(OutputFile::new(path, map))?,
+                None => kept.push(path),
+            }
+        }
         let calendars = |a: usize| format!("{}/agencies/{}/calendar.ics", lang.code(), r.site.agencies[a].id);
         let (made, skipped): (Vec<usize>, Vec<usize>) =
             (0..r.site.agencies.len()).partition(|&a| scope.agency(a));

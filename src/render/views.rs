@@ -735,6 +735,27 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// For an agency of several pages, `pages.json`: each task's anchor
+    /// (`t-plan-task`) → the page (from 1) that lists it, so that a link
+    /// to a task's place in the list finds it on its new page.
+    pub fn agency_page_map(&self, a: usize) -> Option<String> {
+        let work = self.agency_work[a].get_or_init(|| self.agency_work(a));
+        if pages_for(work.tasks.len(), work.indicators.len()) < 2 {
+            return None;
+        }
+        let plans = &self.r.site.plans;
+        let map: serde_json::Map<String, serde_json::Value> = work
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(i, (t, _))| {
+                let (plan, task) = (&plans[t.plan], &plans[t.plan].tasks[t.task]);
+                (format!("t-{}-{}", plan.id, task.id), serde_json::Value::from(i / AGENCY_PAGE_TASKS + 1))
+            })
+            .collect();
+        serde_json::to_string(&map).ok()
+    }
+
     /// What every page of agency `a` shows a part of, or the same.
     fn agency_work(&self, a: usize) -> AgencyWork<'a> {
         let assignments = &self.r.assignments[a];

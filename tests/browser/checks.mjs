@@ -465,7 +465,7 @@ async function agencyLinksTappable(visit) {
   }
 }
 
-/** A large agency's pages: the pager's links are big enough to tap on a phone, and "previous" goes back a page. */
+/** A large agency's pages: the pager's links are big enough to tap on a phone, an old link to a task's place finds its new page, and "previous" goes back a page. */
 async function pagerUsable(visit) {
   const ctx = await visit.newContext({ viewport: visit.phoneSize, isMobile: true, hasTouch: true });
   const page = await ctx.newPage();
@@ -477,6 +477,15 @@ async function pagerUsable(visit) {
       const small = links.filter((a) => { const r = a.getBoundingClientRect(); return r.height < 44 || r.width < 44; });
       return small.length ? [`${small.length} of ${links.length} pager links are under 44 px, e.g. "${small[0].textContent.trim()}"`] : [];
     });
+    // A link to a task's place made when the task was on the first page
+    // still finds it on this one.
+    const id = await page.getAttribute('main li.task', 'id');
+    const first = new URL(await page.getAttribute('nav.pager', 'data-first'), visit.url).href;
+    await page.goto(`${first}#${id}`);
+    await page.waitForURL((u) => u.pathname.includes('/page/'), { timeout: 5000 }).catch(() => {});
+    const found = await page.evaluate((i) => ({ path: location.pathname, there: !!document.getElementById(i) }), id);
+    if (!found.there) problems.push(`${first}#${id} does not lead to the task (ended at ${found.path})`);
+    await page.goto(visit.url);
     const prev = await page.getAttribute('nav.pager a[rel="prev"]', 'href');
     if (!prev) problems.push('page 2 has no link to the previous page');
     else {
