@@ -81,15 +81,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&results.hits)?);
         return Ok(());
     }
-    let plural = if results.total == 1 { "" } else { "s" };
+    let plural = if results.total == 1 && !results.partial { "" } else { "s" };
+    // Only the heads of long lists were read: at least that many.
+    let total = format!("{}{}", results.total, if results.partial { "+" } else { "" });
     match &results.near {
         Some(near) => println!(
-            "nothing for {:?}; {} near match{} for {near:?}",
+            "nothing for {:?}; {total} near match{} for {near:?}",
             args.query,
-            results.total,
-            if results.total == 1 { "" } else { "es" }
+            if plural.is_empty() { "" } else { "es" }
         ),
-        None => println!("{} result{plural} for {:?}", results.total, args.query),
+        None => println!("{total} result{plural} for {:?}", args.query),
     }
     for (i, hit) in results.hits.iter().enumerate() {
         let mut meta: Vec<&str> = vec![hit.kind.as_str()];

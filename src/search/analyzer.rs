@@ -282,6 +282,27 @@ pub fn query_words(analyzer: &mut Analyzer, query: &str) -> QueryWords {
 /// Marks a whole-name term; it sorts right after the name's first word, in
 /// the shard a query reads for that word anyway.
 pub const NAME_MARK: char = '\u{1}';
+/// Join a word's `loose` form to its exact form (`hoc\u{2}học`), and the
+/// two words of a phrase (`khoa\u{3}hoc`): these terms too sort right after
+/// their first word, in the shard a query reads anyway.
+pub const EXACT_MARK: char = '\u{2}';
+pub const PHRASE_MARK: char = '\u{3}';
+
+/// Whether a dictionary term is a word's (no mark of a name, an exact form
+/// or a phrase): what completions and corrections choose from.
+pub fn is_word_term(term: &str) -> bool {
+    !term.bytes().any(|b| b < b' ')
+}
+
+/// The term of a word's exact form (docs/search.md, "Terms").
+pub fn exact_term(loose: &str, exact: &str) -> String {
+    format!("{loose}{EXACT_MARK}{exact}")
+}
+
+/// The term of the phrase `a b` (their `loose` forms).
+pub fn phrase_term(a: &str, b: &str) -> String {
+    format!("{a}{PHRASE_MARK}{b}")
+}
 
 /// The whole-name term of `words`: the first word's `loose`, [`NAME_MARK`],
 /// then every word's `loose` joined by spaces (`so\u{1}so y te`); empty for

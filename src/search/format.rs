@@ -6,7 +6,7 @@
 use std::fmt;
 
 /// Version of the index format, in every `meta.json`.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// A malformed index file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,6 +169,11 @@ pub enum Target {
     File { file: usize, offset: usize, len: usize },
     /// An English word form that stands for its stem (prefix search).
     Alias(String),
+    /// A long list cut in two (docs/search.md, "Heads and tails"): its
+    /// `head_df` postings of highest impact in `p/<file>.bin` at `head`
+    /// (`[file, offset, len]`), the others at `tail`; each part in document
+    /// order.
+    Split { head_df: usize, head: [usize; 3], tail: [usize; 3] },
 }
 
 /// One dictionary entry.
@@ -185,6 +190,7 @@ pub struct Entry {
 const INLINE: u8 = 0;
 const FILE: u8 = 1;
 const ALIAS: u8 = 2;
+const SPLIT: u8 = 3;
 
 /// Encodes a dictionary shard: entries in term order, front-coded.
 pub fn encode_shard(entries: &[Entry]) -> Vec<u8> {
@@ -210,6 +216,15 @@ pub fn encode_shard(entries: &[Entry]) -> Vec<u8> {
                 put_varint(&mut out, e.df as u64);
                 put_varint(&mut out, u64::from(e.scale));
                 for v in [file, offset, len] {
+                    put_varint(&mut out, *v as u64);
+                }
+            }
+            Target::Split { head_df, head, tail } => {
+                out.push(SPLIT);
+                put_varint(&mut out, e.df as u64);
+                put_varint(&mut out, u64::from(e.scale));
+                put_varint(&mut out, *head_df as u64);
+                for v in head.iter().chain(tail) {
                     put_varint(&mut out, *v as u64);
                 }
             }
@@ -241,14 +256,23 @@ pub fn decode_shard(bytes: &[u8]) -> Result<Vec<Entry>> {
         let text = String::from_utf8(term.clone()).map_err(|_| FormatError("term is not UTF-8".into()))?;
         let kind = r.byte()?;
         let (df, scale, target) = match kind {
-            INLINE | FILE => {
+            INLINE | FILE | SPLIT => {
                 let df = r.size()?;
                 let scale = r.size()? as u32;
-                let target = if kind == INLINE {
-                    let n = r.size()?;
-                    Target::Inline(r.bytes(n)?.to_vec())
-                } else {
-                    Target::File { file: r.size()?, offset: r.size()?, len: r.size()? }
+                let target = match kind {
+                    INLINE => {
+                        let n = r.size()?;
+                        Target::Inline(r.bytes(n)?.to_vec())
+                    }
+                    FILE => Target::File { file: r.size()?, offset: r.size()?, len: r.size()? },
+                    _ => {
+                        let head_df = r.size()?;
+                        if head_df > df {
+                            return Err(FormatError(format!("a head of {head_df} of {df} documents")));
+                        }
+                        let head = [r.size()?, r.size()?, r.size()?];
+                        Target::Split { head_df, head, tail: [r.size()?, r.size()?, r.size()?] }
+                    }
                 };
                 (df, scale, target)
             }
@@ -293,6 +317,12 @@ mod tests {
                 target: Target::File { file: 2, offset: 7, len: 90 },
             },
             Entry { term: "^planning".into(), df: 0, scale: 0, target: Target::Alias("plan".into()) },
+            Entry {
+                term: "thanh".into(),
+                df: 5000,
+                scale: 3,
+                target: Target::Split { head_df: 1024, head: [4, 0, 1600], tail: [5, 0, 6000] },
+            },
         ];
         assert_eq!(decode_shard(&encode_shard(&entries)).expect("decode"), entries);
         assert!(decode_shard(&[5, 0, 200]).is_err());

@@ -120,4 +120,21 @@ mod tests {
         assert_eq!(variant("center"), Some("centre"));
         assert_eq!(variant("centre"), None);
     }
+
+    #[test]
+    fn the_clients_vietnamese_letters_fold_as_the_exported_table() {
+        // The client folds these without fetching fold.json.
+        let table = crate::search::analyzer::fold_table();
+        let groups = constant(CLIENT, "FOLD_VI");
+        let mut letters = 0;
+        for group in groups.split(',') {
+            let mut chars = group.chars();
+            let to = chars.next().map(String::from).unwrap_or_default();
+            for c in chars {
+                assert_eq!(table.get(&c), Some(&to), "{c}");
+                letters += 1;
+            }
+        }
+        assert_eq!(letters, 67, "every Vietnamese letter with a mark, lowercase: {groups}");
+    }
 }

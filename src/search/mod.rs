@@ -61,7 +61,7 @@ fn with_client(vi: Vec<OutputFile>, en: Vec<OutputFile>) -> Vec<OutputFile> {
 /// so that this is safe: no template, string or code line starts a line
 /// with `//` or `/*`, and no comment shares a line with code.
 fn compact(source: &str) -> String {
-    let mut out = String::from("// plansite search (format 1): docs/search.md\n");
+    let mut out = format!("// plansite search (format {}): docs/search.md\n", format::FORMAT);
     let mut in_block = false;
     for line in source.lines().map(str::trim) {
         if in_block || line.starts_with("/*") {

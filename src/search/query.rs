@@ -3,7 +3,8 @@
 //! by file, so the two answer every query with the same results.
 
 use super::analyzer::{
-    Analyzer, MIN_PREFIX_CHARS, NAME_MARK, QueryWords, Token, compound_gap, compounds, query_words,
+    Analyzer, MIN_PREFIX_CHARS, QueryWords, Token, compound_gap, compounds, exact_term, is_word_term,
+    phrase_term, query_words,
 };
 use super::format::{Entry, Postings, Target, decode_postings, decode_shard};
 use super::tolerance;
@@ -12,7 +13,7 @@ use crate::output::OutputFile;
 use crate::text::Lang;
 use crate::web::escape;
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -136,6 +137,9 @@ pub struct Results {
     /// Nothing matched the query as typed; these are near matches for
     /// these words (split or corrected, docs/search.md, "Tolerance").
     pub near: Option<String>,
+    /// `total` counts only the documents in the heads of the long lists
+    /// read: there may be more.
+    pub partial: bool,
 }
 
 #[derive(Deserialize)]
@@ -154,6 +158,10 @@ pub(super) struct Index<'a> {
     lang: &'static str,
     meta: Meta,
     shards: RefCell<HashMap<usize, Rc<Vec<Entry>>>>,
+    /// Read the tails of cut lists too (docs/search.md, "Heads and tails").
+    tails: Cell<bool>,
+    /// A head was read without its tail.
+    cut: Cell<bool>,
 }
 
 impl<'a> Index<'a> {
@@ -167,7 +175,14 @@ impl<'a> Index<'a> {
                 super::format::FORMAT
             )));
         }
-        Ok(Index { files, lang: lang.code(), meta, shards: RefCell::new(HashMap::new()) })
+        Ok(Index {
+            files,
+            lang: lang.code(),
+            meta,
+            shards: RefCell::new(HashMap::new()),
+            tails: Cell::new(false),
+            cut: Cell::new(false),
+        })
     }
 
     /// The shard that would hold `term`: the last whose first term is ≤ it.
@@ -211,16 +226,35 @@ impl<'a> Index<'a> {
         Ok(out)
     }
 
+    /// A term's postings: of a cut list, the head, and the tail too once
+    /// [`Index::tails`] is set.
     fn postings(&self, e: &Entry) -> Result<Postings> {
-        let (bytes, place) = match &e.target {
-            Target::Inline(b) => (Rc::new(b.clone()), 0..b.len()),
-            Target::File { file, offset, len } => {
-                (self.files.read(&format!("{}/p/{file}.bin", self.lang))?, *offset..offset + len)
+        match &e.target {
+            Target::Inline(b) => self.decode(e, b, e.df),
+            Target::File { file, offset, len } => self.part(e, [*file, *offset, *len], e.df),
+            Target::Alias(_) => Ok(Postings::default()),
+            Target::Split { head_df, head, tail } => {
+                let head = self.part(e, *head, *head_df)?;
+                if !self.tails.get() {
+                    self.cut.set(true);
+                    return Ok(head);
+                }
+                let tail = self.part(e, *tail, e.df - head_df)?;
+                Ok(merge(head, tail))
             }
-            Target::Alias(_) => return Ok(Postings::default()),
-        };
-        let slice = bytes.get(place).ok_or_else(|| self.corrupt(&e.term, "postings out of range"))?;
-        decode_postings(slice, e.df, true).map_err(|err| self.corrupt(&e.term, &err.0))
+        }
+    }
+
+    /// The posting list at `[file, offset, len]`, of `df` documents.
+    fn part(&self, e: &Entry, [file, offset, len]: [usize; 3], df: usize) -> Result<Postings> {
+        let bytes = self.files.read(&format!("{}/p/{file}.bin", self.lang))?;
+        let slice =
+            bytes.get(offset..offset + len).ok_or_else(|| self.corrupt(&e.term, "postings out of range"))?;
+        self.decode(e, slice, df)
+    }
+
+    fn decode(&self, e: &Entry, bytes: &[u8], df: usize) -> Result<Postings> {
+        decode_postings(bytes, df, true).map_err(|err| self.corrupt(&e.term, &err.0))
     }
 
     fn corrupt(&self, term: &str, what: &str) -> Error {
@@ -248,6 +282,21 @@ impl<'a> Index<'a> {
             .nth(doc as usize % self.meta.fragment_docs.max(1))
             .ok_or_else(|| Error::Other(format!("search/{path}: no document {doc}; rebuild the site")))
     }
+}
+
+/// Two posting lists of different documents as one, in document order.
+fn merge(a: Postings, b: Postings) -> Postings {
+    let mut out = Postings { docs: Vec::with_capacity(a.docs.len() + b.docs.len()), impacts: Vec::new() };
+    out.impacts.reserve(out.docs.capacity());
+    let (mut i, mut j) = (0, 0);
+    while i < a.docs.len() || j < b.docs.len() {
+        let from_a = j >= b.docs.len() || (i < a.docs.len() && a.docs[i] < b.docs[j]);
+        let (p, k) = if from_a { (&a, &mut i) } else { (&b, &mut j) };
+        out.docs.push(p.docs[*k]);
+        out.impacts.push(p.impacts[*k]);
+        *k += 1;
+    }
+    out
 }
 
 fn json<T: serde::de::DeserializeOwned>(files: &dyn Files, path: &str) -> Result<T> {
@@ -285,23 +334,19 @@ pub fn search(files: &dyn Files, query: &str, options: &Options) -> Result<Resul
     let mut q = query_words(&mut analyzer, query);
     let limit = options.limit.min(MAX_LIMIT);
     if q.words.is_empty() {
-        return Ok(Results { total: 0, hits: Vec::new(), near: None });
+        return Ok(Results { total: 0, hits: Vec::new(), near: None, partial: false });
     }
     let index = Index::open(files, options.lang)?;
-    let mut ranked = candidates(&score(&index, &q)?, q.words.len());
-    let mut near = None;
-    if let Some(tolerant) = tolerance::near(&index, &mut analyzer, &q)? {
-        let retried = candidates(&score(&index, &tolerant)?, tolerant.words.len());
-        if !retried.is_empty() {
-            near = Some(tolerant.words.iter().map(|w| w.folded.as_str()).collect::<Vec<_>>().join(" "));
-            ranked = retried;
-            q = tolerant;
-        }
+    // The heads of long lists; their tails only if, with filters, that
+    // gives fewer than `limit` results (docs/search.md, "Heads and tails").
+    let (mut ranked, mut near, selects) = matching(&index, &mut analyzer, &mut q, options)?;
+    let partial = index.cut.get();
+    if partial && !filters(options).is_empty() && selects && ranked.len() < limit.max(1) {
+        index.tails.set(true);
+        q = query_words(&mut analyzer, query);
+        (ranked, near, _) = matching(&index, &mut analyzer, &mut q, options)?;
     }
-    for (filter, value) in filters(options) {
-        let allowed = index.filter(filter, &value)?;
-        ranked.retain(|r| allowed.binary_search(&r.doc).is_ok());
-    }
+    let partial = partial && !index.tails.get();
     // A whole name first, then more words, more words as typed, more words
     // with their exact diacritics, the higher score, document order.
     ranked.sort_by(|a, b| {
@@ -323,7 +368,35 @@ pub fn search(files: &dyn Files, query: &str, options: &Options) -> Result<Resul
             Ok(Hit { url, title, kind, plan, agencies, state, place, draft, snippet, score: r.score })
         })
         .collect::<Result<Vec<Hit>>>()?;
-    Ok(Results { total, hits, near })
+    Ok(Results { total, hits, near, partial })
+}
+
+/// The documents that match the query (or, if it has unknown words, its
+/// near matches) and every filter, unranked, and whether every filter
+/// selects some document; `q` becomes the words searched.
+fn matching(
+    index: &Index,
+    analyzer: &mut Analyzer,
+    q: &mut QueryWords,
+    options: &Options,
+) -> Result<(Vec<Ranked>, Option<String>, bool)> {
+    let mut ranked = candidates(&score(index, q)?);
+    let mut near = None;
+    if let Some(tolerant) = tolerance::near(index, analyzer, q)? {
+        let retried = candidates(&score(index, &tolerant)?);
+        if !retried.is_empty() {
+            near = Some(tolerant.words.iter().map(|w| w.folded.as_str()).collect::<Vec<_>>().join(" "));
+            ranked = retried;
+            *q = tolerant;
+        }
+    }
+    let mut selects = true;
+    for (filter, value) in filters(options) {
+        let allowed = index.filter(filter, &value)?;
+        selects &= !allowed.is_empty();
+        ranked.retain(|r| allowed.binary_search(&r.doc).is_ok());
+    }
+    Ok((ranked, near, selects))
 }
 
 fn filters(o: &Options) -> Vec<(&'static str, String)> {
@@ -348,11 +421,14 @@ pub(super) fn min_words(n: usize) -> usize {
     (2 * n).div_ceil(3)
 }
 
-/// The documents that match at least [`min_words`] of the words.
-fn candidates(scores: &Scores, words: usize) -> Vec<Ranked> {
-    let min = min_words(words) as u32;
+/// The documents that match at least [`min_words`] of the words, a
+/// frequent word counting as matched: `need` of the `required` words, or
+/// any word if that is none (docs/search.md, "Heads and tails").
+fn candidates((scores, required, need): &(Scores, u32, u32)) -> Vec<Ranked> {
+    let (mask, min) = if *need == 0 { (u32::MAX, 1) } else { (*required, *need) };
     scores
         .iter()
+        .filter(|(_, s)| (s.words & mask).count_ones() >= min)
         .map(|(&doc, s)| Ranked {
             doc,
             score: s.score,
@@ -361,12 +437,13 @@ fn candidates(scores: &Scores, words: usize) -> Vec<Ranked> {
             whole: s.whole.count_ones(),
             exact: s.exact.count_ones(),
         })
-        .filter(|r| r.words >= min)
         .collect()
 }
 
-/// Adds up every kind of match for every document.
-fn score(index: &Index, q: &QueryWords) -> Result<Scores> {
+/// Adds up every kind of match for every document; with the words that are
+/// not frequent, a bit each, and how many of them a document must match
+/// (docs/search.md, "Heads and tails").
+fn score(index: &Index, q: &QueryWords) -> Result<(Scores, u32, u32)> {
     let mut scores = Scores::new();
     let n = q.words.len();
     let completing = q.prefix && q.words[n - 1].folded.chars().count() >= MIN_PREFIX_CHARS;
@@ -379,8 +456,18 @@ fn score(index: &Index, q: &QueryWords) -> Result<Scores> {
     }
     let present = found.iter().filter(|(e, more)| e.is_some() || !more.is_empty()).count();
     if present < min_words(n) {
-        return Ok(scores);
+        return Ok((scores, 0, 0));
     }
+    // A word is frequent when only the head of its list (or of one of its
+    // completions') will be read: it adds to the score, but is not required.
+    let cut = |e: &Entry| matches!(e.target, Target::Split { .. }) && !index.tails.get();
+    let required = found
+        .iter()
+        .enumerate()
+        .filter(|(_, (e, more))| !(e.as_ref().is_some_and(cut) || more.iter().any(cut)))
+        .fold(0u32, |m, (i, _)| m | 1 << i);
+    let frequent = n as u32 - required.count_ones();
+    let need = (min_words(n) as u32).saturating_sub(frequent);
     for (i, (w, (entry, more))) in q.words.iter().zip(found).enumerate() {
         let mut best: BTreeMap<u32, (u64, bool)> = BTreeMap::new();
         if let Some(e) = entry {
@@ -406,7 +493,7 @@ fn score(index: &Index, q: &QueryWords) -> Result<Scores> {
             }
         }
         if w.exact != w.folded {
-            if let Some(e) = index.lookup(&format!("={}", w.exact))? {
+            if let Some(e) = index.lookup(&exact_term(&w.loose, &w.exact))? {
                 add_exact(&mut scores, &index.postings(&e)?, e.scale, i);
             }
         }
@@ -417,13 +504,13 @@ fn score(index: &Index, q: &QueryWords) -> Result<Scores> {
         }
         let (a, b) = (&q.words[i - 1], &q.words[i]);
         let mut best: BTreeMap<u32, u64> = BTreeMap::new();
-        let phrase = format!("~{} {}", a.loose, b.loose);
+        let phrase = phrase_term(&a.loose, &b.loose);
         if let Some(e) = index.lookup(&phrase)? {
             add_max(&mut best, &index.postings(&e)?, e.scale, PHRASE);
         }
         if completing && i == n - 1 {
             let mut found: Vec<Entry> = index
-                .range(&format!("~{} {}", a.loose, b.folded))?
+                .range(&phrase_term(&a.loose, &b.folded))?
                 .into_iter()
                 .filter(|e| e.term != phrase)
                 .collect();
@@ -447,7 +534,7 @@ fn score(index: &Index, q: &QueryWords) -> Result<Scores> {
             }
         }
     }
-    Ok(scores)
+    Ok((scores, required, need))
 }
 
 /// The words the last, unfinished word may become: terms and English word
@@ -455,7 +542,7 @@ fn score(index: &Index, q: &QueryWords) -> Result<Scores> {
 pub(super) fn completions(index: &Index, w: &Token) -> Result<Vec<Entry>> {
     let mut found: Vec<Entry> = Vec::new();
     let add = |e: Entry, found: &mut Vec<Entry>| {
-        if e.term != w.loose && !e.term.contains(NAME_MARK) && !found.iter().any(|f| f.term == e.term) {
+        if e.term != w.loose && is_word_term(&e.term) && !found.iter().any(|f| f.term == e.term) {
             found.push(e);
         }
     };

@@ -5,7 +5,8 @@
 
 use super::abbrev::Abbreviations;
 use super::analyzer::{
-    Analyzer, MAX_COMPOUND_PARTS, MAX_TOKEN_BYTES, compound_gap, merged_words, name_term, normalize,
+    Analyzer, EXACT_MARK, MAX_COMPOUND_PARTS, MAX_TOKEN_BYTES, PHRASE_MARK, compound_gap, exact_term,
+    merged_words, name_term, normalize, phrase_term,
 };
 use super::docs::Doc;
 use crate::text::Lang;
@@ -261,15 +262,15 @@ impl Batch {
             self.count(out, w.loose, f);
             if w.exact != w.folded {
                 key.clear();
-                key.push('=');
+                key.push_str(w.loose);
+                key.push(EXACT_MARK);
                 key.push_str(w.exact);
                 self.count(out, &key, f);
             }
             if w.joined {
                 key.clear();
-                key.push('~');
                 key.push_str(&prev);
-                key.push(' ');
+                key.push(PHRASE_MARK);
                 key.push_str(w.loose);
                 self.count(out, &key, f);
             }
@@ -292,7 +293,7 @@ impl Batch {
             let whole = a.whole(&exact, &folded);
             self.count(out, &whole.loose, f);
             if whole.exact != whole.folded {
-                self.count(out, &format!("={}", whole.exact), f);
+                self.count(out, &exact_term(&whole.loose, &whole.exact), f);
             }
             if whole.folded != whole.loose {
                 self.alias(out, &whole.folded, &whole.loose);
@@ -322,10 +323,10 @@ impl Batch {
             let words = merged_words(a, &normalize(other));
             let (Some(first), Some(last)) = (words.first(), words.last()) else { continue };
             if s > 0 && seen[s].2 {
-                self.count(out, &format!("~{} {}", seen[s - 1].1, first.loose), f);
+                self.count(out, &phrase_term(&seen[s - 1].1, &first.loose), f);
             }
             if e < seen.len() && seen[e].2 {
-                self.count(out, &format!("~{} {}", last.loose, seen[e].1), f);
+                self.count(out, &phrase_term(&last.loose, &seen[e].1), f);
             }
         }
     }
@@ -377,8 +378,8 @@ mod tests {
         let a = vocab.analyse(Lang::Vi, &[&doc("Khoa học", "khoa, học")]);
         let tf = |t: &str| named(&vocab, &a[0]).into_iter().find(|(n, _)| n == t).map(|(_, tf)| tf);
         assert_eq!(tf("khoa"), Some([1, 1, 0]));
-        assert_eq!(tf("=học"), Some([1, 1, 0]));
-        assert_eq!(tf("~khoa hoc"), Some([1, 0, 0]), "a comma breaks the phrase");
+        assert_eq!(tf("hoc\u{2}học"), Some([1, 1, 0]));
+        assert_eq!(tf("khoa\u{3}hoc"), Some([1, 0, 0]), "a comma breaks the phrase");
         assert_eq!(a[0].lens, [2, 2, 0]);
     }
 

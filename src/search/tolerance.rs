@@ -5,7 +5,7 @@
 //! one edit away ("inteligence" → "intelligence"). Nonsense stays empty:
 //! every replacement must be in the dictionary.
 
-use super::analyzer::{MIN_PREFIX_CHARS, NAME_MARK, QueryWords, Token};
+use super::analyzer::{MIN_PREFIX_CHARS, QueryWords, Token, is_word_term, phrase_term};
 use super::format::Target;
 use super::query::Index;
 use super::{analyzer::Analyzer, format::Entry};
@@ -62,7 +62,7 @@ fn split(index: &Index, word: &str) -> Result<Option<Vec<String>>> {
         return Ok(None);
     }
     let n = word.len();
-    let phrase = |a: &str, b: &str| -> Result<bool> { Ok(index.lookup(&format!("~{a} {b}"))?.is_some()) };
+    let phrase = |a: &str, b: &str| -> Result<bool> { Ok(index.lookup(&phrase_term(a, b))?.is_some()) };
     for k in 1..n {
         let (a, b) = (&word[..k], &word[k..]);
         if syllable(a) && syllable(b) && phrase(a, b)? {
@@ -117,7 +117,7 @@ fn correct(index: &Index, word: &str) -> Result<Option<(String, String)>> {
             best = Some((df, folded.to_string(), loose.to_string()));
         }
     };
-    for e in index.range(&kept)?.into_iter().filter(|e| !e.term.contains(NAME_MARK)) {
+    for e in index.range(&kept)?.into_iter().filter(|e| is_word_term(&e.term)) {
         consider(e.df, &e.term, &e.term);
     }
     for alias in index.range(&format!("^{kept}"))? {

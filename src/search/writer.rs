@@ -21,6 +21,12 @@ pub const SHARD_BYTES: usize = 1024;
 pub const POSTINGS_FILE_BYTES: usize = 1024;
 /// Posting lists this small live in their dictionary entry.
 pub const INLINE_BYTES: usize = 48;
+/// A posting list whose encoding is longer than this is cut in two: a head
+/// of its [`HEAD_DOCS`] postings of highest impact, read first, and a tail
+/// read only when the head does not give enough results
+/// (docs/search.md, "Heads and tails").
+pub const SPLIT_BYTES: usize = 2048;
+pub const HEAD_DOCS: usize = 1024;
 /// Documents per fragment file.
 pub const FRAGMENT_DOCS: usize = 1;
 /// The largest term scale; with impacts of at most 15 a posting scores < 2¹⁶.
@@ -35,7 +41,8 @@ struct Meta<'a> {
     lang: &'a str,
     docs: usize,
     fragment_docs: usize,
-    /// The first term of each dictionary shard `d/<i>.bin`.
+    /// Per dictionary shard `d/<i>.bin`, the shortest prefix of its first
+    /// term that sorts after the previous shard's last ("" for the first).
     shards: Vec<String>,
 }
 
@@ -45,7 +52,10 @@ struct Scored {
     df: usize,
     /// The term's highest score.
     max: f64,
+    /// The posting list, or its head if it is cut.
     bytes: Vec<u8>,
+    /// A cut list's tail: the head's document count and the tail's bytes.
+    tail: Option<(usize, Vec<u8>)>,
 }
 
 /// The index files of one language, under `search/<lang>/`, with every
@@ -73,7 +83,8 @@ pub fn write_parts(lang: Lang, vocab: &Vocab, parts: &[&Part]) -> Vec<OutputFile
             format!("{dir}/d/{}.bin", shards.len()),
             encode_shard(&dictionary[start..end]),
         ));
-        shards.push(dictionary[start].term.clone());
+        let before = start.checked_sub(1).map_or("", |i| dictionary[i].term.as_str());
+        shards.push(separator(before, &dictionary[start].term));
         start = end;
     }
     let rows: Vec<&[u8]> = parts.iter().flat_map(|p| p.rows.iter().map(Vec::as_slice)).collect();
@@ -110,7 +121,7 @@ fn dictionary(vocab: &Vocab, parts: &[&Part], scored: Vec<Scored>, packer: &mut 
                 scale: scale as u32,
                 target: Target::Inline(Vec::new()),
             };
-            dictionary.push(packer.place(entry, s.bytes));
+            dictionary.push(packer.place(entry, s.bytes, s.tail));
         }
     }
     dictionary
@@ -188,9 +199,32 @@ fn score(vocab: &Vocab, parts: &[&Part]) -> Vec<Scored> {
             }
             let max = raw.iter().copied().fold(0.0_f64, f64::max);
             let impacts = raw.iter().map(|&r| impact(r, max)).collect();
-            Scored { id: *id, df: *df, max, bytes: encode_postings(&Postings { docs, impacts }) }
+            let whole = Postings { docs, impacts };
+            let bytes = encode_postings(&whole);
+            if bytes.len() > SPLIT_BYTES && *df > HEAD_DOCS {
+                let (head, tail) = split(whole);
+                let tail = Some((head.docs.len(), encode_postings(&tail)));
+                return Scored { id: *id, df: *df, max, bytes: encode_postings(&head), tail };
+            }
+            Scored { id: *id, df: *df, max, bytes, tail: None }
         })
         .collect()
+}
+
+/// A long list's head, its [`HEAD_DOCS`] postings of highest impact (the
+/// lower document first among equals), and its tail, both in document order.
+fn split(whole: Postings) -> (Postings, Postings) {
+    let mut order: Vec<usize> = (0..whole.docs.len()).collect();
+    order.sort_unstable_by(|&a, &b| whole.impacts[b].cmp(&whole.impacts[a]).then(a.cmp(&b)));
+    let mut in_head = vec![false; whole.docs.len()];
+    order.iter().take(HEAD_DOCS).for_each(|&k| in_head[k] = true);
+    let (mut head, mut tail) = (Postings::default(), Postings::default());
+    for (k, (doc, impact)) in whole.docs.into_iter().zip(whole.impacts).enumerate() {
+        let part = if in_head[k] { &mut head } else { &mut tail };
+        part.docs.push(doc);
+        part.impacts.push(impact);
+    }
+    (head, tail)
 }
 
 /// A document's field length normalisation, and what a word found once in
@@ -252,11 +286,20 @@ fn impact(r: f64, max: f64) -> u8 {
 #[derive(Default)]
 struct Packer {
     files: Vec<Vec<u8>>,
+    /// The last file holds a tail: what comes next starts a new file, so
+    /// that reading a head never reads a tail.
+    sealed: bool,
 }
 
 impl Packer {
-    fn place(&mut self, mut entry: Entry, bytes: Vec<u8>) -> Entry {
-        entry.target = if bytes.len() <= INLINE_BYTES {
+    fn place(&mut self, mut entry: Entry, bytes: Vec<u8>, tail: Option<(usize, Vec<u8>)>) -> Entry {
+        entry.target = if let Some((head_df, tail)) = tail {
+            let head = self.append(bytes);
+            self.sealed = true;
+            let tail = self.append(tail);
+            self.sealed = true;
+            Target::Split { head_df, head, tail }
+        } else if bytes.len() <= INLINE_BYTES {
             Target::Inline(bytes)
         } else {
             let [file, offset, len] = self.append(bytes);
@@ -267,8 +310,9 @@ impl Packer {
 
     /// Appends a list; returns its file, offset and length.
     fn append(&mut self, bytes: Vec<u8>) -> [usize; 3] {
-        if self.files.last().is_none_or(|f| f.len() >= POSTINGS_FILE_BYTES) {
+        if self.sealed || self.files.last().is_none_or(|f| f.len() >= POSTINGS_FILE_BYTES) {
             self.files.push(Vec::new());
+            self.sealed = false;
         }
         let file = self.files.len() - 1;
         let offset = self.files[file].len();
@@ -345,6 +389,15 @@ fn shard_ends(entries: &[Entry]) -> Vec<usize> {
     ends
 }
 
+/// The shortest prefix of `first` that sorts after `before` (the last term
+/// of the previous shard): what `meta.json` lists for a shard, since a
+/// lookup only asks which shard a term would fall in.
+fn separator(before: &str, first: &str) -> String {
+    let mut end = first.char_indices().map(|(i, _)| i).chain([first.len()]).skip(1);
+    let cut = end.find(|&i| &first[..i] > before).unwrap_or(first.len());
+    if before.is_empty() { String::new() } else { first[..cut].to_string() }
+}
+
 /// A fragment file: per document `[url, title, kind, plan, agencies, text]`.
 fn fragment(rows: &[&[u8]]) -> Vec<u8> {
     let mut out = vec![b'['];
@@ -380,6 +433,15 @@ mod tests {
             let r = f64::from_bits((max * f64::from(k) / 30.0).to_bits().saturating_add_signed(ulps)).min(max);
             prop_assert_eq!(impact(r, max), defined(r, max));
         }
+    }
+
+    #[test]
+    fn a_shard_is_named_by_the_shortest_prefix_after_the_previous_shard() {
+        assert_eq!(separator("", "=các"), "");
+        assert_eq!(separator("khoa", "khoi"), "khoi");
+        assert_eq!(separator("dau", "dong"), "do");
+        assert_eq!(separator("co", "cong"), "con");
+        assert_eq!(separator("=dan", "=đường"), "=đ", "whole characters");
     }
 
     #[test]

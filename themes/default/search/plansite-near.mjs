@@ -46,7 +46,7 @@ export function oneEdit(a, b) {
 async function split(ix, word) {
   if (!ASCII_RE.test(word) || word.length < 4) return null;
   const n = word.length;
-  const phrase = async (a, b) => (await ix.lookup(`~${a} ${b}`)) !== null;
+  const phrase = async (a, b) => (await ix.lookup(`${a}\u0003${b}`)) !== null;
   for (let k = 1; k < n; k++) {
     const a = word.slice(0, k);
     const b = word.slice(k);
@@ -73,7 +73,7 @@ async function correct(ix, word) {
   const consider = (df, folded, loose) => {
     if (oneEdit(word, folded) && (best === null || df > best[0] || (df === best[0] && compare(folded, best[1]) < 0))) best = [df, folded, loose];
   };
-  for (const e of await ix.range(kept)) if (!e.term.includes("\u0001")) consider(e.df, e.term, e.term);
+  for (const e of await ix.range(kept)) if (!/[\u0000-\u001f]/.test(e.term)) consider(e.df, e.term, e.term);
   for (const a of await ix.range(`^${kept}`)) {
     if (a.alias === undefined) continue;
     const e = await ix.lookup(a.alias);

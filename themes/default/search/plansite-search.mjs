@@ -1,5 +1,5 @@
 // plansite search client: reads the static index that `plansite build`
-// writes under search/ (format 1, specified in docs/search.md) and answers
+// writes under search/ (format 3, specified in docs/search.md) and answers
 // exactly as `plansite search` does. No dependencies; runs in browsers and
 // in Node 20. Every step mirrors src/search/{analyzer,query}.rs. English queries
 // also load plansite-stem.mjs, the stemmer, from beside this file.
@@ -9,7 +9,7 @@
 //   const hits = await s.search("dau tu", { lang: "vi", limit: 10 });
 //   // hits: [{ url, title, kind, plan, agencies, state, snippet, score }], hits.total
 
-const FORMAT = 2;
+const FORMAT = 3;
 const MAX_QUERY_CHARS = 256;
 const MAX_QUERY_WORDS = 12;
 const MAX_TOKEN_BYTES = 40;
@@ -24,6 +24,15 @@ const MAX_COMPOUND_PARTS = 4;
 const TONES = new Set(["\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]);
 // Marks a whole-name term (after its first word, so it sorts beside it).
 const NAME_MARK = "\u0001";
+// Join a word's `loose` form to its exact form, and a phrase's two words:
+// these terms too sort right after their first word (docs/search.md, "Terms").
+const EXACT_MARK = "\u0002";
+const PHRASE_MARK = "\u0003";
+const MARK_RE = /[\u0000-\u001f]/;
+/** Whether a term is a word's (not a name, an exact form or a phrase). */
+export const isWordTerm = (term) => !MARK_RE.test(term);
+/** The term of the phrase `a b`. */
+export const phraseTerm = (a, b) => `${a}${PHRASE_MARK}${b}`;
 const JOINERS = new Set(["-", "\u2010", "\u2011", "&"]);
 const WORD = 4;
 const COMPLETION = 2;
@@ -36,6 +45,12 @@ const PHRASE = 12;
 // two lines, so the command line and this client drop the same words.
 const FILLERS_VI = "^ai,^ai là,^tìm,^tìm kiếm,^tra cứu,^cho tôi,^cho tôi biết,^tôi muốn,^tôi cần,^muốn biết,^xem,^hỏi,^liệu,^có phải,^làm sao,^làm thế nào,^tại sao,^vì sao,^đâu là,^có,chịu trách nhiệm,là gì,là ai,là những gì,những gì,như thế nào,thế nào,ra sao,bao giờ,khi nào,lúc nào,!ở đâu,bao nhiêu,nhiệm vụ của,nhiệm vụ về,của,!về,các,những,gì,nào,!$không,!$chưa,$được không,!đã,!sẽ,!hãy,!giúp,!vậy,!nhé,!ạ";
 const FILLERS_EN = "what,which,who,whom,whose,when,where,why,how,is,are,was,were,be,been,does,do,did,will,would,can,could,should,the,a,an,of,for,about,on,in,to,there,any,me,show,find,in charge of,responsible for";
+
+// The Vietnamese letters' lines of fold.json, built in so that Vietnamese
+// text needs no fold.json; src/search/lexicon.rs checks them against the
+// table the build exports.
+const FOLD_VI = "aàáảãạăằắẳẵặâầấẩẫậ,dđ,eèéẻẽẹêềếểễệ,iìíỉĩị,oòóỏõọôồốổỗộơờớởỡợ,uùúủũụưừứửữự,yỳýỷỹỵ";
+const foldVi = new Map(FOLD_VI.split(",").flatMap((g) => Array.from(g).slice(1).map((c) => [c, g[0]])));
 
 const WORD_RE = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]+/gu;
 const SPACE_RE = /^\p{White_Space}+$/u;
@@ -293,9 +308,13 @@ class Reader {
   }
 }
 
-/** Whether analysing `s` needs the folding table. */
+/** Whether analysing `s` needs the folding table: a letter of a word neither ASCII nor Vietnamese. */
 function needsTable(s) {
-  return !ASCII_RE.test(s);
+  if (ASCII_RE.test(s)) return false;
+  for (const m of String(s).normalize("NFC").matchAll(WORD_RE)) {
+    for (const c of lower(m[0])) if (c.charCodeAt(0) >= 0x80 && !foldVi.has(c)) return true;
+  }
+  return false;
 }
 
 /** Decodes a posting list (docs/search.md, "Posting lists"). */
@@ -352,11 +371,33 @@ export function decodeShard(bytes) {
         e.offset = r.varint();
         e.len = r.varint();
       }
+    } else if (kind === 3) {
+      e.df = r.varint();
+      e.scale = r.varint();
+      e.headDf = r.varint();
+      if (e.headDf > e.df) throw new Error(`a head of ${e.headDf} of ${e.df} documents`);
+      e.head = [r.varint(), r.varint(), r.varint()];
+      e.tail = [r.varint(), r.varint(), r.varint()];
     } else if (kind === 2) e.alias = decoder.decode(r.take(r.varint()));
     else throw new Error(`unknown entry kind ${kind}`);
     entries.push(e);
   }
   return entries;
+}
+
+/** Two posting lists of different documents as one, in document order. */
+function merge(a, b) {
+  const out = { docs: [], impacts: [] };
+  let i = 0;
+  let j = 0;
+  while (i < a.docs.length || j < b.docs.length) {
+    const fromA = j >= b.docs.length || (i < a.docs.length && a.docs[i] < b.docs[j]);
+    const p = fromA ? a : b;
+    const k = fromA ? i++ : j++;
+    out.docs.push(p.docs[k]);
+    out.impacts.push(p.impacts[k]);
+  }
+  return out;
 }
 
 /** The fewest query words a result may match: two thirds, rounded up. */
@@ -532,11 +573,23 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
     }
     return out;
   }
+  async function part(ix, e, [f, offset, len], df) {
+    const bytes = (await file(`${ix.lang}/p/${f}.bin`)).subarray(offset, offset + len);
+    if (bytes.length !== len) throw new Error(`term ${e.term}: postings out of range`);
+    return decodePostings(bytes, df, true);
+  }
+  // A term's postings: of a cut list the head, and the tail too once
+  // `ix.tails` is set (docs/search.md, "Heads and tails").
   async function postings(ix, e) {
     if (e.alias !== undefined) return { docs: [], impacts: [] };
-    const bytes = e.inline ?? (await file(`${ix.lang}/p/${e.file}.bin`)).subarray(e.offset, e.offset + e.len);
-    if (e.inline === undefined && bytes.length !== e.len) throw new Error(`term ${e.term}: postings out of range`);
-    return decodePostings(bytes, e.df, true);
+    if (e.inline !== undefined) return decodePostings(e.inline, e.df, true);
+    if (e.head === undefined) return part(ix, e, [e.file, e.offset, e.len], e.df);
+    const head = await part(ix, e, e.head, e.headDf);
+    if (!ix.tails) {
+      ix.cut = true;
+      return head;
+    }
+    return merge(head, await part(ix, e, e.tail, e.df - e.headDf));
   }
   async function filter(ix, name, value) {
     const lists = await jsonCached(`${ix.lang}/filters.json`);
@@ -558,7 +611,7 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
   async function completions(ix, w) {
     const found = [];
     const add = (e) => {
-      if (e.term !== w.loose && !e.term.includes(NAME_MARK) && !found.some((f) => f.term === e.term)) found.push(e);
+      if (e.term !== w.loose && isWordTerm(e.term) && !found.some((f) => f.term === e.term)) found.push(e);
     };
     for (const e of await range(ix, w.folded)) add(e);
     for (const a of await range(ix, `^${w.folded}`)) {
@@ -589,7 +642,15 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
       const more = completing && i === n - 1 ? await completions(ix, w) : [];
       found.push([await lookup(ix, w.loose), more]);
     }
-    if (found.filter(([e, more]) => e || more.length > 0).length < minWords(n)) return scores;
+    if (found.filter(([e, more]) => e || more.length > 0).length < minWords(n)) return { scores, required: 0, need: 0 };
+    // A word is frequent when only the head of its list (or of one of its
+    // completions') will be read: it adds to the score, but is not required.
+    const cutList = (e) => e.head !== undefined && !ix.tails;
+    let required = 0;
+    found.forEach(([e, more], i) => {
+      if (!((e && cutList(e)) || more.some(cutList))) required |= 1 << i;
+    });
+    const need = Math.max(0, minWords(n) - (n - popcount(required)));
     for (let i = 0; i < n; i++) {
       const w = q.words[i];
       const best = new Map();
@@ -615,7 +676,7 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
         scores.set(doc, entry);
       }
       if (w.exact !== w.folded) {
-        const x = await lookup(ix, `=${w.exact}`);
+        const x = await lookup(ix, `${w.loose}${EXACT_MARK}${w.exact}`);
         if (x) {
           const p = await postings(ix, x);
           for (let k = 0; k < p.docs.length; k++) {
@@ -632,11 +693,11 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
       const a = q.words[i - 1];
       const b = q.words[i];
       const best = new Map();
-      const phrase = `~${a.loose} ${b.loose}`;
+      const phrase = phraseTerm(a.loose, b.loose);
       const e = await lookup(ix, phrase);
       if (e) addMax(best, await postings(ix, e), e.scale, PHRASE);
       if (completing && i === n - 1) {
-        const found = (await range(ix, `~${a.loose} ${b.folded}`)).filter((x) => x.term !== phrase);
+        const found = (await range(ix, phraseTerm(a.loose, b.folded))).filter((x) => x.term !== phrase);
         found.sort((x, y) => y.df - x.df || compare(x.term, y.term));
         for (const c of found.slice(0, EXPANSIONS)) addMax(best, await postings(ix, c), c.scale, COMPLETION);
       }
@@ -654,16 +715,21 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
         }
       }
     }
-    return scores;
+    return { scores, required, need };
   }
 
-  /** The documents matching at least `minWords` of the words, with their ranking keys. */
-  function candidates(scores, n) {
-    const min = minWords(n);
+  /**
+   * The documents matching at least `minWords` of the words, a frequent word
+   * counting as matched: `need` of the `required` words, or any word if that
+   * is none (docs/search.md, "Heads and tails"); with their ranking keys.
+   */
+  function candidates({ scores, required, need }) {
+    const mask = need === 0 ? -1 : required;
+    const min = need === 0 ? 1 : need;
     const out = [];
     for (const [doc, s] of scores) {
       const words = popcount(s.words);
-      if (words >= min) {
+      if (popcount(s.words & mask) >= min) {
         out.push({ doc, score: s.score, name: s.name, words, whole: popcount(s.whole), exact: popcount(s.exact) });
       }
     }
@@ -694,35 +760,23 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
     const lang = options.lang === "en" ? "en" : "vi";
     const limit = Math.min(MAX_LIMIT, Math.max(0, Math.floor(Number(options.limit ?? DEFAULT_LIMIT)) || 0));
     const cut = Array.from(String(query ?? "")).slice(0, MAX_QUERY_CHARS).join("");
-    const table = needsTable(cut) ? await foldTable() : new Map();
+    const table = needsTable(cut) ? await foldTable() : foldVi;
     const stem = await stemmerFor(lang);
     let q = queryWords(cut, table, stem);
-    if (q.words.length === 0) return Object.assign([], { total: 0, near: null, tolerance: false });
-    const ix = await open(lang);
-    let ranked = candidates(await score(ix, q), q.words.length);
-    let nearWords = null;
-    const tried = await unknown(ix, q);
-    const retry = tried ? await tolerant(ix, q, lang) : null;
-    if (retry) {
-      const retried = candidates(await score(ix, retry), retry.words.length);
-      if (retried.length > 0) {
-        nearWords = retry.words.map((w) => w.folded).join(" ");
-        ranked = retried;
-        q = retry;
-      }
+    if (q.words.length === 0) return Object.assign([], { total: 0, near: null, tolerance: false, partial: false });
+    const ix = { ...(await open(lang)), tails: false, cut: false };
+    // The heads of long lists; their tails only if, with filters, that
+    // gives fewer than `limit` results (docs/search.md, "Heads and tails").
+    let found = await matching(ix, q, lang, options);
+    const partial = ix.cut;
+    const filtered = [options.plan, options.agency, options.year, options.kind, options.state].some((v) => v !== undefined && v !== null && v !== "");
+    if (partial && filtered && found.selects && found.ranked.length < Math.max(1, limit)) {
+      ix.tails = true;
+      found = await matching(ix, queryWords(cut, table, stem), lang, options);
     }
-    const wanted = [
-      ["plan", options.plan],
-      ["agency", options.agency],
-      ["year", options.year],
-      ["kind", options.kind],
-      ["state", options.state],
-    ];
-    for (const [name, value] of wanted) {
-      if (value === undefined || value === null || value === "") continue;
-      const allowed = await filter(ix, name, String(value));
-      ranked = ranked.filter((r) => allowed.has(r.doc));
-    }
+    const { ranked } = found;
+    const { nearWords, tried } = found;
+    q = found.q;
     // A whole name first, then more words, more words as typed, more words
     // with their exact diacritics, the higher score, document order.
     ranked.sort((a, b) => b.name - a.name || b.words - a.words || b.whole - a.whole || b.exact - a.exact || b.score - a.score || a.doc - b.doc);
@@ -744,7 +798,38 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
         score: r.score,
       };
     });
-    return Object.assign(hits, { total: ranked.length, near: nearWords, tolerance: tried });
+    return Object.assign(hits, { total: ranked.length, near: nearWords, tolerance: tried, partial: partial && !ix.tails });
+  }
+
+  /** The documents matching the query (or its near matches) and every filter, unranked. */
+  async function matching(ix, q, lang, options) {
+    let ranked = candidates(await score(ix, q));
+    let nearWords = null;
+    const tried = await unknown(ix, q);
+    const retry = tried ? await tolerant(ix, q, lang) : null;
+    if (retry) {
+      const retried = candidates(await score(ix, retry));
+      if (retried.length > 0) {
+        nearWords = retry.words.map((w) => w.folded).join(" ");
+        ranked = retried;
+        q = retry;
+      }
+    }
+    const wanted = [
+      ["plan", options.plan],
+      ["agency", options.agency],
+      ["year", options.year],
+      ["kind", options.kind],
+      ["state", options.state],
+    ];
+    let selects = true;
+    for (const [name, value] of wanted) {
+      if (value === undefined || value === null || value === "") continue;
+      const allowed = await filter(ix, name, String(value));
+      selects &&= allowed.size > 0;
+      ranked = ranked.filter((r) => allowed.has(r.doc));
+    }
+    return { ranked, nearWords, tried, q, selects };
   }
 
   /** `text` escaped, with the words that match `query` in `<mark>`. */
@@ -752,7 +837,7 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
     const lang = options.lang === "en" ? "en" : "vi";
     const cut = Array.from(String(query ?? "")).slice(0, MAX_QUERY_CHARS).join("");
     const t = String(text).normalize("NFC");
-    const table = needsTable(cut) || needsTable(t) ? await foldTable() : new Map();
+    const table = needsTable(cut) || needsTable(t) ? await foldTable() : foldVi;
     const stem = await stemmerFor(lang);
     const q = queryWords(cut, table, stem);
     const { toks, hits } = matches(t, q, table, stem);
