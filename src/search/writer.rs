@@ -32,7 +32,12 @@ pub const FRAGMENT_DOCS: usize = 1;
 /// The largest term scale; with impacts of at most 15 a posting scores < 2¹⁶.
 pub const MAX_SCALE: f64 = 4095.0;
 const K1: f64 = 1.2;
-const B: f64 = 0.75;
+/// Length normalisation per field (title, body, metadata). A title is a
+/// task's whole statement: a long one is no less about each of its words,
+/// so it is normalised less than a body, where length is mostly other
+/// matter (with 0.75 for titles too, short titles won on the query set
+/// wherever two tasks share a phrase: 86 % first, 89 % with 0.4).
+const B: [f64; 3] = [0.4, 0.75, 0.75];
 
 /// `meta.json`: what a reader loads first.
 #[derive(Serialize)]
@@ -236,7 +241,7 @@ struct Norms {
 
 impl Norms {
     fn new(lens: &[u32; 3], avg: &[f64; 3]) -> Norms {
-        let norm = std::array::from_fn(|f| 1.0 - B + B * f64::from(lens[f]) / avg[f].max(1.0));
+        let norm = std::array::from_fn(|f| 1.0 - B[f] + B[f] * f64::from(lens[f]) / avg[f].max(1.0));
         let once = std::array::from_fn(|f| Norms::field(f, 1.0, &norm));
         Norms { norm, once }
     }
