@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::Hash;
 
-/// The filters, in the order `filters.json` lists them.
+/// The filters, each a file `filters/{name}.json`.
 pub const FILTERS: [&str; 5] = ["agency", "kind", "plan", "year", "state"];
 
 /// Consecutive documents, with everything the writer needs from them.

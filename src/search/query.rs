@@ -263,9 +263,12 @@ impl<'a> Index<'a> {
 
     /// Documents a filter value selects; none for an unknown value.
     fn filter(&self, filter: &str, value: &str) -> Result<Vec<u32>> {
-        let path = format!("{}/filters.json", self.lang);
-        let lists: BTreeMap<String, BTreeMap<String, [usize; 4]>> = json(self.files, &path)?;
-        let Some([file, offset, len, count]) = lists.get(filter).and_then(|l| l.get(value)).copied() else {
+        let path = format!("{}/filters/{filter}.json", self.lang);
+        // A filter no document has a value of has no file.
+        let Ok(bytes) = self.files.read(&path) else { return Ok(Vec::new()) };
+        let lists: BTreeMap<String, [usize; 4]> =
+            serde_json::from_slice(&bytes).map_err(|e| Error::Other(format!("search/{path}: {e}")))?;
+        let Some([file, offset, len, count]) = lists.get(value).copied() else {
             return Ok(Vec::new());
         };
         let bytes = self.files.read(&format!("{}/p/{file}.bin", self.lang))?;

@@ -99,7 +99,11 @@ pub fn write_parts(lang: Lang, vocab: &Vocab, parts: &[&Part]) -> Vec<OutputFile
     let meta =
         Meta { format: FORMAT, lang: lang.code(), docs: rows.len(), fragment_docs: FRAGMENT_DOCS, shards };
     files.push(OutputFile::new(format!("{dir}/meta.json"), json(&meta)));
-    files.push(OutputFile::new(format!("{dir}/filters.json"), json(&filters)));
+    // One file per filter, so that a filter by kind does not read the
+    // list of every plan and agency.
+    for (name, values) in &filters {
+        files.push(OutputFile::new(format!("{dir}/filters/{name}.json"), json(values)));
+    }
     files
 }
 

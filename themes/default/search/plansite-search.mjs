@@ -592,8 +592,9 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
     return merge(head, await part(ix, e, e.tail, e.df - e.headDf));
   }
   async function filter(ix, name, value) {
-    const lists = await jsonCached(`${ix.lang}/filters.json`);
-    const place = lists[name]?.[value];
+    // A filter no document has a value of has no file.
+    const lists = await jsonCached(`${ix.lang}/filters/${name}.json`).catch(() => ({}));
+    const place = Object.hasOwn(lists, value) ? lists[value] : undefined;
     if (!Array.isArray(place)) return new Set();
     const [f, offset, len, count] = place;
     const bytes = (await file(`${ix.lang}/p/${f}.bin`)).subarray(offset, offset + len);
