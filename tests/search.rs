@@ -3,6 +3,10 @@
 //! pages found, filters and hostile input, the search page without
 //! JavaScript, and the shared vectors that keep the Rust and JavaScript
 //! readers of the index format in step (docs/search.md).
+//!
+//! Its own harness (libtest-mimic, `harness = false`), as tests/browser.rs:
+//! without Node the tests that need it are *ignored*, with the reason
+//! printed, rather than passing silently; with `CI=true` they fail.
 
 mod common;
 
@@ -62,23 +66,10 @@ fn cli_hits(site: &TempSite, q: &Value, limit: usize) -> Value {
     serde_json::from_slice(&out.stdout).expect("--json prints JSON")
 }
 
-/// A tool the test needs: when CI=true it must be there, elsewhere its
-/// absence skips the test with a reason.
-fn tool(name: &str, found: Option<PathBuf>) -> Option<PathBuf> {
-    if found.is_none() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{name} is required when CI=true (see .ci/run)"
-        );
-        eprintln!("skipping: {name} not found");
-    }
-    found
-}
-
-fn node() -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH")
-        .and_then(|paths| std::env::split_paths(&paths).map(|p| p.join("node")).find(|p| p.is_file()));
-    tool("node", on_path)
+/// `node` on PATH, if there is one.
+fn node_on_path() -> Option<PathBuf> {
+    std::env::var_os("PATH")
+        .and_then(|paths| std::env::split_paths(&paths).map(|p| p.join("node")).find(|p| p.is_file()))
 }
 
 fn run_node(node: &Path, args: &[&Path]) -> String {
@@ -94,7 +85,106 @@ fn built() -> TempSite {
     site
 }
 
-#[test]
+fn main() -> std::process::ExitCode {
+    let args = libtest_mimic::Arguments::from_args();
+    let plain: [(&'static str, fn()); 9] = [
+        ("the_query_set_covers_what_the_issue_asks_for", the_query_set_covers_what_the_issue_asks_for),
+        ("the_expected_pages_are_in_the_top_five", the_expected_pages_are_in_the_top_five),
+        (
+            "every_result_url_resolves_to_its_page_and_anchor",
+            every_result_url_resolves_to_its_page_and_anchor,
+        ),
+        (
+            "diacritics_are_optional_and_exact_ones_rank_first",
+            diacritics_are_optional_and_exact_ones_rank_first,
+        ),
+        ("filters_keep_only_what_they_name", filters_keep_only_what_they_name),
+        ("hostile_queries_are_answered_safely", hostile_queries_are_answered_safely),
+        ("a_site_without_an_index_gets_a_clear_error", a_site_without_an_index_gets_a_clear_error),
+        (
+            "the_search_page_has_a_form_results_region_and_links_without_javascript",
+            the_search_page_has_a_form_results_region_and_links_without_javascript,
+        ),
+        ("the_rust_side_reproduces_the_shared_vectors", the_rust_side_reproduces_the_shared_vectors),
+    ];
+    let with_node: [(&'static str, fn(&Path)); 3] = [
+        (
+            "the_cli_and_the_browser_client_give_the_same_top_ten",
+            the_cli_and_the_browser_client_give_the_same_top_ten,
+        ),
+        (
+            "the_browser_client_reproduces_the_shared_vectors",
+            the_browser_client_reproduces_the_shared_vectors,
+        ),
+        (
+            "every_english_word_of_the_site_stems_alike_in_the_client",
+            every_english_word_of_the_site_stems_alike_in_the_client,
+        ),
+    ];
+    let node = node_on_path();
+    let in_ci = std::env::var("CI").as_deref() == Ok("true");
+    let ignore = node.is_none() && !in_ci;
+    if ignore && !args.list {
+        // Printed before the summary, which then counts them as ignored.
+        eprintln!("skipping the tests that need Node: node is not on PATH");
+    }
+    let mut trials: Vec<libtest_mimic::Trial> = plain
+        .into_iter()
+        .map(|(name, test)| {
+            libtest_mimic::Trial::test(name, move || {
+                test();
+                Ok(())
+            })
+        })
+        .collect();
+    for (name, test) in with_node {
+        let node = node.clone();
+        let trial = libtest_mimic::Trial::test(name, move || match (node, in_ci) {
+            (Some(node), _) => {
+                test(&node);
+                Ok(())
+            }
+            (None, true) => Err("CI=true and node is not on PATH (see .ci/run)".into()),
+            (None, false) => Err("node is not on PATH; it was run with --include-ignored".into()),
+        });
+        trials.push(trial.with_ignored_flag(ignore));
+    }
+    trials.push(libtest_mimic::Trial::test(
+        "without_node_its_tests_are_ignored_outside_ci_and_fail_in_ci",
+        without_node_its_tests_are_ignored_outside_ci_and_fail_in_ci,
+    ));
+    libtest_mimic::run(&args, trials).exit_code()
+}
+
+/// This harness run again, on one test that needs Node, with no `node` on PATH.
+fn without_node_its_tests_are_ignored_outside_ci_and_fail_in_ci() -> Result<(), libtest_mimic::Failed> {
+    let run = |ci: Option<&str>| -> Result<(Option<i32>, String), libtest_mimic::Failed> {
+        let mut command = Command::new(std::env::current_exe()?);
+        command
+            .args(["--exact", "the_browser_client_reproduces_the_shared_vectors", "--color", "never"])
+            .env("PATH", "")
+            .env_remove("CI");
+        if let Some(ci) = ci {
+            command.env("CI", ci);
+        }
+        let out = command.output()?;
+        Ok((out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out))))
+    };
+    let (code, text) = run(None)?;
+    let summary = text.lines().find(|l| l.starts_with("test result:")).unwrap_or_default();
+    if code != Some(0) || !summary.contains("0 passed") || !summary.contains("1 ignored") {
+        return Err(format!("outside CI the test should be ignored, exit 0 (got {code:?}):\n{text}").into());
+    }
+    if !text.contains("skipping the tests that need Node: node is not on PATH") {
+        return Err(format!("the reason is not printed:\n{text}").into());
+    }
+    let (code, text) = run(Some("true"))?;
+    if code == Some(0) || !text.contains("CI=true and node is not on PATH") {
+        return Err(format!("with CI=true a missing node must fail (got {code:?}):\n{text}").into());
+    }
+    Ok(())
+}
+
 fn the_query_set_covers_what_the_issue_asks_for() {
     let set = queries();
     assert!(set.len() >= 40, "{} queries", set.len());
@@ -106,13 +196,11 @@ fn the_query_set_covers_what_the_issue_asks_for() {
     assert!(set.iter().any(|q| query_text(q).contains("<script>")), "a <script> query");
 }
 
-#[test]
-fn the_cli_and_the_browser_client_give_the_same_top_ten() {
-    let Some(node) = node() else { return };
+fn the_cli_and_the_browser_client_give_the_same_top_ten(node: &Path) {
     let site = built();
     let set = queries();
     let output = run_node(
-        &node,
+        node,
         &[&repo().join("tests/search/run.mjs"), &site.out(), &repo().join("tests/search/queries.json")],
     );
     let lines: Vec<Value> = output.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
@@ -127,7 +215,6 @@ fn the_cli_and_the_browser_client_give_the_same_top_ten() {
     assert!(with_results >= 30, "only {with_results} queries found anything");
 }
 
-#[test]
 fn the_expected_pages_are_in_the_top_five() {
     let site = built();
     let dir = Dir::new(site.out().join("search"));
@@ -147,7 +234,6 @@ fn the_expected_pages_are_in_the_top_five() {
 
 /// Every result the index can return leads to a page of the built site, and
 /// to the exact place on it: indicators to their own row.
-#[test]
 fn every_result_url_resolves_to_its_page_and_anchor() {
     let site = built();
     let out = site.out();
@@ -208,7 +294,6 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-#[test]
 fn diacritics_are_optional_and_exact_ones_rank_first() {
     let site = built();
     let dir = Dir::new(site.out().join("search"));
@@ -226,7 +311,6 @@ fn diacritics_are_optional_and_exact_ones_rank_first() {
     assert!(top("duong").iter().position(|(_, t)| t.contains("Hải Dương")) < Some(hai_duong));
 }
 
-#[test]
 fn filters_keep_only_what_they_name() {
     let site = built();
     let dir = Dir::new(site.out().join("search"));
@@ -249,7 +333,6 @@ fn filters_keep_only_what_they_name() {
     assert!(!en.hits.is_empty() && en.hits.iter().all(|h| h.url.starts_with("/en/")));
 }
 
-#[test]
 fn hostile_queries_are_answered_safely() {
     let site = built();
     for q in queries().iter().filter(|q| q["kind"].as_str().is_some_and(|k| k.contains("hostile"))) {
@@ -266,7 +349,6 @@ fn hostile_queries_are_answered_safely() {
     }
 }
 
-#[test]
 fn a_site_without_an_index_gets_a_clear_error() {
     let site = TempSite::copy_of_repo();
     let out = site.cli(&["search", "khoa học"]);
@@ -274,7 +356,6 @@ fn a_site_without_an_index_gets_a_clear_error() {
     assert!(stderr(&out).contains("run `plansite build` first"), "{}", stderr(&out));
 }
 
-#[test]
 fn the_search_page_has_a_form_results_region_and_links_without_javascript() {
     let site = built();
     for lang in ["vi", "en"] {
@@ -505,6 +586,12 @@ fn format_cases() -> (Vec<(Postings, bool)>, Vec<Vec<Entry>>) {
             Target::Inline(encode_postings(&Postings { docs: vec![7], impacts: vec![1] })),
         ),
         entry("~khoa hoc", 52, 900, Target::File { file: 0, offset: 0, len: 140 }),
+        entry(
+            "thanh",
+            20_404,
+            12,
+            Target::Split { head_df: 1024, head: [31, 200, 1580], tail: [32, 0, 11_300] },
+        ),
         entry("日本語", 1, 3, Target::Inline(encode_postings(&Postings { docs: vec![2], impacts: vec![8] }))),
     ]];
     (postings, shards)
@@ -520,6 +607,11 @@ fn entry_json(e: &Entry) -> Value {
             v["len"] = json!(len);
         }
         Target::Alias(to) => v["alias"] = json!(to),
+        Target::Split { head_df, head, tail } => {
+            v["headDf"] = json!(head_df);
+            v["head"] = json!(head);
+            v["tail"] = json!(tail);
+        }
     }
     v
 }
@@ -589,7 +681,6 @@ fn rust_vectors() -> Value {
     })
 }
 
-#[test]
 fn the_rust_side_reproduces_the_shared_vectors() {
     let path = repo().join("tests/search/vectors.json");
     let computed = rust_vectors();
@@ -615,20 +706,16 @@ fn the_rust_side_reproduces_the_shared_vectors() {
     }
 }
 
-#[test]
-fn the_browser_client_reproduces_the_shared_vectors() {
-    let Some(node) = node() else { return };
+fn the_browser_client_reproduces_the_shared_vectors(node: &Path) {
     let site = built();
     let out = run_node(
-        &node,
+        node,
         &[&repo().join("tests/search/vectors.mjs"), &site.out(), &repo().join("tests/search/vectors.json")],
     );
     assert!(out.contains("vectors: ") && out.contains(" passed, 0 failed"), "{out}");
 }
 
-#[test]
-fn every_english_word_of_the_site_stems_alike_in_the_client() {
-    let Some(node) = node() else { return };
+fn every_english_word_of_the_site_stems_alike_in_the_client(node: &Path) {
     let site = built();
     let loaded = plansite::load::load(site.root()).expect("load");
     let resolved = plansite::resolve::Resolved::new(&loaded);
@@ -644,6 +731,6 @@ fn every_english_word_of_the_site_stems_alike_in_the_client() {
     assert!(words.len() > 1000, "{} English words", words.len());
     let list = site.path("stems.json");
     std::fs::write(&list, json!({ "words": words }).to_string()).expect("write stems.json");
-    let out = run_node(&node, &[&repo().join("tests/search/vectors.mjs"), &site.out(), &list]);
+    let out = run_node(node, &[&repo().join("tests/search/vectors.mjs"), &site.out(), &list]);
     assert!(out.contains(&format!("stems: {} passed, 0 failed", words.len())), "{out}");
 }

@@ -59,6 +59,7 @@ for (const v of vectors.shards) {
     if (e.inline !== undefined) out.inline = hex(e.inline);
     if (e.file !== undefined) Object.assign(out, { file: e.file, offset: e.offset, len: e.len });
     if (e.alias !== undefined) out.alias = e.alias;
+    if (e.head !== undefined) Object.assign(out, { headDf: e.headDf, head: e.head, tail: e.tail });
     return out;
   });
   check(`shard ${v.bytes.slice(0, 24)}…`, entries, v.entries);
