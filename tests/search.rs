@@ -85,6 +85,9 @@ fn built() -> TempSite {
     site
 }
 
+/// A test that needs Node, given where it is.
+type NodeTest = fn(&Path);
+
 fn main() -> std::process::ExitCode {
     let args = libtest_mimic::Arguments::from_args();
     let plain: [(&'static str, fn()); 9] = [
@@ -107,7 +110,7 @@ fn main() -> std::process::ExitCode {
         ),
         ("the_rust_side_reproduces_the_shared_vectors", the_rust_side_reproduces_the_shared_vectors),
     ];
-    let with_node: [(&'static str, fn(&Path)); 3] = [
+    let with_node: [(&'static str, NodeTest); 3] = [
         (
             "the_cli_and_the_browser_client_give_the_same_top_ten",
             the_cli_and_the_browser_client_give_the_same_top_ten,

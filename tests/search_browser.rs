@@ -28,9 +28,12 @@ fn drive(node: &Path, driver: &str, chromium: &Path, args: &[&str]) -> serde_jso
     serde_json::from_str(stdout.trim()).expect("a JSON report")
 }
 
+/// A test that needs Node and Chromium, given where they are.
+type BrowserTest = fn(&Path, &Path);
+
 fn main() -> std::process::ExitCode {
     let args = libtest_mimic::Arguments::from_args();
-    let tests: [(&'static str, fn(&Path, &Path)); 2] = [
+    let tests: [(&'static str, BrowserTest); 2] = [
         (
             "typing_a_query_shows_the_expected_result_and_following_it_opens_the_page",
             typing_a_query_shows_the_expected_result_and_following_it_opens_the_page,
