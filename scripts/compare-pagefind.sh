@@ -24,7 +24,7 @@ cargo build --release --quiet --bin plansite
 root=${1:-.}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-target/release/plansite build --root "$root" --out "$work/site" --quiet
+"${CARGO_TARGET_DIR:-target}"/release/plansite build --root "$root" --out "$work/site" --quiet
 start=$(date +%s%N)
 "$pagefind" --site "$work/site" >/dev/null
 seconds=$(awk -v a="$start" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')

@@ -13,7 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bin plansite --example synth
-bin=target/release/plansite
+target=${CARGO_TARGET_DIR:-target}
+bin=$target/release/plansite
 work=${BENCH_WORK:-$(mktemp -d)}
 out_base=${BENCH_OUT:-/dev/shm/plansite-search-bench}
 sizes=("$@")
@@ -50,7 +51,7 @@ measure "content/ (5 plans)" "$site" "$out_base-content"
 for tasks in "${sizes[@]}"; do
   plans=$(( (tasks + 199) / 200 ))
   root="$work/synth-$tasks"
-  target/release/examples/synth --plans "$plans" --tasks-per-plan 200 --out "$root" 2>/dev/null
+  "$target"/release/examples/synth --plans "$plans" --tasks-per-plan 200 --out "$root" 2>/dev/null
   measure "synthetic $tasks tasks" "$root" "$out_base-$tasks"
   rm -rf "$out_base-$tasks"
 done
