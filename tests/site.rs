@@ -46,6 +46,19 @@ fn agency_pages(lang: &str, id: &str) -> Vec<String> {
     pages
 }
 
+/// Task states in the order agency pages list them: what needs attention first.
+const STATE_ORDER: [&str; 9] = [
+    "overdue",
+    "due_soon",
+    "in_progress",
+    "not_started",
+    "ongoing",
+    "no_deadline",
+    "done_late",
+    "done",
+    "cancelled",
+];
+
 fn local(url: &str) -> &str {
     url.strip_prefix(BASE).expect("absolute URL on the site's base")
 }
@@ -394,17 +407,6 @@ fn agency_pages_group_tasks_by_state_and_put_the_soonest_deadline_first() {
     let page = site().read("public/vi/agencies/hue-so-khcn/index.html");
     assert!(page.contains("id=\"role-lead\"") && page.contains("id=\"role-support\""));
     // Groups in the order that needs attention first: overdue, due soon…
-    let order = [
-        "overdue",
-        "due_soon",
-        "in_progress",
-        "not_started",
-        "ongoing",
-        "no_deadline",
-        "done_late",
-        "done",
-        "cancelled",
-    ];
     let groups: Vec<&str> = page
         .split("<section class=\"agency-state\" id=\"state-")
         .skip(1)
@@ -412,7 +414,7 @@ fn agency_pages_group_tasks_by_state_and_put_the_soonest_deadline_first() {
         .collect();
     assert!(groups.len() >= 3, "{groups:?}");
     let positions: Vec<usize> =
-        groups.iter().map(|g| order.iter().position(|o| o == g).expect("a state")).collect();
+        groups.iter().map(|g| STATE_ORDER.iter().position(|o| o == g).expect("a state")).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "groups out of order: {groups:?}");
     assert_eq!(groups[0], "overdue", "overdue first");
     for section in page.split("<section class=\"agency-state\"").skip(1) {
@@ -666,17 +668,6 @@ fn plans_index_404_and_csv_byte_order_marks() {
 
 #[test]
 fn an_agency_with_many_tasks_lists_them_over_pages_most_urgent_first() {
-    let order = [
-        "overdue",
-        "due_soon",
-        "in_progress",
-        "not_started",
-        "ongoing",
-        "no_deadline",
-        "done_late",
-        "done",
-        "cancelled",
-    ];
     let agencies = json("agencies.json");
     let mut paged = 0;
     for agency in agencies["agencies"].as_array().expect("agencies") {
@@ -725,7 +716,7 @@ fn an_agency_with_many_tasks_lists_them_over_pages_most_urgent_first() {
                     page.split("<section class=\"agency-state\" id=\"state-")
                         .skip(1)
                         .filter_map(|s| s.split('"').next())
-                        .map(|g| order.iter().position(|o| *o == g).expect("a state")),
+                        .map(|g| STATE_ORDER.iter().position(|o| *o == g).expect("a state")),
                 );
             }
             // What needs attention first: states never go back across pages.
