@@ -13,6 +13,11 @@ use plansite::session::Session;
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// As in the binary: `plansite serve` runs with mimalloc, so its rebuilds
+/// are timed with it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Prints each stage's time when `--stages` is given.
 struct Stages(bool);
 
