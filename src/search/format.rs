@@ -95,31 +95,82 @@ pub struct Postings {
 
 /// Encodes a posting list in whichever of the two layouts is smaller.
 pub fn encode_postings(p: &Postings) -> Vec<u8> {
-    let mut gaps = vec![GAPS];
-    let mut prev = 0;
-    for (i, &d) in p.docs.iter().enumerate() {
-        put_varint(&mut gaps, u64::from(if i == 0 { d } else { d - prev }));
-        prev = d;
-    }
-    let mut out = match (p.docs.first(), p.docs.last()) {
-        (Some(&first), Some(&last)) if ((last - first) as usize / 8 + 1) + 6 < gaps.len() => {
-            let mut bitmap = vec![0u8; (last - first) as usize / 8 + 1];
-            for &d in &p.docs {
-                let i = (d - first) as usize;
-                bitmap[i >> 3] |= 1 << (i & 7);
+    encode(&p.docs, &p.impacts)
+}
+
+/// [`encode_postings`] of sorted `docs` and their `impacts` (none for a
+/// filter list), written straight into one buffer of the right size.
+pub fn encode(docs: &[u32], impacts: &[u8]) -> Vec<u8> {
+    let layout = Layout::of(docs);
+    let mut out = Vec::with_capacity(layout.len() + impacts.len().div_ceil(2));
+    match layout {
+        Layout::Gaps(_) => {
+            out.push(GAPS);
+            let mut prev = 0;
+            for (i, &d) in docs.iter().enumerate() {
+                put_varint(&mut out, u64::from(if i == 0 { d } else { d - prev }));
+                prev = d;
             }
-            let mut out = vec![BITMAP];
-            put_varint(&mut out, u64::from(first));
-            put_varint(&mut out, bitmap.len() as u64);
-            out.extend(bitmap);
-            out
         }
-        _ => gaps,
-    };
-    for pair in p.impacts.chunks(2) {
+        Layout::Bitmap { first, bytes } => {
+            out.push(BITMAP);
+            put_varint(&mut out, u64::from(first));
+            put_varint(&mut out, bytes as u64);
+            let at = out.len();
+            out.resize(at + bytes, 0);
+            for &d in docs {
+                let i = (d - first) as usize;
+                out[at + (i >> 3)] |= 1 << (i & 7);
+            }
+        }
+    }
+    for pair in impacts.chunks(2) {
         out.push(pair[0] | pair.get(1).map_or(0, |hi| hi << 4));
     }
     out
+}
+
+/// The length of [`encode`]'s bytes, without encoding.
+pub fn encoded_len(docs: &[u32], impacts: &[u8]) -> usize {
+    Layout::of(docs).len() + impacts.len().div_ceil(2)
+}
+
+/// Which layout a list of documents takes: gaps (with their encoded
+/// length, marker included) or a bitmap from its first document.
+enum Layout {
+    Gaps(usize),
+    Bitmap { first: u32, bytes: usize },
+}
+
+impl Layout {
+    fn of(docs: &[u32]) -> Layout {
+        let mut gaps = 1;
+        let mut prev = 0;
+        for (i, &d) in docs.iter().enumerate() {
+            gaps += varint_len(u64::from(if i == 0 { d } else { d - prev }));
+            prev = d;
+        }
+        match (docs.first(), docs.last()) {
+            (Some(&first), Some(&last)) if ((last - first) as usize / 8 + 1) + 6 < gaps => {
+                Layout::Bitmap { first, bytes: (last - first) as usize / 8 + 1 }
+            }
+            _ => Layout::Gaps(gaps),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match *self {
+            Layout::Gaps(len) => len,
+            Layout::Bitmap { first, bytes } => {
+                1 + varint_len(u64::from(first)) + varint_len(bytes as u64) + bytes
+            }
+        }
+    }
+}
+
+/// How many bytes [`put_varint`] writes for `v`.
+fn varint_len(v: u64) -> usize {
+    (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
 }
 
 /// Decodes a posting list of `df` documents; `impacts` says whether the
@@ -304,6 +355,63 @@ mod tests {
         }
         let filter = Postings { docs: vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], impacts: vec![] };
         assert_eq!(decode_postings(&encode_postings(&filter), 12, false).expect("decode"), filter);
+    }
+
+    /// docs/search.md's layouts as first written: gaps, then a bitmap if smaller.
+    fn reference(p: &Postings) -> Vec<u8> {
+        let mut gaps = vec![GAPS];
+        let mut prev = 0;
+        for (i, &d) in p.docs.iter().enumerate() {
+            put_varint(&mut gaps, u64::from(if i == 0 { d } else { d - prev }));
+            prev = d;
+        }
+        let mut out = match (p.docs.first(), p.docs.last()) {
+            (Some(&first), Some(&last)) if ((last - first) as usize / 8 + 1) + 6 < gaps.len() => {
+                let mut bitmap = vec![0u8; (last - first) as usize / 8 + 1];
+                for &d in &p.docs {
+                    let i = (d - first) as usize;
+                    bitmap[i >> 3] |= 1 << (i & 7);
+                }
+                let mut out = vec![BITMAP];
+                put_varint(&mut out, u64::from(first));
+                put_varint(&mut out, bitmap.len() as u64);
+                out.extend(bitmap);
+                out
+            }
+            _ => gaps,
+        };
+        for pair in p.impacts.chunks(2) {
+            out.push(pair[0] | pair.get(1).map_or(0, |hi| hi << 4));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn encoding_and_its_length_are_the_reference_ones(
+            gaps in proptest::collection::vec(1u32..5000, 0..300),
+            start in 0u32..100_000,
+            with_impacts: bool,
+            dense: bool,
+        ) {
+            // Dense lists take the bitmap layout, sparse ones the gaps.
+            let gap = |g: u32| if dense { g % 3 + 1 } else { g };
+            let docs: Vec<u32> = gaps.iter().scan(start, |d, &g| { *d += gap(g); Some(*d) }).collect();
+            let impacts = if with_impacts { docs.iter().map(|d| (d % 15 + 1) as u8).collect() } else { vec![] };
+            let p = Postings { docs, impacts };
+            let bytes = encode_postings(&p);
+            proptest::prop_assert_eq!(&bytes, &reference(&p));
+            proptest::prop_assert_eq!(encoded_len(&p.docs, &p.impacts), bytes.len());
+        }
+    }
+
+    #[test]
+    fn varint_lengths_are_what_put_varint_writes() {
+        for v in [0, 1, 127, 128, 16_383, 16_384, u64::from(u32::MAX), u64::MAX] {
+            let mut out = Vec::new();
+            put_varint(&mut out, v);
+            assert_eq!(varint_len(v), out.len(), "{v}");
+        }
     }
 
     #[test]
