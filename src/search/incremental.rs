@@ -7,14 +7,14 @@ use super::abbrev::Abbreviations;
 use super::docs::{self, Doc};
 use super::part::Part;
 use super::terms::{Analysed, Vocab};
-use super::writer;
+use super::writer::{self, Scores};
 use crate::error::Result;
 use crate::output::OutputFile;
 use crate::resolve::Resolved;
 use crate::text::Lang;
 use crate::web::base_path;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The search index kept between builds of one session, so that a rebuild
 /// re-analyses only the documents of plans that changed.
@@ -42,10 +42,14 @@ impl SearchCache {
     }
 }
 
-/// One language's documents in parts, and its terms.
+/// One language's documents in parts, its terms and their scores.
 #[derive(Default)]
 struct LangCache {
     vocab: Vocab,
+    scores: Scores,
+    /// Per part (plans, then agencies) at the last build: its plan id and
+    /// number of documents, which number every document.
+    layout: Vec<(String, usize)>,
     /// Per plan, in the last build's order: its id, documents and part.
     plans: Vec<(String, Stored)>,
     /// `None` until the first build.
@@ -64,17 +68,25 @@ impl LangCache {
         if self.agencies.is_none() {
             self.vocab.abbrev = Abbreviations::of(r.site, lang);
             let docs = docs::agency_docs(r, lang, base);
-            self.agencies = self.store(lang, vec![(docs, None)]).pop().map(|s| s.part);
+            self.agencies = self.store(lang, vec![(docs, None)]).0.pop().map(|s| s.part);
         }
-        self.update_plans(r, lang, base, changed);
+        let edited = self.update_plans(r, lang, base, changed);
+        let layout: Vec<(String, usize)> = (self.plans.iter().map(|(id, s)| (id.clone(), s.part.len())))
+            .chain(self.agencies.iter().map(|a| (String::new(), a.len())))
+            .collect();
+        // Edited terms are all that changed only if every document kept its number.
+        let edited = edited.filter(|_| layout == self.layout);
+        self.layout = layout;
         let parts: Vec<&Part> =
             self.plans.iter().map(|(_, s)| &s.part).chain(self.agencies.as_ref()).collect();
-        writer::write_parts(lang, &self.vocab, &parts)
+        writer::write_parts(lang, &self.vocab, &parts, &mut self.scores, edited.as_ref())
     }
 
     /// Brings the plans' documents in line with the site: plans changed or
     /// not seen are collected again, the others kept, removed ones dropped.
-    fn update_plans(&mut self, r: &Resolved, lang: Lang, base: &str, changed: &BTreeSet<String>) {
+    /// Returns the terms of the documents that changed in place, if every
+    /// plan collected again had been seen with as many documents.
+    fn update_plans(&mut self, r: &Resolved, lang: Lang, base: &str, changed: &BTreeSet<String>) -> Edited {
         let plans = &r.site.plans;
         let mut kept = unique(std::mem::take(&mut self.plans));
         let in_site = unique(plans.iter().map(|p| (p.id.clone(), ())).collect());
@@ -93,7 +105,8 @@ impl LangCache {
             .zip(&fresh)
             .map(|(docs, &p)| (docs, kept.remove(&plans[p].id)))
             .collect();
-        let mut stored = self.store(lang, collected).into_iter();
+        let (stored, edited) = self.store(lang, collected);
+        let mut stored = stored.into_iter();
         let mut fresh = fresh.into_iter().peekable();
         for (p, plan) in plans.iter().enumerate() {
             let docs = match fresh.next_if_eq(&p) {
@@ -102,29 +115,51 @@ impl LangCache {
             };
             self.plans.push((plan.id.clone(), docs.unwrap_or_default()));
         }
+        edited
     }
 
     /// Makes a part of each group of documents, analysing only those whose
-    /// fields differ from every document the group had before.
-    fn store(&mut self, lang: Lang, groups: Vec<(Vec<Doc>, Option<Stored>)>) -> Vec<Stored> {
-        let mut analysed: Vec<Vec<Option<Analysed>>> = groups
+    /// fields differ from every document the group had before. Also returns
+    /// the terms, before and after, of each document that differs from the
+    /// one in its place before, if every group had as many documents before.
+    fn store(&mut self, lang: Lang, groups: Vec<(Vec<Doc>, Option<Stored>)>) -> (Vec<Stored>, Edited) {
+        let looked_up: Vec<(Vec<Option<Analysed>>, Edited)> = groups
             .par_iter()
             .map(|(docs, before)| {
-                let Some(before) = before else { return vec![None; docs.len()] };
-                let known: HashMap<Searched, Analysed> =
-                    before.docs.iter().map(searched).zip(before.part.analysed()).collect();
-                docs.iter().map(|d| known.get(&searched(d)).cloned()).collect()
+                let Some(before) = before else { return (vec![None; docs.len()], None) };
+                let old = before.part.analysed();
+                let known: HashMap<Searched, &Analysed> =
+                    before.docs.iter().map(searched).zip(&old).collect();
+                let analysed = docs.iter().map(|d| known.get(&searched(d)).copied().cloned()).collect();
+                (analysed, edited_terms(docs, &before.docs, &old, &known))
             })
             .collect();
+        let mut edited = Some(HashSet::new());
+        let mut analysed = Vec::with_capacity(looked_up.len());
+        for (a, terms) in looked_up {
+            edited = edited.zip(terms).map(|(mut all, terms)| {
+                all.extend(terms);
+                all
+            });
+            analysed.push(a);
+        }
         let missing: Vec<&Doc> = groups
             .iter()
             .zip(&analysed)
             .flat_map(|((docs, _), a)| docs.iter().zip(a).filter(|(_, a)| a.is_none()).map(|(d, _)| d))
             .collect();
         let mut new = self.vocab.analyse(lang, &missing).into_iter();
-        analysed.iter_mut().flatten().filter(|a| a.is_none()).for_each(|a| *a = new.next());
+        let mut fresh_terms = HashSet::new();
+        for a in analysed.iter_mut().flatten().filter(|a| a.is_none()) {
+            *a = new.next();
+            fresh_terms.extend(a.iter().flat_map(|a| a.terms.iter().map(|&(t, _)| t)));
+        }
+        let edited = edited.map(|mut all| {
+            all.extend(fresh_terms);
+            all
+        });
         let rank = self.vocab.rank();
-        groups
+        let stored = groups
             .into_par_iter()
             .zip(analysed)
             .map_init(Vec::new, |scratch, ((docs, _), analysed)| {
@@ -132,9 +167,40 @@ impl LangCache {
                 let part = Part::new(&docs, analysed, rank, scratch);
                 Stored { docs, part }
             })
-            .collect()
+            .collect();
+        (stored, edited)
     }
 }
+
+/// The terms of the documents of `docs` that differ from the one in their
+/// place in `before` (whose analyses are `old`), as they were; `None` when
+/// the number of documents changed. Their terms now are those of the
+/// documents analysed afresh, or of the old document with their fields
+/// (`known`).
+fn edited_terms(
+    docs: &[Doc],
+    before: &[Doc],
+    old: &[Analysed],
+    known: &HashMap<Searched, &Analysed>,
+) -> Option<HashSet<u32>> {
+    if docs.len() != before.len() {
+        return None;
+    }
+    let mut terms = HashSet::new();
+    for ((doc, was), old) in docs.iter().zip(before).zip(old) {
+        if searched(doc) != searched(was) {
+            terms.extend(old.terms.iter().map(|&(t, _)| t));
+            if let Some(now) = known.get(&searched(doc)) {
+                terms.extend(now.terms.iter().map(|&(t, _)| t));
+            }
+        }
+    }
+    Some(terms)
+}
+
+/// The terms of the documents edited in place, or `None` when documents
+/// were added or removed (every document may have a new number).
+type Edited = Option<HashSet<u32>>;
 
 /// Entries by id, without the ids that occur more than once (a cache
 /// cannot tell such plans apart, so they are always collected again).
@@ -232,6 +298,12 @@ mod tests {
         plan(&mut site, 1).tasks[0].title.vi = format!("{} xyzzyquux", title.vi);
         let edited = rebuild(&mut cache, &site, &[&id], "a task title changed");
         assert!(edited.iter().any(|f| String::from_utf8_lossy(&f.bytes).contains("xyzzyquux")));
+
+        // Only the edited task's terms were scored again (the English
+        // title did not change: none there).
+        let (scored, terms) = cache.vi.scores.last;
+        assert!(scored > 0 && scored * 10 < terms, "vi: {scored} of {terms} terms scored again");
+        assert_eq!(cache.en.scores.last.0, 0, "en: nothing changed");
 
         // The word goes again, and with it its term.
         plan(&mut site, 1).tasks[0].title = title;

@@ -5,14 +5,14 @@
 
 use super::abbrev::Abbreviations;
 use super::docs::{Doc, FIELD_WEIGHTS};
-use super::format::{Entry, FORMAT, Postings, Target, encode_postings, encode_shard};
+use super::format::{Entry, FORMAT, Postings, Target, encode, encode_shard, encoded_len};
 use super::part::{FILTERS, Part, json};
 use super::terms::Vocab;
 use crate::output::OutputFile;
 use crate::text::Lang;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 /// A dictionary shard is closed once it reaches this many bytes.
@@ -70,15 +70,24 @@ pub fn write(lang: Lang, docs: &[Doc], abbrev: Abbreviations) -> Vec<OutputFile>
     vocab.abbrev = abbrev;
     let analysed = vocab.analyse(lang, &docs.iter().collect::<Vec<_>>());
     let part = Part::new(docs, analysed, vocab.rank(), &mut Vec::new());
-    write_parts(lang, &vocab, &[&part])
+    write_parts(lang, &vocab, &[&part], &mut Scores::default(), None)
 }
 
 /// The index files of one language from its documents in parts, in order,
-/// whose term numbers are `vocab`'s.
-pub fn write_parts(lang: Lang, vocab: &Vocab, parts: &[&Part]) -> Vec<OutputFile> {
+/// whose term numbers are `vocab`'s. `scores` holds the last scoring of
+/// these parts, if any; `changed`, when known, the terms of every document
+/// that changed since, in place (same parts, same documents in each).
+pub fn write_parts(
+    lang: Lang,
+    vocab: &Vocab,
+    parts: &[&Part],
+    scores: &mut Scores,
+    changed: Option<&HashSet<u32>>,
+) -> Vec<OutputFile> {
     let dir = format!("search/{}", lang.code());
     let mut packer = Packer::default();
-    let dictionary = dictionary(vocab, parts, score(vocab, parts), &mut packer);
+    scores.update(vocab, parts, changed);
+    let dictionary = dictionary(vocab, parts, &scores.scored, &mut packer);
     let filters = filters(parts, &mut packer);
     let mut files = packer.finish(&dir);
     let mut shards = Vec::new();
@@ -109,19 +118,18 @@ pub fn write_parts(lang: Lang, vocab: &Vocab, parts: &[&Part]) -> Vec<OutputFile
 
 /// The dictionary in term order: the terms that occur, their postings
 /// placed by `packer`, and the aliases of the documents' word forms.
-fn dictionary(vocab: &Vocab, parts: &[&Part], scored: Vec<Scored>, packer: &mut Packer) -> Vec<Entry> {
-    let global_max = scored.iter().map(|s| s.max).fold(0.0_f64, f64::max);
+fn dictionary(vocab: &Vocab, parts: &[&Part], scored: &[Option<Scored>], packer: &mut Packer) -> Vec<Entry> {
+    let global_max = scored.iter().flatten().map(|s| s.max).fold(0.0_f64, f64::max);
     let mut aliased = vec![false; vocab.len()];
     for a in parts.iter().flat_map(|p| p.aliases.iter().flatten()) {
         aliased[*a as usize] = true;
     }
-    let mut scored = scored.into_iter().peekable();
     let mut dictionary = Vec::new();
     for &id in vocab.order() {
         if let Some(to) = vocab.alias_of(id).filter(|_| aliased[id as usize]) {
             let target = Target::Alias(vocab.name(to).to_string());
             dictionary.push(Entry { term: vocab.name(id).to_string(), df: 0, scale: 0, target });
-        } else if let Some(s) = scored.next_if(|s| s.id == id) {
+        } else if let Some(s) = scored.get(id as usize).and_then(Option::as_ref) {
             let scale =
                 if global_max > 0.0 { (s.max / global_max * MAX_SCALE).round().max(1.0) } else { 1.0 };
             let entry = Entry {
@@ -130,7 +138,7 @@ fn dictionary(vocab: &Vocab, parts: &[&Part], scored: Vec<Scored>, packer: &mut 
                 scale: scale as u32,
                 target: Target::Inline(Vec::new()),
             };
-            dictionary.push(packer.place(entry, s.bytes, s.tail));
+            dictionary.push(packer.place(entry, &s.bytes, s.tail.as_ref()));
         }
     }
     dictionary
@@ -179,61 +187,160 @@ fn runs<'a>(vocab: &Vocab, parts: &[&'a Part]) -> Runs<'a> {
     (terms, runs)
 }
 
-/// BM25 with field weights (docs/search.md, "Scores"), for every term,
-/// and each posting's impact.
-fn score(vocab: &Vocab, parts: &[&Part]) -> Vec<Scored> {
-    let lens = || parts.iter().flat_map(|p| &p.lens);
-    let n = lens().count().max(1) as f64;
-    let mut avg = [0.0_f64; 3];
-    for doc in lens() {
-        for (f, len) in doc.iter().enumerate() {
-            avg[f] += f64::from(*len) / n;
+/// Average field lengths are rounded to this fraction of a word. BM25
+/// needs no finer average, and with it an edit that lengthens or shortens
+/// one document leaves every other document's length normalisation, and
+/// so its scores, as they were: a session scores again only the terms of
+/// the documents that changed.
+const AVG_STEP: f64 = 16.0;
+
+/// What every score depends on besides its term's postings: the number of
+/// documents and the average field lengths, rounded.
+#[derive(Clone, Copy, PartialEq)]
+struct Stats {
+    n: f64,
+    avg: [f64; 3],
+}
+
+impl Stats {
+    fn of(parts: &[&Part]) -> Stats {
+        let lens = || parts.iter().flat_map(|p| &p.lens);
+        let n = lens().count().max(1) as f64;
+        let mut avg = [0.0_f64; 3];
+        for doc in lens() {
+            for (f, len) in doc.iter().enumerate() {
+                avg[f] += f64::from(*len) / n;
+            }
+        }
+        Stats { n, avg: avg.map(|a| (a * AVG_STEP).round() / AVG_STEP) }
+    }
+}
+
+/// The last scoring of one language's index, per term number, kept by a
+/// session between rebuilds.
+#[derive(Default)]
+pub struct Scores {
+    stats: Option<Stats>,
+    /// Per term number, its scored postings (`None`: it has none).
+    scored: Vec<Option<Scored>>,
+    /// How many terms the last update scored, and how many have postings.
+    pub last: (usize, usize),
+}
+
+impl Scores {
+    /// Scores the terms of `parts` with BM25 and field weights
+    /// (docs/search.md, "Scores"): only those in `changed` when the last
+    /// scoring had the same statistics, every term otherwise.
+    fn update(&mut self, vocab: &Vocab, parts: &[&Part], changed: Option<&HashSet<u32>>) {
+        let stats = Stats::of(parts);
+        let changed = changed.filter(|_| self.stats == Some(stats) && self.scored.len() <= vocab.len());
+        if changed.is_none() {
+            self.scored.clear();
+        }
+        self.scored.resize_with(vocab.len(), || None);
+        self.stats = Some(stats);
+        for &t in changed.into_iter().flatten() {
+            if let Some(slot) = self.scored.get_mut(t as usize) {
+                *slot = None;
+            }
+        }
+        let (terms, runs) = runs(vocab, parts);
+        let total = terms.len();
+        let todo: Vec<_> =
+            terms.into_iter().filter(|(id, ..)| changed.is_none_or(|c| c.contains(id))).collect();
+        self.last = (todo.len(), total);
+        for s in score(stats, parts, &todo, &runs) {
+            let id = s.id as usize;
+            self.scored[id] = Some(s);
         }
     }
-    let norms: Vec<Norms> = lens().map(|l| Norms::new(l, &avg)).collect();
-    let (terms, runs) = runs(vocab, parts);
-    terms
-        .par_iter()
+}
+
+/// Each term of `todo`'s scored postings, and each posting's impact.
+fn score(stats: Stats, parts: &[&Part], todo: &[(u32, usize, Range<usize>)], runs: &[Run]) -> Vec<Scored> {
+    let Stats { n, avg } = stats;
+    let norms: Vec<Norms> = parts.iter().flat_map(|p| &p.lens).map(|l| Norms::new(l, &avg)).collect();
+    todo.par_iter()
         .with_min_len(8)
-        .map_init(Vec::new, |raw, (id, df, range)| {
-            let idf = (1.0 + (n - *df as f64 + 0.5) / (*df as f64 + 0.5)).ln();
-            let mut docs = Vec::with_capacity(*df);
-            raw.clear();
+        .map_init(Scratch::default, |s, &(id, df, ref range)| {
+            let idf = (1.0 + (n - df as f64 + 0.5) / (df as f64 + 0.5)).ln();
+            s.clear();
             for &(first, postings) in &runs[range.clone()] {
                 for (d, tf) in postings {
                     let d = first + d;
-                    docs.push(d);
-                    raw.push(norms[d as usize].weighted(tf) * idf);
+                    s.docs.push(d);
+                    s.raw.push(norms[d as usize].weighted(tf) * idf);
                 }
             }
-            let max = raw.iter().copied().fold(0.0_f64, f64::max);
-            let impacts = raw.iter().map(|&r| impact(r, max)).collect();
-            let whole = Postings { docs, impacts };
-            let bytes = encode_postings(&whole);
-            if bytes.len() > SPLIT_BYTES && *df > HEAD_DOCS {
-                let (head, tail) = split(whole);
-                let tail = Some((head.docs.len(), encode_postings(&tail)));
-                return Scored { id: *id, df: *df, max, bytes: encode_postings(&head), tail };
+            let max = s.raw.iter().copied().fold(0.0_f64, f64::max);
+            s.impacts.extend(s.raw.iter().map(|&r| impact(r, max)));
+            // Impacts alone take df / 2 bytes: a list that long is cut
+            // without measuring its encoding.
+            let long =
+                df > HEAD_DOCS && (df / 2 > SPLIT_BYTES || encoded_len(&s.docs, &s.impacts) > SPLIT_BYTES);
+            if long {
+                s.split();
+                let tail = Some((s.head.docs.len(), encode(&s.tail.docs, &s.tail.impacts)));
+                return Scored { id, df, max, bytes: encode(&s.head.docs, &s.head.impacts), tail };
             }
-            Scored { id: *id, df: *df, max, bytes, tail: None }
+            Scored { id, df, max, bytes: encode(&s.docs, &s.impacts), tail: None }
         })
         .collect()
 }
 
+/// One thread's buffers for scoring term after term without allocating.
+#[derive(Default)]
+struct Scratch {
+    docs: Vec<u32>,
+    raw: Vec<f64>,
+    impacts: Vec<u8>,
+    head: Postings,
+    tail: Postings,
+}
+
+impl Scratch {
+    fn clear(&mut self) {
+        self.docs.clear();
+        self.raw.clear();
+        self.impacts.clear();
+    }
+
+    /// Cuts the list in `docs` and `impacts` into `head` and `tail` ([`split`]).
+    fn split(&mut self) {
+        let Scratch { docs, impacts, head, tail, .. } = self;
+        split(docs, impacts, head, tail);
+    }
+}
+
 /// A long list's head, its [`HEAD_DOCS`] postings of highest impact (the
 /// lower document first among equals), and its tail, both in document order.
-fn split(whole: Postings) -> (Postings, Postings) {
-    let mut order: Vec<usize> = (0..whole.docs.len()).collect();
-    order.sort_unstable_by(|&a, &b| whole.impacts[b].cmp(&whole.impacts[a]).then(a.cmp(&b)));
-    let mut in_head = vec![false; whole.docs.len()];
-    order.iter().take(HEAD_DOCS).for_each(|&k| in_head[k] = true);
-    let (mut head, mut tail) = (Postings::default(), Postings::default());
-    for (k, (doc, impact)) in whole.docs.into_iter().zip(whole.impacts).enumerate() {
-        let part = if in_head[k] { &mut head } else { &mut tail };
+///
+/// Impacts are 1–15, so the head is found by counting, not sorting: every
+/// posting above the impact where the head fills up, and of those at that
+/// impact the first ones in document order.
+fn split(docs: &[u32], impacts: &[u8], head: &mut Postings, tail: &mut Postings) {
+    let mut count = [0usize; 16];
+    impacts.iter().for_each(|&i| count[usize::from(i).min(15)] += 1);
+    let (mut above, mut cut) = (0, 15);
+    while cut > 0 && above + count[cut] < HEAD_DOCS {
+        above += count[cut];
+        cut -= 1;
+    }
+    let mut at_cut = HEAD_DOCS.saturating_sub(above);
+    for part in [&mut *head, &mut *tail] {
+        part.docs.clear();
+        part.impacts.clear();
+    }
+    for (&doc, &impact) in docs.iter().zip(impacts) {
+        let level = usize::from(impact).min(15);
+        let in_head = level > cut || level == cut && at_cut > 0;
+        if level == cut && in_head {
+            at_cut -= 1;
+        }
+        let part = if in_head { &mut *head } else { &mut *tail };
         part.docs.push(doc);
         part.impacts.push(impact);
     }
-    (head, tail)
 }
 
 /// A document's field length normalisation, and what a word found once in
@@ -301,15 +408,16 @@ struct Packer {
 }
 
 impl Packer {
-    fn place(&mut self, mut entry: Entry, bytes: Vec<u8>, tail: Option<(usize, Vec<u8>)>) -> Entry {
+    fn place(&mut self, mut entry: Entry, bytes: &[u8], tail: Option<&(usize, Vec<u8>)>) -> Entry {
         entry.target = if let Some((head_df, tail)) = tail {
+            let head_df = *head_df;
             let head = self.append(bytes);
             self.sealed = true;
             let tail = self.append(tail);
             self.sealed = true;
             Target::Split { head_df, head, tail }
         } else if bytes.len() <= INLINE_BYTES {
-            Target::Inline(bytes)
+            Target::Inline(bytes.to_vec())
         } else {
             let [file, offset, len] = self.append(bytes);
             Target::File { file, offset, len }
@@ -318,7 +426,7 @@ impl Packer {
     }
 
     /// Appends a list; returns its file, offset and length.
-    fn append(&mut self, bytes: Vec<u8>) -> [usize; 3] {
+    fn append(&mut self, bytes: &[u8]) -> [usize; 3] {
         if self.sealed || self.files.last().is_none_or(|f| f.len() >= POSTINGS_FILE_BYTES) {
             self.files.push(Vec::new());
             self.sealed = false;
@@ -326,7 +434,7 @@ impl Packer {
         let file = self.files.len() - 1;
         let offset = self.files[file].len();
         let len = bytes.len();
-        self.files[file].extend(bytes);
+        self.files[file].extend_from_slice(bytes);
         [file, offset, len]
     }
 
@@ -361,8 +469,8 @@ fn filters(parts: &[&Part], packer: &mut Packer) -> FilterLists {
             .into_iter()
             .map(|(value, docs)| {
                 let count = docs.len();
-                let bytes = encode_postings(&Postings { docs, impacts: Vec::new() });
-                let [file, offset, len] = packer.append(bytes);
+                let bytes = encode(&docs, &[]);
+                let [file, offset, len] = packer.append(&bytes);
                 (value.to_string(), [file, offset, len, count])
             })
             .collect();
@@ -441,6 +549,24 @@ mod tests {
         fn impacts_next_to_a_half_are_the_defined_ones(max in 1e-6f64..1e6, k in 0u32..=30, ulps in -4i64..=4) {
             let r = f64::from_bits((max * f64::from(k) / 30.0).to_bits().saturating_add_signed(ulps)).min(max);
             prop_assert_eq!(impact(r, max), defined(r, max));
+        }
+
+        #[test]
+        fn a_head_is_the_highest_impacts_lower_documents_first(
+            impacts in proptest::collection::vec(1u8..=15, HEAD_DOCS + 1..HEAD_DOCS * 3),
+        ) {
+            let docs: Vec<u32> = (0..impacts.len() as u32).map(|d| d * 3).collect();
+            // The definition: sort by impact, highest first, lower document first among equals.
+            let mut order: Vec<usize> = (0..docs.len()).collect();
+            order.sort_by(|&a, &b| impacts[b].cmp(&impacts[a]).then(a.cmp(&b)));
+            let mut in_head: Vec<usize> = order[..HEAD_DOCS].to_vec();
+            in_head.sort_unstable();
+            let (mut head, mut tail) = (Postings::default(), Postings::default());
+            split(&docs, &impacts, &mut head, &mut tail);
+            prop_assert_eq!(&head.docs, &in_head.iter().map(|&k| docs[k]).collect::<Vec<_>>());
+            prop_assert_eq!(&head.impacts, &in_head.iter().map(|&k| impacts[k]).collect::<Vec<_>>());
+            prop_assert_eq!(head.docs.len() + tail.docs.len(), docs.len());
+            prop_assert!(tail.docs.windows(2).all(|w| w[0] < w[1]));
         }
     }
 
