@@ -643,7 +643,7 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
       const more = completing && i === n - 1 ? await completions(ix, w) : [];
       found.push([await lookup(ix, w.loose), more]);
     }
-    if (found.filter(([e, more]) => e || more.length > 0).length < minWords(n)) return { scores, required: 0, need: 0 };
+    if (found.filter(([e, more]) => e || more.length > 0).length < minWords(n)) return { scores, required: 0, need: 0, marked: 0 };
     // A word is frequent when only the head of its list (or of one of its
     // completions') will be read: it adds to the score, but is not required.
     const cutList = (e) => e.head !== undefined && !ix.tails;
@@ -716,7 +716,9 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
         }
       }
     }
-    return { scores, required, need };
+    // The words typed with marks (docs/search.md, step 9).
+    const marked = q.words.reduce((m, w, i) => (w.exact !== w.folded ? m | (1 << i) : m), 0);
+    return { scores, required, need, marked };
   }
 
   /**
@@ -724,14 +726,14 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
    * counting as matched: `need` of the `required` words, or any word if that
    * is none (docs/search.md, "Heads and tails"); with their ranking keys.
    */
-  function candidates({ scores, required, need }) {
+  function candidates({ scores, required, need, marked = 0 }) {
     const mask = need === 0 ? -1 : required;
     const min = need === 0 ? 1 : need;
     const out = [];
     for (const [doc, s] of scores) {
       const words = popcount(s.words);
       if (popcount(s.words & mask) >= min) {
-        out.push({ doc, score: s.score, name: s.name, words, whole: popcount(s.whole), exact: popcount(s.exact) });
+        out.push({ doc, score: s.score, name: s.name, words, whole: popcount(s.whole), loose: popcount(s.words & marked & ~s.exact) });
       }
     }
     return out;
@@ -778,9 +780,10 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
     const { ranked } = found;
     const { nearWords, tried } = found;
     q = found.q;
-    // A whole name first, then more words, more words as typed, more words
-    // with their exact diacritics, the higher score, document order.
-    ranked.sort((a, b) => b.name - a.name || b.words - a.words || b.whole - a.whole || b.exact - a.exact || b.score - a.score || a.doc - b.doc);
+    // A whole name first, then fewer words matched only by a completion,
+    // fewer words with marks matched only without them, the higher score
+    // times the words matched, document order (docs/search.md, step 9).
+    ranked.sort((a, b) => b.name - a.name || a.words - a.whole - (b.words - b.whole) || a.loose - b.loose || b.score * b.words - a.score * a.words || a.doc - b.doc);
     const top = ranked.slice(0, limit);
     const rows = await Promise.all(top.map((r) => row(ix, r.doc)));
     const docTable = rows.some((r) => needsTable(r[5])) ? await foldTable() : table;
