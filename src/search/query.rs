@@ -606,7 +606,8 @@ fn matches(analyzer: &mut Analyzer, text: &str, q: &QueryWords) -> (Vec<Token>, 
         }
         bits
     };
-    let mut hits: Vec<u32> = tokens.iter().map(|t| bit(&t.loose, &t.folded)).collect();
+    let hits: Vec<u32> = tokens.iter().map(|t| bit(&t.loose, &t.folded)).collect();
+    let mut hits = phrased(&tokens, hits, q);
     for g in compounds(text, &tokens) {
         let folded: String = tokens[g.clone()].iter().map(|t| t.folded.as_str()).collect();
         let exact: String = tokens[g.clone()].iter().map(|t| t.exact.as_str()).collect();
@@ -617,6 +618,43 @@ fn matches(analyzer: &mut Analyzer, text: &str, q: &QueryWords) -> (Vec<Token>, 
         }
     }
     (tokens, hits)
+}
+
+/// Of the words of a query phrase, those the text has in the phrase: word
+/// `k` keeps query word `i` joined to a neighbour only if the text word
+/// before (after) it is joined to it and matches the query word before
+/// (after), so "quỹ đầu tư" does not light the "quy" of "quy chế"; a query
+/// word joined to none is kept wherever it is. If that keeps nothing, every
+/// match (docs/search.md, "Snippets").
+fn phrased(tokens: &[Token], hits: Vec<u32>, q: &QueryWords) -> Vec<u32> {
+    let n = q.words.len();
+    let in_phrase = (1..n).filter(|&i| q.words[i].joined).fold(0u32, |m, i| m | 1 << i | 1 << (i - 1));
+    if in_phrase == 0 {
+        return hits;
+    }
+    let kept: Vec<u32> = (0..hits.len())
+        .map(|k| {
+            let h = hits[k];
+            let mut keep = h & !in_phrase;
+            for i in (0..n).filter(|&i| h & in_phrase & 1 << i != 0) {
+                let before = i > 0
+                    && q.words[i].joined
+                    && k > 0
+                    && tokens[k].joined
+                    && hits[k - 1] & 1 << (i - 1) != 0;
+                let after = i + 1 < n
+                    && q.words[i + 1].joined
+                    && k + 1 < tokens.len()
+                    && tokens[k + 1].joined
+                    && hits[k + 1] & 1 << (i + 1) != 0;
+                if before || after {
+                    keep |= 1 << i;
+                }
+            }
+            keep
+        })
+        .collect();
+    if kept.iter().any(|&b| b != 0) { kept } else { hits }
 }
 
 /// The snippet: the window of [`SNIPPET_WORDS`] words with the most query

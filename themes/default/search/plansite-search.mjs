@@ -437,12 +437,38 @@ function matches(text, q, table, stem) {
     return bits;
   };
   const hits = toks.map((t) => bit(t.loose, t.folded));
+  const whole_ = toks.map(() => 0);
   for (const [a, b] of compounds(text, toks)) {
     const w = whole(toks.slice(a, b), stem);
     const bits = bit(w.loose, w.folded);
-    if (bits) for (let k = a; k < b; k++) hits[k] |= bits;
+    if (bits) for (let k = a; k < b; k++) whole_[k] |= bits;
   }
-  return { toks, hits };
+  return { toks, hits: phrased(toks, hits, q).map((h, k) => h | whole_[k]) };
+}
+
+/**
+ * Of the words of a query phrase, those the text has in the phrase: word
+ * `k` keeps query word `i` joined to a neighbour only if the text word
+ * before (after) it is joined to it and matches the query word before
+ * (after); a query word joined to none is kept wherever it is. If that
+ * keeps nothing, every match (docs/search.md, "Snippets").
+ */
+function phrased(toks, hits, q) {
+  const n = q.words.length;
+  let inPhrase = 0;
+  for (let i = 1; i < n; i++) if (q.words[i].joined) inPhrase |= (1 << i) | (1 << (i - 1));
+  if (inPhrase === 0) return hits;
+  const kept = hits.map((h, k) => {
+    let keep = h & ~inPhrase;
+    for (let i = 0; i < n; i++) {
+      if (!(h & inPhrase & (1 << i))) continue;
+      const before = i > 0 && q.words[i].joined && k > 0 && toks[k].joined && hits[k - 1] & (1 << (i - 1));
+      const after = i + 1 < n && q.words[i + 1].joined && k + 1 < toks.length && toks[k + 1].joined && hits[k + 1] & (1 << (i + 1));
+      if (before || after) keep |= 1 << i;
+    }
+    return keep;
+  });
+  return kept.some((b) => b !== 0) ? kept : hits;
 }
 
 /** `text[from, to)` escaped, runs of matching words (phrases, compounds) in one `<mark>`. */
