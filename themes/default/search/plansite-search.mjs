@@ -437,13 +437,13 @@ function matches(text, q, table, stem) {
     return bits;
   };
   const hits = toks.map((t) => bit(t.loose, t.folded));
-  const whole_ = toks.map(() => 0);
+  const out = phrased(toks, hits, q);
   for (const [a, b] of compounds(text, toks)) {
     const w = whole(toks.slice(a, b), stem);
     const bits = bit(w.loose, w.folded);
-    if (bits) for (let k = a; k < b; k++) whole_[k] |= bits;
+    if (bits) for (let k = a; k < b; k++) out[k] |= bits;
   }
-  return { toks, hits: phrased(toks, hits, q).map((h, k) => h | whole_[k]) };
+  return { toks, hits: out };
 }
 
 /**
@@ -454,21 +454,20 @@ function matches(text, q, table, stem) {
  * keeps nothing, every match (docs/search.md, "Snippets").
  */
 function phrased(toks, hits, q) {
-  const n = q.words.length;
-  let inPhrase = 0;
-  for (let i = 1; i < n; i++) if (q.words[i].joined) inPhrase |= (1 << i) | (1 << (i - 1));
-  if (inPhrase === 0) return hits;
+  const w = q.words;
+  let joint = 0;
+  for (let i = 1; i < w.length; i++) if (w[i].joined) joint |= 3 << (i - 1);
+  if (!joint) return hits;
+  const has = (k, i) => hits[k] & (1 << i);
   const kept = hits.map((h, k) => {
-    let keep = h & ~inPhrase;
-    for (let i = 0; i < n; i++) {
-      if (!(h & inPhrase & (1 << i))) continue;
-      const before = i > 0 && q.words[i].joined && k > 0 && toks[k].joined && hits[k - 1] & (1 << (i - 1));
-      const after = i + 1 < n && q.words[i + 1].joined && k + 1 < toks.length && toks[k + 1].joined && hits[k + 1] & (1 << (i + 1));
-      if (before || after) keep |= 1 << i;
+    let keep = h & ~joint;
+    for (let i = 0; i < w.length; i++) {
+      const before = i > 0 && w[i].joined && toks[k].joined && has(k - 1, i - 1);
+      if (h & joint & (1 << i) && (before || (w[i + 1]?.joined && toks[k + 1]?.joined && has(k + 1, i + 1)))) keep |= 1 << i;
     }
     return keep;
   });
-  return kept.some((b) => b !== 0) ? kept : hits;
+  return kept.some((b) => b) ? kept : hits;
 }
 
 /** `text[from, to)` escaped, runs of matching words (phrases, compounds) in one `<mark>`. */
