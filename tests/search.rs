@@ -665,6 +665,10 @@ fn rust_vectors() -> Value {
         ("en", "Establish venture-capital funds for innovative start-ups", "startup"),
         ("vi", long, "thí điểm cơ chế"),
         ("vi", "Đầu tư hạ tầng Khu Công nghệ cao", "sở y tế"),
+        // A syllable of a query phrase is lit only inside the phrase ("quy"
+        // of "quy định" is not), unless the text has no phrase of the query.
+        ("vi", long, "quỹ đầu tư"),
+        ("vi", long, "quy mạo"),
     ];
     let snippets: Vec<Value> = snippet_cases
         .iter()

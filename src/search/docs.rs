@@ -265,13 +265,16 @@ fn task_doc(r: &Resolved, p: usize, t: usize, lang: Lang, url: &str, assigned: &
 }
 
 /// A plan as people name it: "kế hoạch 343/KH-UBND", "plan 343/KH-UBND",
-/// and its reviewed short name.
+/// and its reviewed short name. A plan with no number yet (a draft: "Số:
+/// /KH-UBND") is named after the first document it implements: "kế hoạch
+/// 709/QĐ-TTg".
 fn plan_words(plan: &Plan, lang: Lang) -> String {
     let word = match lang {
         Lang::Vi => "kế hoạch",
         Lang::En => "plan",
     };
-    let number = plan.number.as_ref().map(|n| format!("{word} {n}"));
+    let own = plan.number.as_deref().map(str::trim).filter(|n| n.chars().any(|c| c.is_ascii_digit()));
+    let number = own.or_else(|| plan.implements.first().map(String::as_str)).map(|n| format!("{word} {n}"));
     let short = plan.short_name.as_ref().map(|s| s.get(lang).text.to_string());
     join(&[number, short], " · ")
 }

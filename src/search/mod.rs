@@ -57,9 +57,11 @@ fn with_client(vi: Vec<OutputFile>, en: Vec<OutputFile>) -> Vec<OutputFile> {
 }
 
 /// The client as published: without comment lines and indentation, which
-/// are a third of its bytes (the source keeps them). The client is written
-/// so that this is safe: no template, string or code line starts a line
-/// with `//` or `/*`, and no comment shares a line with code.
+/// are a third of its bytes (the source keeps them), and without the line
+/// break after a line ending in `{`, `;` or `,`, where JavaScript never
+/// reads one (another 2–3 %). The client is written so that this is safe:
+/// no template, string or code line starts a line with `//` or `/*`, no
+/// template spans lines, and no comment shares a line with code.
 fn compact(source: &str) -> String {
     let mut out = format!("// plansite search (format {}): docs/search.md\n", format::FORMAT);
     let mut in_block = false;
@@ -68,8 +70,13 @@ fn compact(source: &str) -> String {
             in_block = !line.ends_with("*/");
         } else if !line.is_empty() && !line.starts_with("//") {
             out.push_str(line);
-            out.push('\n');
+            if !line.ends_with(['{', ';', ',']) {
+                out.push('\n');
+            }
         }
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
     }
     out
 }
@@ -236,8 +243,10 @@ mod tests {
     }
 
     #[test]
-    fn the_published_client_drops_only_comments_and_indentation() {
-        let out = compact("// note\nconst a = 1;\n  /**\n   * doc\n   */\n  if (a) {\n    b();\n  }\n");
-        assert_eq!(out.lines().skip(1).collect::<Vec<_>>(), ["const a = 1;", "if (a) {", "b();", "}"]);
+    fn the_published_client_drops_only_comments_indentation_and_needless_line_breaks() {
+        let out = compact(
+            "// note\nconst a = 1;\n  /**\n   * doc\n   */\n  if (a) {\n    b(1,\n      2);\n  }\nreturn\nx\n",
+        );
+        assert_eq!(out.lines().skip(1).collect::<Vec<_>>(), ["const a = 1;if (a) {b(1,2);}", "return", "x"]);
     }
 }

@@ -320,7 +320,8 @@ struct Score {
 
 type Scores = HashMap<u32, Score>;
 
-/// A document to rank, with its ranking keys.
+/// A document to rank, with its ranking keys: the words it matched, those
+/// as typed, and those typed with marks it matched only without them.
 #[derive(Debug, Clone, Copy)]
 struct Ranked {
     doc: u32,
@@ -328,7 +329,7 @@ struct Ranked {
     name: bool,
     words: u32,
     whole: u32,
-    exact: u32,
+    loose: u32,
 }
 
 /// Searches the index in `files` (docs/search.md, "Searching").
@@ -350,15 +351,17 @@ pub fn search(files: &dyn Files, query: &str, options: &Options) -> Result<Resul
         (ranked, near, _) = matching(&index, &mut analyzer, &mut q, options)?;
     }
     let partial = partial && !index.tails.get();
-    // A whole name first, then more words, more words as typed, more words
-    // with their exact diacritics, the higher score, document order.
+    // A whole name first, then fewer words matched only by a completion,
+    // fewer words typed with marks matched only without them, the higher
+    // score times the words matched (a coordination factor: one more word
+    // found in a long list of agencies does not outrank a phrase in a
+    // title), document order (docs/search.md, "Searching", step 9).
     ranked.sort_by(|a, b| {
         b.name
             .cmp(&a.name)
-            .then(b.words.cmp(&a.words))
-            .then(b.whole.cmp(&a.whole))
-            .then(b.exact.cmp(&a.exact))
-            .then(b.score.cmp(&a.score))
+            .then((a.words - a.whole).cmp(&(b.words - b.whole)))
+            .then(a.loose.cmp(&b.loose))
+            .then((b.score * u64::from(b.words)).cmp(&(a.score * u64::from(a.words))))
             .then(a.doc.cmp(&b.doc))
     });
     let total = ranked.len();
@@ -427,7 +430,7 @@ pub(super) fn min_words(n: usize) -> usize {
 /// The documents that match at least [`min_words`] of the words, a
 /// frequent word counting as matched: `need` of the `required` words, or
 /// any word if that is none (docs/search.md, "Heads and tails").
-fn candidates((scores, required, need): &(Scores, u32, u32)) -> Vec<Ranked> {
+fn candidates((scores, required, need, marked): &(Scores, u32, u32, u32)) -> Vec<Ranked> {
     let (mask, min) = if *need == 0 { (u32::MAX, 1) } else { (*required, *need) };
     scores
         .iter()
@@ -438,15 +441,15 @@ fn candidates((scores, required, need): &(Scores, u32, u32)) -> Vec<Ranked> {
             name: s.name,
             words: s.words.count_ones(),
             whole: s.whole.count_ones(),
-            exact: s.exact.count_ones(),
+            loose: (s.words & marked & !s.exact).count_ones(),
         })
         .collect()
 }
 
 /// Adds up every kind of match for every document; with the words that are
-/// not frequent, a bit each, and how many of them a document must match
-/// (docs/search.md, "Heads and tails").
-fn score(index: &Index, q: &QueryWords) -> Result<(Scores, u32, u32)> {
+/// not frequent, a bit each, how many of them a document must match
+/// (docs/search.md, "Heads and tails"), and the words typed with marks.
+fn score(index: &Index, q: &QueryWords) -> Result<(Scores, u32, u32, u32)> {
     let mut scores = Scores::new();
     let n = q.words.len();
     let completing = q.prefix && q.words[n - 1].folded.chars().count() >= MIN_PREFIX_CHARS;
@@ -459,7 +462,7 @@ fn score(index: &Index, q: &QueryWords) -> Result<(Scores, u32, u32)> {
     }
     let present = found.iter().filter(|(e, more)| e.is_some() || !more.is_empty()).count();
     if present < min_words(n) {
-        return Ok((scores, 0, 0));
+        return Ok((scores, 0, 0, 0));
     }
     // A word is frequent when only the head of its list (or of one of its
     // completions') will be read: it adds to the score, but is not required.
@@ -537,7 +540,10 @@ fn score(index: &Index, q: &QueryWords) -> Result<(Scores, u32, u32)> {
             }
         }
     }
-    Ok((scores, required, need))
+    // The words typed with marks (docs/search.md, "Searching", step 9).
+    let marked =
+        q.words.iter().enumerate().filter(|(_, w)| w.exact != w.folded).fold(0u32, |m, (i, _)| m | 1 << i);
+    Ok((scores, required, need, marked))
 }
 
 /// The words the last, unfinished word may become: terms and English word
@@ -600,7 +606,8 @@ fn matches(analyzer: &mut Analyzer, text: &str, q: &QueryWords) -> (Vec<Token>, 
         }
         bits
     };
-    let mut hits: Vec<u32> = tokens.iter().map(|t| bit(&t.loose, &t.folded)).collect();
+    let hits: Vec<u32> = tokens.iter().map(|t| bit(&t.loose, &t.folded)).collect();
+    let mut hits = phrased(&tokens, hits, q);
     for g in compounds(text, &tokens) {
         let folded: String = tokens[g.clone()].iter().map(|t| t.folded.as_str()).collect();
         let exact: String = tokens[g.clone()].iter().map(|t| t.exact.as_str()).collect();
@@ -611,6 +618,43 @@ fn matches(analyzer: &mut Analyzer, text: &str, q: &QueryWords) -> (Vec<Token>, 
         }
     }
     (tokens, hits)
+}
+
+/// Of the words of a query phrase, those the text has in the phrase: word
+/// `k` keeps query word `i` joined to a neighbour only if the text word
+/// before (after) it is joined to it and matches the query word before
+/// (after), so "quỹ đầu tư" does not light the "quy" of "quy chế"; a query
+/// word joined to none is kept wherever it is. If that keeps nothing, every
+/// match (docs/search.md, "Snippets").
+fn phrased(tokens: &[Token], hits: Vec<u32>, q: &QueryWords) -> Vec<u32> {
+    let n = q.words.len();
+    let in_phrase = (1..n).filter(|&i| q.words[i].joined).fold(0u32, |m, i| m | 1 << i | 1 << (i - 1));
+    if in_phrase == 0 {
+        return hits;
+    }
+    let kept: Vec<u32> = (0..hits.len())
+        .map(|k| {
+            let h = hits[k];
+            let mut keep = h & !in_phrase;
+            for i in (0..n).filter(|&i| h & in_phrase & 1 << i != 0) {
+                let before = i > 0
+                    && q.words[i].joined
+                    && k > 0
+                    && tokens[k].joined
+                    && hits[k - 1] & 1 << (i - 1) != 0;
+                let after = i + 1 < n
+                    && q.words[i + 1].joined
+                    && k + 1 < tokens.len()
+                    && tokens[k + 1].joined
+                    && hits[k + 1] & 1 << (i + 1) != 0;
+                if before || after {
+                    keep |= 1 << i;
+                }
+            }
+            keep
+        })
+        .collect();
+    if kept.iter().any(|&b| b != 0) { kept } else { hits }
 }
 
 /// The snippet: the window of [`SNIPPET_WORDS`] words with the most query

@@ -437,12 +437,37 @@ function matches(text, q, table, stem) {
     return bits;
   };
   const hits = toks.map((t) => bit(t.loose, t.folded));
+  const out = phrased(toks, hits, q);
   for (const [a, b] of compounds(text, toks)) {
     const w = whole(toks.slice(a, b), stem);
     const bits = bit(w.loose, w.folded);
-    if (bits) for (let k = a; k < b; k++) hits[k] |= bits;
+    if (bits) for (let k = a; k < b; k++) out[k] |= bits;
   }
-  return { toks, hits };
+  return { toks, hits: out };
+}
+
+/**
+ * Of the words of a query phrase, those the text has in the phrase: word
+ * `k` keeps query word `i` joined to a neighbour only if the text word
+ * before (after) it is joined to it and matches the query word before
+ * (after); a query word joined to none is kept wherever it is. If that
+ * keeps nothing, every match (docs/search.md, "Snippets").
+ */
+function phrased(toks, hits, q) {
+  const w = q.words;
+  let joint = 0;
+  for (let i = 1; i < w.length; i++) if (w[i].joined) joint |= 3 << (i - 1);
+  if (!joint) return hits;
+  const has = (k, i) => hits[k] & (1 << i);
+  const kept = hits.map((h, k) => {
+    let keep = h & ~joint;
+    for (let i = 0; i < w.length; i++) {
+      const before = i > 0 && w[i].joined && toks[k].joined && has(k - 1, i - 1);
+      if (h & joint & (1 << i) && (before || (w[i + 1]?.joined && toks[k + 1]?.joined && has(k + 1, i + 1)))) keep |= 1 << i;
+    }
+    return keep;
+  });
+  return kept.some((b) => b) ? kept : hits;
 }
 
 /** `text[from, to)` escaped, runs of matching words (phrases, compounds) in one `<mark>`. */
@@ -643,7 +668,7 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
       const more = completing && i === n - 1 ? await completions(ix, w) : [];
       found.push([await lookup(ix, w.loose), more]);
     }
-    if (found.filter(([e, more]) => e || more.length > 0).length < minWords(n)) return { scores, required: 0, need: 0 };
+    if (found.filter(([e, more]) => e || more.length > 0).length < minWords(n)) return { scores, required: 0, need: 0, marked: 0 };
     // A word is frequent when only the head of its list (or of one of its
     // completions') will be read: it adds to the score, but is not required.
     const cutList = (e) => e.head !== undefined && !ix.tails;
@@ -716,7 +741,9 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
         }
       }
     }
-    return { scores, required, need };
+    // The words typed with marks (docs/search.md, step 9).
+    const marked = q.words.reduce((m, w, i) => (w.exact !== w.folded ? m | (1 << i) : m), 0);
+    return { scores, required, need, marked };
   }
 
   /**
@@ -724,14 +751,14 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
    * counting as matched: `need` of the `required` words, or any word if that
    * is none (docs/search.md, "Heads and tails"); with their ranking keys.
    */
-  function candidates({ scores, required, need }) {
+  function candidates({ scores, required, need, marked = 0 }) {
     const mask = need === 0 ? -1 : required;
     const min = need === 0 ? 1 : need;
     const out = [];
     for (const [doc, s] of scores) {
       const words = popcount(s.words);
       if (popcount(s.words & mask) >= min) {
-        out.push({ doc, score: s.score, name: s.name, words, whole: popcount(s.whole), exact: popcount(s.exact) });
+        out.push({ doc, score: s.score, name: s.name, words, whole: popcount(s.whole), loose: popcount(s.words & marked & ~s.exact) });
       }
     }
     return out;
@@ -778,9 +805,10 @@ export function createSearch({ base = "/search/", fetch: fetchFn = globalThis.fe
     const { ranked } = found;
     const { nearWords, tried } = found;
     q = found.q;
-    // A whole name first, then more words, more words as typed, more words
-    // with their exact diacritics, the higher score, document order.
-    ranked.sort((a, b) => b.name - a.name || b.words - a.words || b.whole - a.whole || b.exact - a.exact || b.score - a.score || a.doc - b.doc);
+    // A whole name first, then fewer words matched only by a completion,
+    // fewer words with marks matched only without them, the higher score
+    // times the words matched, document order (docs/search.md, step 9).
+    ranked.sort((a, b) => b.name - a.name || a.words - a.whole - (b.words - b.whole) || a.loose - b.loose || b.score * b.words - a.score * a.words || a.doc - b.doc);
     const top = ranked.slice(0, limit);
     const rows = await Promise.all(top.map((r) => row(ix, r.doc)));
     const docTable = rows.some((r) => needsTable(r[5])) ? await foldTable() : table;
