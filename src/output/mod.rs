@@ -14,7 +14,8 @@ pub use sink::{Collect, Sink, Stream};
 
 use crate::error::{Error, Result};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
@@ -102,7 +103,9 @@ fn absolute(out: &Path) -> Result<PathBuf> {
 /// rebuild writes only the files whose bytes changed.
 #[derive(Debug, Default)]
 pub struct Published {
-    files: HashMap<String, u128>,
+    /// Hashed with FxHash: a session looks up every file of a large site
+    /// here after each edit, and paths are not adversarial input.
+    files: FxHashMap<String, u128>,
 }
 
 impl Published {
@@ -136,17 +139,17 @@ pub fn update(
     gate: Option<&RwLock<()>>,
 ) -> Result<WriteReport> {
     check_replaceable(out)?;
-    for file in files {
-        safe_relative(&file.path)?;
-    }
-    let fresh: Vec<(&OutputFile, u128)> = files.par_iter().map(|f| (f, fingerprint(&f.bytes))).collect();
+    let fresh: Vec<(&OutputFile, u128)> = files
+        .par_iter()
+        .map(|f| safe_relative(&f.path).map(|_| (f, fingerprint(&f.bytes))))
+        .collect::<Result<_>>()?;
     let changed: Vec<&OutputFile> = fresh
         .iter()
         .filter(|(f, hash)| published.files.get(&f.path) != Some(hash))
         .map(|(f, _)| *f)
         .collect();
     let staged = stage_all(out, &changed)?;
-    let mut live: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut live: FxHashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     live.extend(kept.iter().map(String::as_str));
     let gone: Vec<String> = published.files.keys().filter(|p| !live.contains(p.as_str())).cloned().collect();
     {
@@ -166,8 +169,8 @@ pub fn update(
         unchanged: files.len() - changed.len() + kept.len(),
         removed: gone.len(),
     };
-    for (file, hash) in fresh {
-        published.files.insert(file.path.clone(), hash);
+    for file in changed {
+        published.files.insert(file.path.clone(), fingerprint(&file.bytes));
     }
     Ok(report)
 }
