@@ -70,7 +70,7 @@ pub fn write(lang: Lang, docs: &[Doc], abbrev: Abbreviations) -> Vec<OutputFile>
     vocab.abbrev = abbrev;
     let analysed = vocab.analyse(lang, &docs.iter().collect::<Vec<_>>());
     let part = Part::new(docs, analysed, vocab.rank(), &mut Vec::new());
-    write_parts(lang, &vocab, &[&part], &mut Scores::default(), None)
+    write_parts(lang, &vocab, &[&part], &mut Scores { once: true, ..Scores::default() }, None)
 }
 
 /// The index files of one language from its documents in parts, in order,
@@ -87,7 +87,7 @@ pub fn write_parts(
     let dir = format!("search/{}", lang.code());
     let mut packer = Packer::default();
     scores.update(vocab, parts, changed);
-    let dictionary = dictionary(vocab, parts, &scores.scored, &mut packer);
+    let dictionary = dictionary(vocab, parts, &mut scores.scored, scores.once, &mut packer);
     let filters = filters(parts, &mut packer);
     let mut files = packer.finish(&dir);
     let mut shards = Vec::new();
@@ -118,7 +118,13 @@ pub fn write_parts(
 
 /// The dictionary in term order: the terms that occur, their postings
 /// placed by `packer`, and the aliases of the documents' word forms.
-fn dictionary(vocab: &Vocab, parts: &[&Part], scored: &[Option<Scored>], packer: &mut Packer) -> Vec<Entry> {
+fn dictionary(
+    vocab: &Vocab,
+    parts: &[&Part],
+    scored: &mut [Option<Scored>],
+    once: bool,
+    packer: &mut Packer,
+) -> Vec<Entry> {
     let global_max = scored.iter().flatten().map(|s| s.max).fold(0.0_f64, f64::max);
     let mut aliased = vec![false; vocab.len()];
     for a in parts.iter().flat_map(|p| p.aliases.iter().flatten()) {
@@ -129,7 +135,7 @@ fn dictionary(vocab: &Vocab, parts: &[&Part], scored: &[Option<Scored>], packer:
         if let Some(to) = vocab.alias_of(id).filter(|_| aliased[id as usize]) {
             let target = Target::Alias(vocab.name(to).to_string());
             dictionary.push(Entry { term: vocab.name(id).to_string(), df: 0, scale: 0, target });
-        } else if let Some(s) = scored.get(id as usize).and_then(Option::as_ref) {
+        } else if let Some(s) = scored.get_mut(id as usize).and_then(Option::as_mut) {
             let scale =
                 if global_max > 0.0 { (s.max / global_max * MAX_SCALE).round().max(1.0) } else { 1.0 };
             let entry = Entry {
@@ -139,6 +145,10 @@ fn dictionary(vocab: &Vocab, parts: &[&Part], scored: &[Option<Scored>], packer:
                 target: Target::Inline(Vec::new()),
             };
             dictionary.push(packer.place(entry, &s.bytes, s.tail.as_ref()));
+            if once {
+                // Freed as it is packed.
+                (s.bytes, s.tail) = (Vec::new(), None);
+            }
         }
     }
     dictionary
@@ -225,6 +235,9 @@ pub struct Scores {
     scored: Vec<Option<Scored>>,
     /// How many terms the last update scored, and how many have postings.
     pub last: (usize, usize),
+    /// Not kept for another build: the posting lists move into the posting
+    /// files instead of being copied (a build holds the index once, not twice).
+    once: bool,
 }
 
 impl Scores {
