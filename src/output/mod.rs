@@ -143,11 +143,8 @@ pub fn update(
         .par_iter()
         .map(|f| safe_relative(&f.path).map(|_| (f, fingerprint(&f.bytes))))
         .collect::<Result<_>>()?;
-    let changed: Vec<&OutputFile> = fresh
-        .iter()
-        .filter(|(f, hash)| published.files.get(&f.path) != Some(hash))
-        .map(|(f, _)| *f)
-        .collect();
+    let (changed, hashes): (Vec<&OutputFile>, Vec<u128>) =
+        fresh.into_iter().filter(|(f, hash)| published.files.get(&f.path) != Some(hash)).unzip();
     let staged = stage_all(out, &changed)?;
     let mut live: FxHashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     live.extend(kept.iter().map(String::as_str));
@@ -169,8 +166,8 @@ pub fn update(
         unchanged: files.len() - changed.len() + kept.len(),
         removed: gone.len(),
     };
-    for file in changed {
-        published.files.insert(file.path.clone(), fingerprint(&file.bytes));
+    for (file, hash) in changed.into_iter().zip(hashes) {
+        published.files.insert(file.path.clone(), hash);
     }
     Ok(report)
 }

@@ -134,30 +134,21 @@ impl LangCache {
                 (analysed, edited_terms(docs, &before.docs, &old, &known))
             })
             .collect();
-        let mut edited = Some(HashSet::new());
-        let mut analysed = Vec::with_capacity(looked_up.len());
-        for (a, terms) in looked_up {
-            edited = edited.zip(terms).map(|(mut all, terms)| {
-                all.extend(terms);
-                all
-            });
-            analysed.push(a);
-        }
+        let (mut analysed, edited): (Vec<_>, Vec<Edited>) = looked_up.into_iter().unzip();
+        let mut edited: Edited =
+            edited.into_iter().collect::<Option<Vec<_>>>().map(|e| e.into_iter().flatten().collect());
         let missing: Vec<&Doc> = groups
             .iter()
             .zip(&analysed)
             .flat_map(|((docs, _), a)| docs.iter().zip(a).filter(|(_, a)| a.is_none()).map(|(d, _)| d))
             .collect();
         let mut new = self.vocab.analyse(lang, &missing).into_iter();
-        let mut fresh_terms = HashSet::new();
         for a in analysed.iter_mut().flatten().filter(|a| a.is_none()) {
             *a = new.next();
-            fresh_terms.extend(a.iter().flat_map(|a| a.terms.iter().map(|&(t, _)| t)));
+            if let (Some(all), Some(a)) = (&mut edited, a) {
+                all.extend(a.terms.iter().map(|&(t, _)| t));
+            }
         }
-        let edited = edited.map(|mut all| {
-            all.extend(fresh_terms);
-            all
-        });
         let rank = self.vocab.rank();
         let stored = groups
             .into_par_iter()
