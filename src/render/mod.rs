@@ -268,8 +268,10 @@ pub fn render(
     sink.put_all(extras::site_files(r, theme, &base)?)?;
     for lang in Lang::ALL {
         let views = Views::new(r, lang, &base, &theme.strings, &theme.env, scope, cache.as_deref_mut())?;
-        let common = Common::new(r, theme, &views);
-        pages.par_iter().try_for_each(|&page| sink.put(render_page(theme, &views, &common, page)?))?;
+        pages.par_iter().try_for_each_init(
+            || Common::new(r, theme, &views),
+            |common, &page| sink.put(render_page(theme, &views, common, page)?),
+        )?;
         kept.extend(skipped.iter().map(|&page| page_file(r, lang, page)));
         for a in (0..r.site.agencies.len()).filter(|&a| views::agency_page_count(r, a) > 1) {
             let path = format!("{}/agencies/{}/pages.json", lang.code(), r.site.agencies[a].id);

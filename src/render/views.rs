@@ -205,7 +205,6 @@ impl<'a> Views<'a> {
         v.plans = (0..r.site.plans.len()).map(|p| Value::from_serialize(v.plan_summary(p))).collect();
         let card = env.get_template("task_card.html")?;
         let row = env.get_template("task_row.html")?;
-        let t = super::words(strings, lang);
         let known = cache.as_deref();
         let plans: Vec<PlanCards> = scope.per_plan(
             r.site,
@@ -213,6 +212,8 @@ impl<'a> Views<'a> {
             |p, plan| {
                 let tasks: Vec<Value> =
                     (0..plan.tasks.len()).map(|t| Value::from_serialize(v.task_summary(p, t))).collect();
+                // Each plan its own copy of the words: see `render::Common`.
+                let t = super::words(strings, lang);
                 let render = |template: &minijinja::Template| {
                     tasks
                         .iter()
