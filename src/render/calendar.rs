@@ -20,17 +20,17 @@ pub fn agency_calendar(r: &Resolved, a: usize, lang: Lang, strings: &crate::web:
         .next()
         .unwrap_or("plansite");
     let mut out = String::new();
-    let mut line = |l: String| fold_into(&mut out, &l);
-    line("BEGIN:VCALENDAR".into());
-    line("VERSION:2.0".into());
-    line(format!(
+    let mut line = |l: &str| fold_into(&mut out, l);
+    line("BEGIN:VCALENDAR");
+    line("VERSION:2.0");
+    line(&format!(
         "PRODID:-//plansite//plansite {}//{}",
         env!("CARGO_PKG_VERSION"),
         lang.code().to_uppercase()
     ));
-    line("CALSCALE:GREGORIAN".into());
-    line("METHOD:PUBLISH".into());
-    line(format!("X-WR-CALNAME:{}", escape(agency.name.get(lang).text)));
+    line("CALSCALE:GREGORIAN");
+    line("METHOD:PUBLISH");
+    line(&format!("X-WR-CALNAME:{}", escape(agency.name.get(lang).text)));
     let event = Event { r, lang, strings, agency: &agency.id, host };
     for assignment in r.dated(a) {
         let Some(due) = r.task(assignment.task).1.deadline.as_ref().and_then(|d| d.end()) else { continue };
@@ -58,7 +58,7 @@ pub fn agency_calendar(r: &Resolved, a: usize, lang: Lang, strings: &crate::web:
             event.write(&mut line, assignment, first, Some(rule));
         }
     }
-    line("END:VCALENDAR".into());
+    line("END:VCALENDAR");
     out
 }
 
@@ -79,13 +79,10 @@ struct Event<'a> {
 
 impl Event<'_> {
     /// One all-day event on `due` for an assignment, recurring if `yearly`.
-    fn write(
-        &self,
-        line: &mut impl FnMut(String),
-        assignment: &Assignment,
-        due: Date,
-        yearly: Option<Yearly>,
-    ) {
+    /// Each line is made in one reused buffer: a calendar has tens of
+    /// thousands of lines on a large site.
+    fn write(&self, line: &mut impl FnMut(&str), assignment: &Assignment, due: Date, yearly: Option<Yearly>) {
+        use std::fmt::Write;
         let (plan, task) = self.r.task(assignment.task);
         let (lang, strings) = (self.lang, self.strings);
         let role = match assignment.role {
@@ -95,52 +92,81 @@ impl Event<'_> {
         let base = &self.r.site.config.base_url;
         let url = format!("{base}{}/plans/{}/tasks/{}/", lang.code(), plan.id, task.id);
         let printed = task.deadline.as_ref().map(|d| d.text.get(lang).text).unwrap_or("");
-        let description = format!(
-            "{}: {printed}\n{}: {}\n{url}",
-            strings.get(lang, "deadline"),
-            strings.get(lang, "plan"),
-            plan.title.get(lang).text
-        );
-        let suffix = yearly.as_ref().map(|y| format!("-yearly-{}-{}", y.month, y.day)).unwrap_or_default();
-        line("BEGIN:VEVENT".into());
-        line(format!(
-            "UID:{}-{}-{}-{}{suffix}@{}",
-            plan.id,
-            task.id,
-            self.agency,
-            assignment.role.as_str(),
-            self.host
-        ));
+        let mut buf = String::with_capacity(256);
+        let mut put = |buf: &mut String| {
+            line(buf);
+            buf.clear();
+        };
+        buf.push_str("BEGIN:VEVENT");
+        put(&mut buf);
+        let _ = write!(buf, "UID:{}-{}-{}-{}", plan.id, task.id, self.agency, assignment.role.as_str());
+        if let Some(y) = &yearly {
+            let _ = write!(buf, "-yearly-{}-{}", y.month, y.day);
+        }
+        let _ = write!(buf, "@{}", self.host);
+        put(&mut buf);
         // DTSTAMP must be stable for byte-identical builds: the plan's date
         // when known, else the deadline itself.
-        line(format!("DTSTAMP:{}T000000Z", ical_date(plan.date.unwrap_or(due))));
-        line(format!("DTSTART;VALUE=DATE:{}", ical_date(due)));
-        line(format!("DTEND;VALUE=DATE:{}", ical_date(due.next_day())));
+        let _ = write!(buf, "DTSTAMP:{}T000000Z", IcalDate(plan.date.unwrap_or(due)));
+        put(&mut buf);
+        let _ = write!(buf, "DTSTART;VALUE=DATE:{}", IcalDate(due));
+        put(&mut buf);
+        let _ = write!(buf, "DTEND;VALUE=DATE:{}", IcalDate(due.next_day()));
+        put(&mut buf);
         match yearly {
             Some(Yearly { month, day: 0 }) => {
-                line(format!("RRULE:FREQ=YEARLY;BYMONTH={month};BYMONTHDAY=-1"))
+                let _ = write!(buf, "RRULE:FREQ=YEARLY;BYMONTH={month};BYMONTHDAY=-1");
+                put(&mut buf);
             }
-            Some(_) => line("RRULE:FREQ=YEARLY".into()),
+            Some(_) => {
+                buf.push_str("RRULE:FREQ=YEARLY");
+                put(&mut buf);
+            }
             None => {}
         }
-        line(format!(
-            "SUMMARY:{}",
-            escape(&format!(
-                "[{role}] {} {}: {}",
-                strings.get(lang, "task"),
-                task.number.trim_end_matches('.'),
-                task.title.get(lang).text
-            ))
-        ));
-        line(format!("DESCRIPTION:{}", escape(&description)));
-        line(format!("URL:{url}"));
-        line("TRANSP:TRANSPARENT".into());
-        line("END:VEVENT".into());
+        buf.push_str("SUMMARY:");
+        for part in [
+            "[",
+            role,
+            "] ",
+            strings.get(lang, "task"),
+            " ",
+            task.number.trim_end_matches('.'),
+            ": ",
+            task.title.get(lang).text,
+        ] {
+            escape_into(&mut buf, part);
+        }
+        put(&mut buf);
+        // The description's lines, escaped, joined by escaped newlines.
+        buf.push_str("DESCRIPTION:");
+        escape_into(&mut buf, strings.get(lang, "deadline"));
+        buf.push_str(": ");
+        escape_into(&mut buf, printed);
+        buf.push_str("\\n");
+        escape_into(&mut buf, strings.get(lang, "plan"));
+        buf.push_str(": ");
+        escape_into(&mut buf, plan.title.get(lang).text);
+        buf.push_str("\\n");
+        escape_into(&mut buf, &url);
+        put(&mut buf);
+        buf.push_str("URL:");
+        buf.push_str(&url);
+        put(&mut buf);
+        buf.push_str("TRANSP:TRANSPARENT");
+        put(&mut buf);
+        buf.push_str("END:VEVENT");
+        put(&mut buf);
     }
 }
 
-fn ical_date(d: Date) -> String {
-    format!("{:04}{:02}{:02}", d.year, d.month, d.day)
+/// A date as iCalendar writes it: `20261231`.
+struct IcalDate(Date);
+
+impl std::fmt::Display for IcalDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}{:02}{:02}", self.0.year, self.0.month, self.0.day)
+    }
 }
 
 /// Escapes TEXT values: backslash, semicolon, comma and newlines.
@@ -150,18 +176,38 @@ fn ical_date(d: Date) -> String {
 /// are dropped.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push(c),
-            c if c.is_control() => {}
-            _ => out.push(c),
-        }
-    }
+    escape_into(&mut out, text);
     out
+}
+
+/// [`escape`] into `out`, copying the runs between the characters it
+/// changes whole. Works on bytes: every such character is ASCII or a C1
+/// control (U+0080–U+009F, `C2 80`–`C2 9F` in UTF-8), and no other
+/// character's encoding holds those bytes.
+fn escape_into(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let (width, replacement) = match bytes[i] {
+            b'\\' => (1, "\\\\"),
+            b';' => (1, "\\;"),
+            b',' => (1, "\\,"),
+            b'\n' => (1, "\\n"),
+            b'\t' => (0, ""),
+            b if b < 0x20 || b == 0x7f => (1, ""),
+            0xc2 if matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => (2, ""),
+            _ => (0, ""),
+        };
+        if width == 0 {
+            i += 1;
+            continue;
+        }
+        out.push_str(&text[start..i]);
+        out.push_str(replacement);
+        i += width;
+        start = i;
+    }
+    out.push_str(&text[start..]);
 }
 
 /// Appends a content line, folded at 75 octets without splitting a
