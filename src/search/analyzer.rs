@@ -19,7 +19,8 @@
 use super::lexicon::{self, Place};
 use crate::text::Lang;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer,
     TextAnalyzer,
@@ -89,7 +90,7 @@ impl Analyzer {
                     .build(),
             ),
         };
-        Analyzer { lang, words, fold, stem, forms: HashMap::new(), new_stems: Vec::new() }
+        Analyzer { lang, words, fold, stem, forms: HashMap::default(), new_stems: Vec::new() }
     }
 
     /// The (`folded`, `loose`) pairs that differ and were first seen since

@@ -11,7 +11,7 @@ use super::analyzer::{
 use super::docs::Doc;
 use crate::text::Lang;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The alias target of a term that is not an alias.
 const NONE: u32 = u32::MAX;
