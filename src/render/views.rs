@@ -149,6 +149,30 @@ pub struct Views<'a> {
     agency_work: Vec<OnceLock<AgencyWork<'a>>>,
 }
 
+/// An agency's link as its cards hold it, found with a searcher made once
+/// per page (each card on the page is searched), and what replaces it.
+struct OwnLink {
+    link: memchr::memmem::Finder<'static>,
+    name: String,
+}
+
+impl OwnLink {
+    /// `card` with every link to the agency made its plain name. The link
+    /// starts with `<` and is whole UTF-8, so every match is on character
+    /// boundaries.
+    fn unlink(&self, card: &str) -> String {
+        let mut out = String::with_capacity(card.len());
+        let mut last = 0;
+        for at in self.link.find_iter(card.as_bytes()) {
+            out.push_str(&card[last..at]);
+            out.push_str(&self.name);
+            last = at + self.link.needle().len();
+        }
+        out.push_str(&card[last..]);
+        out
+    }
+}
+
 /// What every page of one agency lists a part of.
 struct AgencyWork<'a> {
     /// Its tasks in page order ([`Views::agency_tasks`]).
@@ -836,7 +860,7 @@ impl<'a> Views<'a> {
 
     /// One task of an agency's list: its card and the roles the agency holds
     /// in it, those inherited from a merged agency marked.
-    fn work_row(&self, t: TaskRef, roles: &[&Assignment], own: &(String, String)) -> Value {
+    fn work_row(&self, t: TaskRef, roles: &[&Assignment], own: &OwnLink) -> Value {
         let mut role_ids: Vec<&'static str> = roles.iter().map(|a| a.role.as_str()).collect();
         role_ids.dedup();
         let roles: Vec<Value> = roles
@@ -844,7 +868,7 @@ impl<'a> Views<'a> {
             .map(|a| context! { role => a.role.as_str(), inherited_from => a.inherited_from.map(|i| self.agency(i)) })
             .collect();
         context! {
-            card => Value::from_safe_string(self.cards[t.plan][t.task].as_str().unwrap_or_default().replace(&own.0, &own.1)),
+            card => Value::from_safe_string(own.unlink(self.cards[t.plan][t.task].as_str().unwrap_or_default())),
             roles => roles, role_ids => role_ids.join(" "),
             plan => self.plan(t.plan), task => self.task(t.plan, t.task),
         }
@@ -852,10 +876,14 @@ impl<'a> Views<'a> {
 
     /// An agency's link in its cards, and the plain name that replaces it
     /// on its own page: a page does not link to itself.
-    fn own_link(&self, agency: usize) -> (String, String) {
+    fn own_link(&self, agency: usize) -> OwnLink {
         let name = escape(self.r.names.agencies[agency].get(self.lang).text);
         let url = self.agency_url(&self.r.site.agencies[agency]);
-        (format!("<a href=\"{url}\">{name}</a>"), format!("<strong class=\"self\">{name}</strong>"))
+        let link = format!("<a href=\"{url}\">{name}</a>");
+        OwnLink {
+            link: memchr::memmem::Finder::new(link.as_bytes()).into_owned(),
+            name: format!("<strong class=\"self\">{name}</strong>"),
+        }
     }
 
     /// The indicators an agency monitors, with their plan.
