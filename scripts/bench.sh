@@ -69,8 +69,16 @@ if command -v hugo >/dev/null && command -v python3 >/dev/null; then
   have_hugo=true
 fi
 rm -rf "$work/output-$compare"
+# One untimed round first: on a VM, memory the guest has never touched is
+# slow to fault in (the host backs it then), and `cp -r`, all kernel work,
+# ran 2-3x slower on a fresh machine than a few builds later.
+clean "$out"
+"$bin" build --root "$root" --out "$out" --quiet
+clean "$out.copy"
+cp -r "$out" "$out.copy"
+clean "$out.copy"
 echo
-echo "comparison at $compare tasks, $rounds rounds in turn (seconds):"
+echo "comparison at $compare tasks, $rounds rounds in turn after one untimed round (seconds):"
 : >"$work/plansite.s"; : >"$work/cp.s"; : >"$work/hugo.s"
 for round in $(seq "$rounds"); do
   clean "$out"
@@ -93,7 +101,9 @@ for round in $(seq "$rounds"); do
 done
 p=$(median <"$work/plansite.s")
 c=$(median <"$work/cp.s")
-awk -v p="$p" -v c="$c" 'BEGIN { printf "median: plansite %.2f s, cp -r of its output %.2f s: build / cp -r = %.2f\n", p, c, p / c }'
+range() { sort -g "$1" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f-%.2f", lo, hi }'; }
+awk -v p="$p" -v c="$c" -v pr="$(range "$work/plansite.s")" -v cr="$(range "$work/cp.s")" \
+  'BEGIN { printf "median: plansite %.2f s (%s), cp -r of its output %.2f s (%s): build / cp -r = %.2f\n", p, pr, c, cr, p / c }'
 if $have_hugo; then
   h=$(median <"$work/hugo.s")
   awk -v p="$p" -v h="$h" 'BEGIN { printf "median: hugo %.2f s: hugo / plansite = %.2f\n", h, h / p }'
