@@ -291,7 +291,10 @@ pub fn render(
     Ok(kept)
 }
 
-/// Context shared by every page of one language.
+/// Context shared by the pages of one language. Each rayon job makes its
+/// own: the template engine clones and drops these values on every look-up
+/// (`{{ t.x }}`), and one copy shared by both threads made their reference
+/// counts a cache line the cores fought over.
 struct Common {
     strings: Value,
     site: Value,
