@@ -18,6 +18,8 @@ pub const FILTERS: [&str; 5] = ["agency", "kind", "plan", "year", "state"];
 pub struct Part {
     /// Per document: field lengths in words.
     pub lens: Vec<[u32; 3]>,
+    /// Per document: its kind, as its place in [`crate::web::SEARCH_KINDS`].
+    pub kinds: Vec<u8>,
     /// Per document: its `[url, title, kind, plan, agencies, text, state]` row as JSON.
     pub rows: Vec<Vec<u8>>,
     /// Per term, in term order: its number and where its postings end in
@@ -33,6 +35,14 @@ pub struct Part {
     pub filters: [Vec<(String, Vec<u32>)>; 5],
 }
 
+/// A kind's place in [`crate::web::SEARCH_KINDS`] (an unknown kind, which
+/// the documents never have, counts as a task).
+fn kind_number(kind: &str) -> u8 {
+    let kinds = crate::web::SEARCH_KINDS;
+    let place = kinds.iter().position(|&k| k == kind).or_else(|| kinds.iter().position(|&k| k == "task"));
+    place.and_then(|p| u8::try_from(p).ok()).unwrap_or(0)
+}
+
 impl Part {
     /// A part of `docs`, with their analyses; `rank` is the vocabulary's
     /// (their terms' places in term order). `scratch` is reused between parts
@@ -42,6 +52,7 @@ impl Part {
         let lens = analysed.iter().map(|a| a.lens).collect();
         Part {
             lens,
+            kinds: docs.iter().map(|d| kind_number(d.kind)).collect(),
             rows: docs.iter().map(row).collect(),
             groups,
             postings,

@@ -22,11 +22,16 @@ pub const POSTINGS_FILE_BYTES: usize = 1024;
 /// Posting lists this small live in their dictionary entry.
 pub const INLINE_BYTES: usize = 48;
 /// A posting list whose encoding is longer than this is cut in two: a head
-/// of its [`HEAD_DOCS`] postings of highest impact, read first, and a tail
+/// of its [`HEAD_DOCS`] postings of highest impact (and [`HEAD_PER_KIND`]
+/// of each kind's), read first, and a tail
 /// read only when the head does not give enough results
 /// (docs/search.md, "Heads and tails").
 pub const SPLIT_BYTES: usize = 2048;
 pub const HEAD_DOCS: usize = 1024;
+/// A head also holds each kind's this many postings of highest impact, so
+/// that a query filtered by kind (plans only, say) finds its results in the
+/// heads even where tasks fill the first [`HEAD_DOCS`].
+pub const HEAD_PER_KIND: usize = 32;
 /// Documents per fragment file.
 pub const FRAGMENT_DOCS: usize = 1;
 /// The largest term scale; with impacts of at most 15 a posting scores < 2¹⁶.
@@ -273,6 +278,7 @@ impl Scores {
 fn score(stats: Stats, parts: &[&Part], todo: &[(u32, usize, Range<usize>)], runs: &[Run]) -> Vec<Scored> {
     let Stats { n, avg } = stats;
     let norms: Vec<Norms> = parts.iter().flat_map(|p| &p.lens).map(|l| Norms::new(l, &avg)).collect();
+    let kinds: Vec<u8> = parts.iter().flat_map(|p| p.kinds.iter().copied()).collect();
     todo.par_iter()
         .with_min_len(8)
         .map_init(Scratch::default, |s, &(id, df, ref range)| {
@@ -292,7 +298,7 @@ fn score(stats: Stats, parts: &[&Part], todo: &[(u32, usize, Range<usize>)], run
             let long =
                 df > HEAD_DOCS && (df / 2 > SPLIT_BYTES || encoded_len(&s.docs, &s.impacts) > SPLIT_BYTES);
             if long {
-                s.split();
+                s.split(&kinds);
                 let tail = Some((s.head.docs.len(), encode(&s.tail.docs, &s.tail.impacts)));
                 return Scored { id, df, max, bytes: encode(&s.head.docs, &s.head.impacts), tail };
             }
@@ -319,40 +325,72 @@ impl Scratch {
     }
 
     /// Cuts the list in `docs` and `impacts` into `head` and `tail` ([`split`]).
-    fn split(&mut self) {
+    fn split(&mut self, kinds: &[u8]) {
         let Scratch { docs, impacts, head, tail, .. } = self;
-        split(docs, impacts, head, tail);
+        split(docs, impacts, kinds, head, tail);
     }
 }
 
-/// A long list's head, its [`HEAD_DOCS`] postings of highest impact (the
-/// lower document first among equals), and its tail, both in document order.
+/// A long list's head and its tail, both in document order. The head is
+/// its [`HEAD_DOCS`] postings of highest impact and, of each kind of
+/// document (`kinds`, by document), that kind's [`HEAD_PER_KIND`] of
+/// highest impact; among equal impacts the lower document first.
 ///
-/// Impacts are 1–15, so the head is found by counting, not sorting: every
-/// posting above the impact where the head fills up, and of those at that
+/// Impacts are 1–15, so each selection is found by counting, not sorting:
+/// every posting above the impact where it fills up, and of those at that
 /// impact the first ones in document order.
-fn split(docs: &[u32], impacts: &[u8], head: &mut Postings, tail: &mut Postings) {
-    let mut count = [0usize; 16];
-    impacts.iter().for_each(|&i| count[usize::from(i).min(15)] += 1);
-    let (mut above, mut cut) = (0, 15);
-    while cut > 0 && above + count[cut] < HEAD_DOCS {
-        above += count[cut];
-        cut -= 1;
-    }
-    let mut at_cut = HEAD_DOCS.saturating_sub(above);
+fn split(docs: &[u32], impacts: &[u8], kinds: &[u8], head: &mut Postings, tail: &mut Postings) {
+    let kind_of = |doc: u32| usize::from(kinds.get(doc as usize).copied().unwrap_or(0)).min(KINDS - 1);
+    let mut all = Quota::new(HEAD_DOCS, impacts.iter().copied());
+    let mut per_kind: [Quota; KINDS] = std::array::from_fn(|k| {
+        let of_kind = docs.iter().zip(impacts).filter(|&(&d, _)| kind_of(d) == k).map(|(_, &i)| i);
+        Quota::new(HEAD_PER_KIND, of_kind)
+    });
     for part in [&mut *head, &mut *tail] {
         part.docs.clear();
         part.impacts.clear();
     }
     for (&doc, &impact) in docs.iter().zip(impacts) {
-        let level = usize::from(impact).min(15);
-        let in_head = level > cut || level == cut && at_cut > 0;
-        if level == cut && in_head {
-            at_cut -= 1;
-        }
-        let part = if in_head { &mut *head } else { &mut *tail };
+        // Both selections see every posting of theirs, so both count it.
+        let in_all = all.take(impact);
+        let in_kind = per_kind[kind_of(doc)].take(impact);
+        let part = if in_all || in_kind { &mut *head } else { &mut *tail };
         part.docs.push(doc);
         part.impacts.push(impact);
+    }
+}
+
+/// The number of document kinds ([`crate::web::SEARCH_KINDS`]).
+const KINDS: usize = crate::web::SEARCH_KINDS.len();
+
+/// A selection of the `size` highest impacts of a run of postings, taken
+/// in document order: every posting above the `cut` impact, and the first
+/// `at_cut` at it.
+struct Quota {
+    cut: usize,
+    at_cut: usize,
+}
+
+impl Quota {
+    fn new(size: usize, impacts: impl Iterator<Item = u8>) -> Quota {
+        let mut count = [0usize; 16];
+        impacts.for_each(|i| count[usize::from(i).min(15)] += 1);
+        let (mut above, mut cut) = (0, 15);
+        while cut > 0 && above + count[cut] < size {
+            above += count[cut];
+            cut -= 1;
+        }
+        Quota { cut, at_cut: size.saturating_sub(above) }
+    }
+
+    /// Whether the next posting of the run, of `impact`, is selected.
+    fn take(&mut self, impact: u8) -> bool {
+        let level = usize::from(impact).min(15);
+        let taken = level > self.cut || level == self.cut && self.at_cut > 0;
+        if level == self.cut && taken {
+            self.at_cut -= 1;
+        }
+        taken
     }
 }
 
@@ -565,21 +603,39 @@ mod tests {
         }
 
         #[test]
-        fn a_head_is_the_highest_impacts_lower_documents_first(
-            impacts in proptest::collection::vec(1u8..=15, HEAD_DOCS + 1..HEAD_DOCS * 3),
+        fn a_head_is_the_highest_impacts_and_each_kinds_highest(
+            postings in proptest::collection::vec((1u8..=15, 0u8..5), HEAD_DOCS + 1..HEAD_DOCS * 3),
+            rare in 0u8..5,
         ) {
-            let docs: Vec<u32> = (0..impacts.len() as u32).map(|d| d * 3).collect();
-            // The definition: sort by impact, highest first, lower document first among equals.
+            let docs: Vec<u32> = (0..postings.len() as u32).map(|d| d * 3).collect();
+            let mut impacts: Vec<u8> = postings.iter().map(|p| p.0).collect();
+            // One kind rare and low, as plans are among tasks: only its quota
+            // puts it in the head.
+            let mut kinds = vec![0u8; docs.last().map_or(0, |&d| d as usize + 1)];
+            for (k, &(_, kind)) in postings.iter().enumerate() {
+                kinds[docs[k] as usize] = if k % 40 == 0 { rare } else { kind % 4 + u8::from(kind % 4 >= rare) };
+                if k % 40 == 0 { impacts[k] = 1; }
+            }
+            // The definition: sort by impact, highest first, lower document
+            // first among equals; the first HEAD_DOCS, and of each kind its
+            // first HEAD_PER_KIND.
             let mut order: Vec<usize> = (0..docs.len()).collect();
             order.sort_by(|&a, &b| impacts[b].cmp(&impacts[a]).then(a.cmp(&b)));
             let mut in_head: Vec<usize> = order[..HEAD_DOCS].to_vec();
+            for kind in 0..5u8 {
+                in_head.extend(order.iter().filter(|&&k| kinds[docs[k] as usize] == kind).take(HEAD_PER_KIND));
+            }
             in_head.sort_unstable();
+            in_head.dedup();
             let (mut head, mut tail) = (Postings::default(), Postings::default());
-            split(&docs, &impacts, &mut head, &mut tail);
+            split(&docs, &impacts, &kinds, &mut head, &mut tail);
             prop_assert_eq!(&head.docs, &in_head.iter().map(|&k| docs[k]).collect::<Vec<_>>());
             prop_assert_eq!(&head.impacts, &in_head.iter().map(|&k| impacts[k]).collect::<Vec<_>>());
             prop_assert_eq!(head.docs.len() + tail.docs.len(), docs.len());
             prop_assert!(tail.docs.windows(2).all(|w| w[0] < w[1]));
+            let rare_in_head = head.docs.iter().filter(|&&d| kinds[d as usize] == rare).count();
+            let rare_all = docs.iter().filter(|&&d| kinds[d as usize] == rare).count();
+            prop_assert_eq!(rare_in_head, rare_all.min(HEAD_PER_KIND));
         }
     }
 
