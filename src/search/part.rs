@@ -35,12 +35,12 @@ pub struct Part {
     pub filters: [Vec<(String, Vec<u32>)>; 5],
 }
 
-/// A kind's place in [`crate::web::SEARCH_KINDS`] (an unknown kind, which
-/// the documents never have, counts as a task).
+/// A kind's place in [`crate::web::SEARCH_KINDS`], for the heads' quota
+/// per kind (documents only have those kinds; any other would share the
+/// first kind's quota).
 fn kind_number(kind: &str) -> u8 {
-    let kinds = crate::web::SEARCH_KINDS;
-    let place = kinds.iter().position(|&k| k == kind).or_else(|| kinds.iter().position(|&k| k == "task"));
-    place.and_then(|p| u8::try_from(p).ok()).unwrap_or(0)
+    let place = crate::web::SEARCH_KINDS.iter().position(|&k| k == kind).unwrap_or(0);
+    u8::try_from(place).unwrap_or(0)
 }
 
 impl Part {
