@@ -75,11 +75,19 @@ pub enum Error {
     #[error("{}", sheet_problems(file, sheet.as_deref(), problems))]
     Sheet { file: PathBuf, sheet: Option<String>, problems: Vec<CellProblem> },
 
+    /// Not marked as the source: the message already holds the template
+    /// error, and `{:#}` would print it a second time as its cause.
     #[error("template error: {0:#}")]
-    Template(#[from] minijinja::Error),
+    Template(minijinja::Error),
 
     #[error("{0}")]
     Other(String),
+}
+
+impl From<minijinja::Error> for Error {
+    fn from(e: minijinja::Error) -> Error {
+        Error::Template(e)
+    }
 }
 
 impl Error {

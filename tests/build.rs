@@ -44,7 +44,8 @@ fn a_rebuild_keeps_unchanged_files_and_their_mtime() {
 
 /// Breaks the site in some way and checks the CLI fails clearly, leaving
 /// the previously published output exactly as it was.
-fn assert_fails_keeping_output(break_it: impl FnOnce(&TempSite), expect: &[&str]) {
+/// Returns the failed build's message, for checks beyond `expect`.
+fn assert_fails_keeping_output(break_it: impl FnOnce(&TempSite), expect: &[&str]) -> String {
     let site = TempSite::copy_of_repo();
     let ok = site.cli(&["build", "--quiet"]);
     assert!(ok.status.success(), "{}", stderr(&ok));
@@ -60,6 +61,7 @@ fn assert_fails_keeping_output(break_it: impl FnOnce(&TempSite), expect: &[&str]
     let leftovers: Vec<_> =
         std::fs::read_dir(site.root()).expect("ls").filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
     assert!(!leftovers.iter().any(|n| n.to_string_lossy().contains("staging")), "{leftovers:?}");
+    message
 }
 
 #[test]
@@ -88,7 +90,7 @@ fn agency_named_instead_of_id_gets_the_id_as_hint() {
 
 #[test]
 fn template_error_fails_and_keeps_output() {
-    assert_fails_keeping_output(
+    let message = assert_fails_keeping_output(
         |s| {
             s.edit(
                 "themes/default/templates/task.html",
@@ -98,6 +100,24 @@ fn template_error_fails_and_keeps_output() {
         },
         &["template error", "task.html"],
     );
+    assert_eq!(message.matches("task.html:").count(), 1, "the place said once:\n{message}");
+}
+
+#[test]
+fn a_card_template_without_its_macro_fails_and_keeps_output() {
+    // A theme copied before cards became macros renders a card per call of
+    // `card(t, task)`; without it the build says what to add.
+    let message = assert_fails_keeping_output(
+        |s| {
+            s.edit(
+                "themes/default/templates/task_card.html",
+                "{% macro card(t, task) %}",
+                "{% macro tile(t, task) %}",
+            )
+        },
+        &["task_card.html must define", "macro card(t, task)"],
+    );
+    assert_eq!(message.matches("must define").count(), 1, "said once:\n{message}");
 }
 
 #[test]

@@ -238,15 +238,22 @@ impl<'a> Views<'a> {
                     (0..plan.tasks.len()).map(|t| Value::from_serialize(v.task_summary(p, t))).collect();
                 // Each plan its own copy of the words: see `render::Common`.
                 let t = super::words(strings, lang);
-                let render = |template: &minijinja::Template| {
+                // One template state per plan and a macro call per task: a
+                // render per task would import macros.html for each.
+                let render = |template: &minijinja::Template, name: &str| {
+                    let captured = template.render_captured(())?;
+                    let state = captured.state();
+                    if state.lookup(name).is_none() {
+                        return Err(no_macro(template.name(), name));
+                    }
                     tasks
                         .iter()
                         .map(|task| {
-                            template.render(context! { t => t, task => task }).map(Value::from_safe_string)
+                            state.call_macro(name, &[t.clone(), task.clone()]).map(Value::from_safe_string)
                         })
                         .collect::<Result<Vec<_>, _>>()
                 };
-                let (cards, rows) = (render(&card)?, render(&row)?);
+                let (cards, rows) = (render(&card, "card")?, render(&row, "row")?);
                 Ok::<_, minijinja::Error>(PlanCards { tasks, cards, rows })
             },
         )?;
@@ -1057,6 +1064,15 @@ pub const AGENCY_PAGE_TASKS: usize = 50;
 /// How many pages an agency has: enough for its tasks and for the
 /// indicators it monitors, [`AGENCY_PAGE_TASKS`] of each a page; one when
 /// it has none.
+/// A card template from before cards were macros: say what it must hold.
+fn no_macro(template: &str, name: &str) -> minijinja::Error {
+    let detail = format!(
+        "{template} must define `{{% macro {name}(t, task) %}}…{{% endmacro %}}`, rendered once per task \
+         (see themes/default/templates/{template})"
+    );
+    minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, detail)
+}
+
 pub fn agency_page_count(r: &Resolved, a: usize) -> usize {
     let tasks = r.assignments[a].iter().map(|x| x.task).collect::<std::collections::BTreeSet<_>>().len();
     let id = &r.site.agencies[a].id;
